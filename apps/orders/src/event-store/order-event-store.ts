@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
+import { envelopeHeaders, OrderEventSchema, type OrderEvent } from '@switchyard/contracts';
+import { toNatsHeaders } from '@switchyard/messaging';
+import { TOPOLOGY } from '../config';
+import { JETSTREAM } from '../nats.module';
+
+export interface AppendOptions {
+  /**
+   * Optimistic concurrency: the sequence of the last event this writer saw on the
+   * order's subject (0 = the order has no events yet). JetStream rejects the append if
+   * another writer got there first.
+   */
+  expectedLastSequence: number;
+  /** `Nats-Msg-Id`: the same id within the stream's duplicate window is stored once. */
+  messageId: string;
+}
+
+export interface AppendResult {
+  sequence: number;
+  /** True when JetStream had already stored this message id: nothing new was written. */
+  duplicate: boolean;
+  /** The event that is stored under this message id (the earlier one on a duplicate). */
+  stored: OrderEvent;
+}
+
+export class ConcurrencyConflictError extends Error {
+  constructor(readonly subject: string, readonly expectedLastSequence: number) {
+    super(`${subject} has moved past sequence ${expectedLastSequence}`);
+    this.name = 'ConcurrencyConflictError';
+  }
+}
+
+/**
+ * ### The write side: order events in JetStream, one subject per order.
+ *
+ * The append resolves only after JetStream acknowledged it (stored on disk), so a
+ * reply sent after `append` never promises something that could still be lost.
+ */
+@Injectable()
+export class OrderEventStore {
+  constructor(@Inject(JETSTREAM) private readonly js: JetStreamClient) {}
+
+  async append(event: OrderEvent, options: AppendOptions): Promise<AppendResult> {
+    const subject = TOPOLOGY.nats.subjects.orderEvents(event.aggregateId);
+    try {
+      const ack = await this.js.publish(subject, JSON.stringify(event), {
+        msgID: options.messageId,
+        expect: { lastSubjectSequence: options.expectedLastSequence },
+        headers: toNatsHeaders(envelopeHeaders(event)),
+        timeout: 5_000,
+      });
+      if (!ack.duplicate) return { sequence: ack.seq, duplicate: false, stored: event };
+      // A retry of a command we already stored: answer with what was stored then, so
+      // the caller sees the same order id both times.
+      return { sequence: ack.seq, duplicate: true, stored: await this.read(ack.seq) };
+    } catch (error) {
+      if (
+        error instanceof JetStreamApiError &&
+        error.code === JetStreamApiCodes.StreamWrongLastSequence
+      ) {
+        throw new ConcurrencyConflictError(subject, options.expectedLastSequence);
+      }
+      throw error;
+    }
+  }
+
+  private async read(sequence: number): Promise<OrderEvent> {
+    const message = await this.js.jetstreamManager().then((jsm) =>
+      jsm.streams.getMessage(TOPOLOGY.nats.streams.orders.name, { seq: sequence }),
+    );
+    if (!message) throw new Error(`event at sequence ${sequence} is gone`);
+    return OrderEventSchema.parse(message.json());
+  }
+}

@@ -1,0 +1,50 @@
+import { Controller, HttpStatus } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload, RpcException, type NatsContext } from '@nestjs/microservices';
+import {
+  MessageHeaders,
+  PlaceOrderCommandSchema,
+  TRACE_HEADERS,
+  toFieldErrors,
+  type PlaceOrderReply,
+} from '@switchyard/contracts';
+import { fromNatsHeaders } from '@switchyard/messaging';
+import { TOPOLOGY } from '../config';
+import { ConcurrencyConflictError } from '../event-store/order-event-store';
+import { PlaceOrderHandler } from './place-order.handler';
+
+/**
+ * NATS request-reply → `PlaceOrderHandler`. Every instance joins the `orders` queue
+ * group, so each request is handled by exactly one of them (competing consumers):
+ * start another instance and it takes a share of the work at once.
+ */
+@Controller()
+export class PlaceOrderController {
+  constructor(private readonly handler: PlaceOrderHandler) {}
+
+  @MessagePattern(TOPOLOGY.nats.subjects.placeOrder, { queue: TOPOLOGY.nats.queues.orders })
+  async placeOrder(@Payload() payload: unknown, @Ctx() context: NatsContext): Promise<PlaceOrderReply> {
+    // Never trust the wire, even from our own gateway.
+    const command = PlaceOrderCommandSchema.safeParse(payload);
+    if (!command.success) {
+      throw new RpcException({ status: HttpStatus.BAD_REQUEST, title: 'Invalid PlaceOrder command', errors: toFieldErrors(command.error) });
+    }
+    const headers = fromNatsHeaders(context.getHeaders());
+    try {
+      return await this.handler.handle(command.data, {
+        correlationId: headers[MessageHeaders.correlationId] ?? command.data.commandId,
+        headers: Object.fromEntries(TRACE_HEADERS.flatMap((name) => (headers[name] ? [[name, headers[name]]] : []))),
+      });
+    } catch (error) {
+      if (error instanceof ConcurrencyConflictError) {
+        throw new RpcException({ status: HttpStatus.CONFLICT, title: 'Concurrent change', detail: error.message });
+      }
+      // JetStream did not confirm the write: nothing is promised, the caller may retry
+      // with the same command id and will not get a second order.
+      throw new RpcException({
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        title: 'Order could not be stored',
+        detail: (error as Error).message,
+      });
+    }
+  }
+}

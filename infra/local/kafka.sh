@@ -1,0 +1,394 @@
+#!/usr/bin/env bash
+# Local single-node Apache Kafka broker, without Docker.
+#
+# Usage: infra/local/kafka.sh up|down|status|reset
+#
+#   up      fetch the broker classpath (Maven, first time / when infra/kafka/pom.xml
+#           changes), format storage (first time), start the broker in the
+#           background and wait until it serves clients. No-op if a broker
+#           already answers on $KAFKA_PORT.
+#   down    SIGTERM the broker this script started, SIGKILL after $KAFKA_STOP_TIMEOUT s.
+#           No-op if it is not running. Never touches a broker it did not start.
+#   status  "running" (exit 0) or "not running" (exit 3), LSB-style.
+#   reset   down, then delete the broker's data and logs (the jars are kept).
+#
+# Environment (defaults in brackets):
+#   KAFKA_PORT             [9092]  client listener (PLAINTEXT)
+#   KAFKA_CONTROLLER_PORT  [9093]  KRaft controller listener
+#   KAFKA_BIND_HOST        [127.0.0.1]  address both listeners bind to
+#   KAFKA_ADVERTISED_HOST  [localhost]  host clients are told to connect to
+#   SWITCHYARD_LOCAL_DIR   [<repo>/.local]  state goes to $SWITCHYARD_LOCAL_DIR/kafka/
+#   KAFKA_LIBS_DIR         [$SWITCHYARD_LOCAL_DIR/kafka/libs]  broker classpath
+#   KAFKA_HEAP_OPTS        [-Xms256m -Xmx768m]
+#   KAFKA_JVM_OPTS         [G1 settings from upstream's kafka-run-class.sh]
+#   KAFKA_START_TIMEOUT    [90]  seconds `up` waits for readiness
+#   KAFKA_STOP_TIMEOUT     [30]  seconds `down` waits before SIGKILL
+#
+# A second, independent broker (e.g. for tests) just needs its own dir and ports:
+#   SWITCHYARD_LOCAL_DIR=/tmp/sy2 KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 \
+#     infra/local/kafka.sh up
+#
+# Layout under $SWITCHYARD_LOCAL_DIR/kafka/:
+#   libs/               jars from `mvn dependency:copy-dependencies` (+ .pom.sha256)
+#   data/               log.dirs: topic partitions + the KRaft metadata log
+#   logs/server.log     broker log (config: infra/kafka/log4j2.properties)
+#   logs/kafka.out      JVM stdout/stderr (crashes before log4j is up land here)
+#   logs/mvn.log        output of the last classpath fetch
+#   server.properties   generated on every `up` from the variables above
+#   kafka.pid
+set -euo pipefail
+
+_log_prefix=kafka
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_BIND_HOST="${KAFKA_BIND_HOST:-127.0.0.1}"
+KAFKA_ADVERTISED_HOST="${KAFKA_ADVERTISED_HOST:-localhost}"
+# Heap cap: these machines have 2 shared cores, and the JVM's default max heap
+# is 1/4 of RAM (6 GiB on a 24 GiB box). A single-node dev broker with a
+# handful of topics is comfortable in well under 512 MiB; most of Kafka's
+# throughput comes from the OS page cache, not the heap, so a small heap costs
+# nothing here and keeps RSS and GC pauses predictable.
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
+KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true}"
+KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+
+KAFKA_HOME_DIR="$SWITCHYARD_LOCAL_DIR/kafka"
+KAFKA_LIBS_DIR="${KAFKA_LIBS_DIR:-$KAFKA_HOME_DIR/libs}"
+DATA_DIR="$KAFKA_HOME_DIR/data"
+LOG_DIR="$KAFKA_HOME_DIR/logs"
+PROPS="$KAFKA_HOME_DIR/server.properties"
+PIDFILE="$KAFKA_HOME_DIR/kafka.pid"
+OUTFILE="$LOG_DIR/kafka.out"
+SERVER_LOG="$LOG_DIR/server.log"
+POM="$SWITCHYARD_REPO_ROOT/infra/kafka/pom.xml"
+LOG4J_CONFIG="$SWITCHYARD_REPO_ROOT/infra/kafka/log4j2.properties"
+# Logged once by kafka.server.KafkaRaftServer when the broker is fully up.
+READY_MARKER="Kafka Server started"
+
+for _v in KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_START_TIMEOUT KAFKA_STOP_TIMEOUT; do
+  [[ "${!_v}" =~ ^[0-9]+$ ]] || die "$_v must be a number, got '${!_v}'"
+done
+[[ "$KAFKA_PORT" != "$KAFKA_CONTROLLER_PORT" ]] || die "KAFKA_PORT and KAFKA_CONTROLLER_PORT must differ"
+
+# Where to probe: a wildcard bind address is reachable via loopback.
+case "$KAFKA_BIND_HOST" in
+  "" | 0.0.0.0 | "::" | "[::]") PROBE_HOST=127.0.0.1 ;;
+  *) PROBE_HOST="$KAFKA_BIND_HOST" ;;
+esac
+
+# The pid in $PIDFILE, if it is alive and is *our* broker (same server.properties).
+our_pid() { read_pidfile "$PIDFILE" kafka.Kafka "$PROPS"; }
+
+broker_answers() { port_open "$PROBE_HOST" "$KAFKA_PORT"; }
+
+# "host:port" of the PLAINTEXT listener that the running broker was started
+# with (server.properties is rewritten only right before a start).
+running_listener() {
+  sed -n 's/^listeners=.*PLAINTEXT:\/\/\([^,]*\).*/\1/p' "$PROPS" 2>/dev/null | head -n1
+}
+
+# Refuse to act on a broker from this dir that runs with other ports than asked.
+check_same_ports() {
+  local pid="$1" running
+  running="$(running_listener)"
+  if [[ -n "$running" && "$running" != "$KAFKA_BIND_HOST:$KAFKA_PORT" ]]; then
+    die "the broker from $KAFKA_HOME_DIR (pid $pid) runs on $running, not $KAFKA_BIND_HOST:$KAFKA_PORT; run 'down' first, or use another SWITCHYARD_LOCAL_DIR for a second broker"
+  fi
+}
+
+kafka_version() {
+  local jar
+  for jar in "$KAFKA_LIBS_DIR"/kafka_2.13-*.jar; do
+    [[ -f "$jar" ]] || continue
+    jar="${jar##*/kafka_2.13-}"
+    printf '%s\n' "${jar%.jar}"
+    return 0
+  done
+  echo unknown
+}
+
+# Serialise concurrent up/down/reset on the same directory (fd 9 is closed in
+# the broker itself by start_daemon, so the lock never outlives this script).
+take_lock() {
+  mkdir -p "$KAFKA_HOME_DIR"
+  command -v flock >/dev/null 2>&1 || return 0
+  exec 9>"$KAFKA_HOME_DIR/.lock"
+  flock -w $((KAFKA_START_TIMEOUT + 120)) 9 || die "another kafka.sh is still running on $KAFKA_HOME_DIR"
+}
+
+require_java() {
+  command -v java >/dev/null 2>&1 || die "java not found; Kafka 4.x needs Java 17+ (Debian: apt-get install -y openjdk-17-jre-headless)"
+  local v major
+  v="$(java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n1)"
+  major="${v%%.*}"
+  [[ "$major" == 1 ]] && major="$(cut -d. -f2 <<<"$v")"
+  [[ "$major" =~ ^[0-9]+$ ]] || { warn "could not parse Java version '$v'; trying anyway"; return 0; }
+  ((major >= 17)) || die "Kafka 4.x needs Java 17+, found Java $v ($(command -v java))"
+}
+
+# Fetch the broker classpath with Maven when libs/ is missing or the pom changed.
+# Maven caches artifacts in ~/.m2, so a re-fetch after `reset` or into a second
+# dir is a local copy, not a download.
+fetch_libs() {
+  local want have=""
+  want="$(file_hash "$POM")"
+  [[ -f "$KAFKA_LIBS_DIR/.pom.sha256" ]] && have="$(<"$KAFKA_LIBS_DIR/.pom.sha256")"
+  if [[ "$want" == "$have" ]] && compgen -G "$KAFKA_LIBS_DIR/kafka_2.13-*.jar" >/dev/null; then
+    return 0
+  fi
+  command -v mvn >/dev/null 2>&1 || die "mvn not found; it fetches the Kafka jars from Maven Central (Debian: apt-get install -y maven)"
+  if [[ -n "$have" ]]; then
+    log "infra/kafka/pom.xml changed; re-fetching the broker classpath"
+  else
+    log "fetching the broker classpath with Maven into $KAFKA_LIBS_DIR (first run; cached in ~/.m2 afterwards)"
+  fi
+  local tmp="$KAFKA_LIBS_DIR.tmp.$$"
+  rm -rf "$tmp"
+  mkdir -p "$LOG_DIR" "$(dirname "$KAFKA_LIBS_DIR")"
+  if ! mvn -B -q -f "$POM" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$tmp" >"$LOG_DIR/mvn.log" 2>&1; then
+    rm -rf "$tmp"
+    tail -n 40 "$LOG_DIR/mvn.log" >&2 || true
+    die "Maven could not fetch the Kafka classpath (full output: $LOG_DIR/mvn.log)"
+  fi
+  compgen -G "$tmp/kafka_2.13-*.jar" >/dev/null || { rm -rf "$tmp"; die "Maven ran but no kafka_2.13 jar in $tmp; check $POM"; }
+  printf '%s\n' "$want" >"$tmp/.pom.sha256"
+  # Swap in atomically-ish: a half-copied libs/ must never look complete.
+  rm -rf "$KAFKA_LIBS_DIR"
+  mv "$tmp" "$KAFKA_LIBS_DIR"
+  log "classpath ready: Kafka $(kafka_version), $(compgen -G "$KAFKA_LIBS_DIR/*.jar" | wc -l) jars"
+}
+
+# Regenerated on every `up` so that port/host variables always take effect.
+write_server_properties() {
+  local tmp="$PROPS.tmp.$$"
+  cat >"$tmp" <<EOF
+# GENERATED by infra/local/kafka.sh on every 'up' -- edit the script, not this file.
+
+# --- KRaft, single node ------------------------------------------------------
+# Kafka 4.x has no ZooKeeper mode: cluster metadata lives in a Raft log
+# (__cluster_metadata) run by "controller" nodes. For local dev one JVM plays
+# both roles, and is the only voter of the controller quorum.
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=localhost:${KAFKA_CONTROLLER_PORT}
+controller.listener.names=CONTROLLER
+
+# --- Listeners ---------------------------------------------------------------
+# Clients bootstrap on PLAINTEXT and are then told (advertised.listeners) which
+# host:port to use for every following connection: it must be reachable from
+# the client, hence ${KAFKA_ADVERTISED_HOST} rather than the bind address.
+listeners=PLAINTEXT://${KAFKA_BIND_HOST}:${KAFKA_PORT},CONTROLLER://${KAFKA_BIND_HOST}:${KAFKA_CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://${KAFKA_ADVERTISED_HOST}:${KAFKA_PORT}
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+
+# --- Storage -----------------------------------------------------------------
+# Topic data and the KRaft metadata log; formatted once by 'kafka-storage format'.
+log.dirs=${DATA_DIR}
+
+# --- Single-node replication -------------------------------------------------
+# Internal topics default to replication factor 3 (and min ISR 2); with one
+# broker they could never be created, and consumer groups / transactions would
+# hang waiting for __consumer_offsets / __transaction_state. RF 1 = no
+# redundancy, which is fine for a disposable dev broker.
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+default.replication.factor=1
+min.insync.replicas=1
+
+# --- Dev ergonomics ----------------------------------------------------------
+# Consumers joining a group start immediately instead of waiting 3 s for others.
+group.initial.rebalance.delay.ms=0
+num.partitions=3
+# Our services create their topics explicitly through the admin API; a typo in
+# a topic name must fail loudly instead of silently creating a new topic.
+auto.create.topics.enable=false
+EOF
+  mv "$tmp" "$PROPS"
+}
+
+kafka_java() { # kafka_java MAIN_CLASS ARGS... -> run a Kafka tool in the foreground
+  local main="$1"
+  shift
+  # shellcheck disable=SC2086 # heap opts are intentionally word-split
+  java -Xms64m -Xmx256m -Dkafka.logs.dir="$LOG_DIR" \
+    -Dlog4j2.configurationFile="$LOG4J_CONFIG" \
+    -cp "$KAFKA_LIBS_DIR/*" "$main" "$@"
+}
+
+# Format the storage directory once. KRaft refuses to start on an unformatted
+# log dir: formatting stamps it with a cluster id (meta.properties) and, with
+# --standalone, writes the initial controller voter set (just this node).
+format_storage() {
+  if [[ -f "$DATA_DIR/meta.properties" ]]; then
+    return 0
+  fi
+  mkdir -p "$DATA_DIR"
+  local cluster_id
+  cluster_id="$(kafka_java kafka.tools.StorageTool random-uuid)" || die "kafka-storage random-uuid failed"
+  log "formatting $DATA_DIR (cluster id $cluster_id)"
+  kafka_java kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$PROPS" >>"$LOG_DIR/format.log" 2>&1 ||
+    { tail -n 40 "$LOG_DIR/format.log" >&2; die "kafka-storage format failed (see $LOG_DIR/format.log)"; }
+  # Remember which controller endpoint the voter set was formatted with.
+  printf '%s\n' "$KAFKA_CONTROLLER_PORT" >"$DATA_DIR/.switchyard-controller-port"
+}
+
+print_failure_logs() {
+  if [[ -s "$OUTFILE" ]]; then
+    echo "---- last 40 lines of $OUTFILE ----" >&2
+    tail -n 40 "$OUTFILE" >&2
+  fi
+  echo "---- last 40 lines of $SERVER_LOG ----" >&2
+  tail -n 40 "$SERVER_LOG" >&2 2>/dev/null || echo "(no server.log)" >&2
+  echo "----" >&2
+}
+
+# wait_ready PID LOG_OFFSET: the port accepts connections AND server.log (past
+# LOG_OFFSET, i.e. written by this start) says the server finished starting.
+# The port alone is not enough: the socket server binds before the broker has
+# caught up with the metadata log and can serve requests.
+wait_ready() {
+  local pid="$1" offset="$2" deadline=$((SECONDS + KAFKA_START_TIMEOUT)) size
+  while ((SECONDS < deadline)); do
+    if ! pid_alive "$pid"; then
+      print_failure_logs
+      die "broker process $pid exited during startup"
+    fi
+    if broker_answers; then
+      size="$(stat -c %s "$SERVER_LOG" 2>/dev/null || echo 0)"
+      ((size >= offset)) || offset=0 # log rolled over meanwhile
+      if tail -c +"$((offset + 1))" "$SERVER_LOG" 2>/dev/null | grep -qF "$READY_MARKER"; then
+        return 0
+      fi
+    fi
+    sleep 0.5
+  done
+  print_failure_logs
+  warn "broker not ready after ${KAFKA_START_TIMEOUT}s; stopping it"
+  stop_pid kafka "$pid" "$KAFKA_STOP_TIMEOUT"
+  rm -f "$PIDFILE"
+  die "Kafka did not become ready within ${KAFKA_START_TIMEOUT}s (raise KAFKA_START_TIMEOUT if the machine is just slow)"
+}
+
+cmd_up() {
+  local pid start=$SECONDS
+  if broker_answers; then
+    if pid="$(our_pid)"; then
+      log "already running (pid $pid) on $KAFKA_ADVERTISED_HOST:$KAFKA_PORT"
+      [[ "$(file_hash "$POM")" == "$(cat "$KAFKA_LIBS_DIR/.pom.sha256" 2>/dev/null)" ]] ||
+        warn "infra/kafka/pom.xml changed since the classpath was fetched; run 'down' then 'up' to switch"
+    else
+      log "something already answers on $PROBE_HOST:$KAFKA_PORT (not started from $KAFKA_HOME_DIR); using it as the broker"
+    fi
+    return 0
+  fi
+
+  take_lock
+  mkdir -p "$DATA_DIR" "$LOG_DIR"
+  if pid="$(our_pid)"; then
+    check_same_ports "$pid"
+    if broker_answers; then # a concurrent `up` finished while we waited for the lock
+      log "already running (pid $pid) on $KAFKA_ADVERTISED_HOST:$KAFKA_PORT"
+      return 0
+    fi
+    # Our JVM is alive but not serving: a previous `up` was interrupted mid-start.
+    log "broker (pid $pid) is starting; waiting for it"
+    wait_ready "$pid" 0
+    log "ready on $KAFKA_ADVERTISED_HOST:$KAFKA_PORT"
+    return 0
+  fi
+  rm -f "$PIDFILE"
+
+  if port_open "$PROBE_HOST" "$KAFKA_CONTROLLER_PORT"; then
+    die "controller port $PROBE_HOST:$KAFKA_CONTROLLER_PORT is already in use by another process; set KAFKA_CONTROLLER_PORT"
+  fi
+  require_java
+  fetch_libs
+  write_server_properties
+  format_storage
+  local formatted_port
+  formatted_port="$(cat "$DATA_DIR/.switchyard-controller-port" 2>/dev/null || true)"
+  if [[ -n "$formatted_port" && "$formatted_port" != "$KAFKA_CONTROLLER_PORT" ]]; then
+    warn "storage was formatted with controller port $formatted_port, now $KAFKA_CONTROLLER_PORT; if startup fails, run 'reset'"
+  fi
+
+  local offset
+  offset="$(stat -c %s "$SERVER_LOG" 2>/dev/null || echo 0)"
+  : >"$OUTFILE"
+  log "starting Kafka $(kafka_version) on $KAFKA_BIND_HOST:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT, heap $KAFKA_HEAP_OPTS)"
+  # shellcheck disable=SC2086 # JVM option strings are intentionally word-split
+  start_daemon "$PIDFILE" "$OUTFILE" \
+    java $KAFKA_HEAP_OPTS $KAFKA_JVM_OPTS \
+    -Dkafka.logs.dir="$LOG_DIR" \
+    -Dlog4j2.configurationFile="$LOG4J_CONFIG" \
+    -cp "$KAFKA_LIBS_DIR/*" \
+    kafka.Kafka "$PROPS"
+  pid="$(<"$PIDFILE")"
+  wait_ready "$pid" "$offset"
+  log "ready on $KAFKA_ADVERTISED_HOST:$KAFKA_PORT (pid $pid, $((SECONDS - start))s; logs: $SERVER_LOG)"
+}
+
+cmd_down() {
+  take_lock
+  local pid
+  if pid="$(our_pid)"; then
+    stop_pid kafka "$pid" "$KAFKA_STOP_TIMEOUT"
+    rm -f "$PIDFILE"
+    return 0
+  fi
+  rm -f "$PIDFILE"
+  if broker_answers; then
+    log "not started from $KAFKA_HOME_DIR; something else answers on $PROBE_HOST:$KAFKA_PORT and is left alone"
+  else
+    log "not running"
+  fi
+}
+
+cmd_status() {
+  local pid
+  if broker_answers; then
+    if pid="$(our_pid)"; then
+      echo "kafka: running (pid $pid, Kafka $(kafka_version), bootstrap $KAFKA_ADVERTISED_HOST:$KAFKA_PORT, dir $KAFKA_HOME_DIR)"
+    else
+      echo "kafka: running (something answers on $PROBE_HOST:$KAFKA_PORT; not started from $KAFKA_HOME_DIR)"
+    fi
+    return 0
+  fi
+  if pid="$(our_pid)"; then
+    local running
+    running="$(running_listener)"
+    if [[ -n "$running" && "$running" != "$KAFKA_BIND_HOST:$KAFKA_PORT" ]]; then
+      echo "kafka: not running on port $KAFKA_PORT (but the broker from $KAFKA_HOME_DIR, pid $pid, runs on $running)"
+    else
+      echo "kafka: not running (pid $pid is starting or hung; port $KAFKA_PORT not answering)"
+    fi
+  else
+    echo "kafka: not running"
+  fi
+  return 3
+}
+
+cmd_reset() {
+  cmd_down
+  log "deleting $DATA_DIR and $LOG_DIR"
+  rm -rf -- "$DATA_DIR" "$LOG_DIR" "$PROPS"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  reset) cmd_reset ;;
+  *)
+    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,98 @@
+# shellcheck shell=bash
+# Helpers shared by infra/local/*.sh. Source it; do not execute it.
+#
+# Only bash builtins plus coreutils, util-linux (setsid) and procps (ps) are
+# used, so the scripts run on any Debian/Ubuntu box without extra packages.
+
+# Repo root = two levels above this file, regardless of the caller's cwd.
+SWITCHYARD_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# Everything the local runners write lives under here (git-ignored).
+SWITCHYARD_LOCAL_DIR="${SWITCHYARD_LOCAL_DIR:-$SWITCHYARD_REPO_ROOT/.local}"
+
+_log_prefix="${_log_prefix:-local}"
+log()  { printf '[%s] %s\n' "$_log_prefix" "$*" >&2; }
+warn() { printf '[%s] WARNING: %s\n' "$_log_prefix" "$*" >&2; }
+die()  { printf '[%s] ERROR: %s\n' "$_log_prefix" "$*" >&2; exit 1; }
+
+# port_open HOST PORT -> 0 if something accepts TCP connections there.
+# Uses bash's /dev/tcp, bounded by `timeout` so a blackholed address can't hang us.
+port_open() {
+  # shellcheck disable=SC2016 # $1/$2 expand in the child bash
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# pid_alive PID -> 0 if the process exists (and is not a zombie).
+pid_alive() {
+  local pid="$1" state
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  state="$(ps -o stat= -p "$pid" 2>/dev/null)" || return 1
+  [[ "$state" != Z* ]]
+}
+
+# pid_cmdline PID -> full command line of PID on stdout.
+pid_cmdline() { ps -ww -o args= -p "$1" 2>/dev/null; }
+
+# read_pidfile FILE -> pid on stdout if FILE holds a live pid whose command
+# line contains every further argument (guards against recycled pids).
+read_pidfile() {
+  local file="$1" pid cmd needle
+  shift
+  [[ -f "$file" ]] || return 1
+  pid="$(tr -dc '0-9' <"$file")"
+  pid_alive "$pid" || return 1
+  cmd="$(pid_cmdline "$pid")"
+  for needle in "$@"; do
+    [[ "$cmd" == *"$needle"* ]] || return 1
+  done
+  printf '%s\n' "$pid"
+}
+
+# start_daemon PIDFILE OUTFILE CMD... -> runs CMD detached in its own session
+# (so Ctrl-C / closing the terminal / the caller's process group being killed
+# does not take it down), stdout+stderr appended to OUTFILE. The child writes
+# its own pid before exec'ing CMD, so PIDFILE is right even when setsid forks.
+start_daemon() {
+  local pidfile="$1" outfile="$2"
+  shift 2
+  rm -f "$pidfile"
+  # fd 9 is the callers' flock fd: the daemon must not inherit (and hold) the lock.
+  # shellcheck disable=SC2016 # expanded by the child bash
+  nohup setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pidfile" "$@" \
+    </dev/null >>"$outfile" 2>&1 9>&- &
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [[ -s "$pidfile" ]] && return 0
+    sleep 0.1
+  done
+  die "process did not start (no pid written to $pidfile); see $outfile"
+}
+
+# stop_pid NAME PID TIMEOUT_S -> SIGTERM, wait up to TIMEOUT_S, then SIGKILL.
+stop_pid() {
+  local name="$1" pid="$2" timeout_s="$3" i
+  log "stopping $name (pid $pid, SIGTERM)..."
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < timeout_s * 10; i++)); do
+    pid_alive "$pid" || { log "$name stopped"; return 0; }
+    sleep 0.1
+  done
+  warn "$name did not stop within ${timeout_s}s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    pid_alive "$pid" || { log "$name killed"; return 0; }
+    sleep 0.1
+  done
+  die "$name (pid $pid) survived SIGKILL"
+}
+
+# file_hash FILE -> a content hash on stdout (sha256 where available).
+file_hash() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d' ' -f1
+  elif command -v shasum >/dev/null 2>&1; then
+    shasum -a 256 "$1" | cut -d' ' -f1
+  else
+    cksum "$1" | cut -d' ' -f1,2
+  fi
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { CommonEnvSchema, ConfigError, loadConfig } from './index';
+
+describe('loadConfig', () => {
+  it('given an empty environment, when loaded, then every default works locally', () => {
+    const config = loadConfig(CommonEnvSchema, {});
+    expect(config).toEqual({
+      NATS_URL: 'nats://127.0.0.1:4222',
+      KAFKA_BROKERS: ['localhost:9092'],
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchyard',
+      SWITCHYARD_NAMESPACE: '',
+      LOG_LEVEL: 'info',
+      HTTP_PORT: 0,
+    });
+  });
+
+  it('given a broker list, when loaded, then it is split and trimmed', () => {
+    const config = loadConfig(CommonEnvSchema, { KAFKA_BROKERS: 'a:9092, b:9092,' });
+    expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9092']);
+  });
+
+  it('given several bad settings, when loaded, then every problem is reported at once', () => {
+    const schema = CommonEnvSchema.extend({ EXTRA: z.coerce.number().int() });
+    let error: unknown;
+    try {
+      loadConfig(schema, { HTTP_PORT: 'eighty', SWITCHYARD_NAMESPACE: 'Bad.Name', EXTRA: 'x' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const fields = (error as ConfigError).problems.map((problem) => problem.split(':')[0]);
+    expect(fields.sort()).toEqual(['EXTRA', 'HTTP_PORT', 'SWITCHYARD_NAMESPACE']);
+  });
+});

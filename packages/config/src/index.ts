@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { NamespaceSchema } from '@switchyard/contracts';
+
+/**
+ * Settings every Switchyard service understands. Each has a default that works on a
+ * developer machine with the local brokers (`npm run brokers -- up`); containers and
+ * production override them through the environment. No secrets live in the repo:
+ * credentials go into the URLs through the environment.
+ */
+export const CommonEnvSchema = z.object({
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  KAFKA_BROKERS: z
+    .string()
+    .default('localhost:9092')
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/switchyard'),
+  SWITCHYARD_NAMESPACE: NamespaceSchema.default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Port of the service's HTTP server (health endpoints; the API on the gateway). */
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+});
+
+export type CommonEnv = z.infer<typeof CommonEnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once, at start-up, and fails with every problem listed:
+ * a service with a bad setting should refuse to start, not fail on first use.
+ */
+export function loadConfig<TSchema extends z.ZodType>(
+  schema: TSchema,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<TSchema> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+/** Nest injection token for the service's parsed configuration. */
+export const CONFIG = Symbol('switchyard:config');

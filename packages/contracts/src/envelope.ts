@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * Every event travels in this envelope: on JetStream (the write side), across the
+ * bridge, and for years on Kafka (the replayable log). The envelope is versioned
+ * separately from the event payload: `schemaVersion` is the payload's version, so an
+ * upcaster can turn an old `OrderPlaced` v1 into today's shape during a replay.
+ */
+export const EnvelopeMetadataSchema = z.object({
+  /** Unique per event; also the JetStream `Nats-Msg-Id`, so a retried append is stored once. */
+  eventId: z.uuid(),
+  /** Wire name of the event, e.g. `OrderPlaced`. Never a class name (renames would break consumers). */
+  type: z.string().min(1),
+  /** Version of the payload schema for this type. Old versions are kept forever. */
+  schemaVersion: z.int().positive(),
+  /** When the event happened (ISO 8601, UTC). Kafka's record timestamp is set from it. */
+  occurredAt: z.iso.datetime(),
+  /** The entity this event belongs to (the Kafka key: per-entity ordering). */
+  aggregateId: z.string().min(1),
+  /** 1 for the entity's first event, +1 for each next one: projections skip what they already applied. */
+  aggregateVersion: z.int().positive(),
+  /** Ties together every message caused by one user request. */
+  correlationId: z.string().min(1),
+  /** The message (command or event id) that directly caused this one; null for the first. */
+  causationId: z.string().min(1).nullable(),
+  /** Trace context (W3C `traceparent`, `tracestate`) and other propagated headers. */
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+export type EnvelopeMetadata = z.infer<typeof EnvelopeMetadataSchema>;
+
+export interface Envelope<TType extends string, TData> extends EnvelopeMetadata {
+  type: TType;
+  data: TData;
+}
+
+/** Header names used when an envelope crosses a transport (NATS headers, Kafka headers). */
+export const MessageHeaders = {
+  eventId: 'sy-event-id',
+  eventType: 'sy-event-type',
+  schemaVersion: 'sy-schema-version',
+  occurredAt: 'sy-occurred-at',
+  correlationId: 'sy-correlation-id',
+  causationId: 'sy-causation-id',
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  /** Set on dead letters: why the message could not be processed. */
+  deadLetterReason: 'sy-dead-letter-reason',
+  deadLetterSource: 'sy-dead-letter-source',
+  deliveryCount: 'sy-delivery-count',
+} as const;
+
+/** Trace-context header names propagated end to end (W3C Trace Context). */
+export const TRACE_HEADERS = [MessageHeaders.traceparent, MessageHeaders.tracestate] as const;
+
+/**
+ * The envelope's metadata as flat transport headers, identical on NATS and Kafka, so a
+ * consumer (or an operator with `kcat -f '%h'`) can route, trace and dedupe without
+ * parsing the payload.
+ */
+export function envelopeHeaders(envelope: EnvelopeMetadata): Record<string, string> {
+  const headers: Record<string, string> = {
+    [MessageHeaders.eventId]: envelope.eventId,
+    [MessageHeaders.eventType]: envelope.type,
+    [MessageHeaders.schemaVersion]: String(envelope.schemaVersion),
+    [MessageHeaders.occurredAt]: envelope.occurredAt,
+    [MessageHeaders.correlationId]: envelope.correlationId,
+  };
+  if (envelope.causationId) headers[MessageHeaders.causationId] = envelope.causationId;
+  for (const name of TRACE_HEADERS) {
+    const value = envelope.headers[name];
+    if (value) headers[name] = value;
+  }
+  return headers;
+}

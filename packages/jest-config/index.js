@@ -1,0 +1,40 @@
+// Shared Jest configuration.
+//
+// Why @swc/jest and not ts-jest: NestJS 12 packages are ESM-only. Node 20.19+ can
+// require() them at run time, but Jest 30 has its own module loader that cannot, so
+// every @nestjs/* and @nats-io/* file must be transformed too. swc does that fast and
+// keeps the legacy decorators + metadata that Nest's dependency injection needs.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+/** One Jest project per test tier; the tier lives in the file name. */
+function tier(name, extra = {}) {
+  return {
+    displayName: name,
+    testEnvironment: 'node',
+    rootDir: process.cwd(),
+    roots: ['<rootDir>/src'],
+    testMatch: [`**/*.${name}.spec.ts`],
+    transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
+    transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nats-io)/)'],
+    moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+    ...extra,
+  };
+}
+
+module.exports = {
+  unit: tier('unit'),
+  // Integration and e2e tests talk to real brokers: give them time to connect,
+  // but every wait inside a test is a bounded poll, never a bare sleep.
+  int: tier('int', { testTimeout: 60_000 }),
+  e2e: tier('e2e', { testTimeout: 180_000 }),
+};

@@ -1,0 +1,5 @@
+export * from './kafka';
+export * from './records';
+export * from './event-producer';
+export * from './kafka-admin';
+export * from './batch-consumer';

@@ -1,0 +1,4 @@
+export * from './connect';
+export * from './streams';
+export * from './pull-consumer-runner';
+export * from './envelope-headers';

@@ -1,0 +1,3 @@
+export * from './bootstrap';
+export * from './health';
+export * from './logging';

@@ -1,0 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { CommonEnvSchema, loadConfig } from '@switchyard/config';
+
+/** Broker addresses for tests: the same variables and defaults as the services. */
+export const testEnv = loadConfig(CommonEnvSchema.omit({ SWITCHYARD_NAMESPACE: true, HTTP_PORT: true }));
+
+/**
+ * A namespace no other test run uses: every subject, stream, topic, group and schema
+ * of the test is derived from it (see contracts' `topology`). Tests can therefore run
+ * in parallel, and again, on the same brokers.
+ */
+export function uniqueNamespace(prefix = 't'): string {
+  return `${prefix}${randomBytes(5).toString('hex')}`;
+}

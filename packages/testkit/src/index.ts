@@ -1,0 +1,5 @@
+export * from './wait-for';
+export * from './environment';
+export * from './service-process';
+export * from './cleanup';
+export * from './nest-request';
