@@ -107,6 +107,11 @@ pg_up() {
     local version
     # Newest installed major version's "main" cluster (Debian's postgresql-common layout).
     version="$(find /etc/postgresql -mindepth 2 -maxdepth 2 -name main -printf '%h\n' | xargs -n1 basename | sort -V | tail -n1)"
+    local cluster_port
+    cluster_port="$(pg_lsclusters -h 2>/dev/null | awk -v v="$version" '$1 == v && $2 == "main" {print $3}')"
+    if [[ -n "$cluster_port" && "$cluster_port" != "$PGPORT" ]]; then
+      die "PostgreSQL: nothing answers on $PGHOST_LOCAL:$PGPORT, and cluster $version/main is configured for port $cluster_port; set PGPORT=$cluster_port"
+    fi
     log "PostgreSQL: starting cluster $version/main with pg_ctlcluster"
     pg_ctlcluster --skip-systemctl-redirect "$version" main start ||
       die "PostgreSQL: 'pg_ctlcluster --skip-systemctl-redirect $version main start' failed (logs: /var/log/postgresql/)"

@@ -85,6 +85,19 @@ our_pid() { read_pidfile "$PIDFILE" kafka.Kafka "$PROPS"; }
 
 broker_answers() { port_open "$PROBE_HOST" "$KAFKA_PORT"; }
 
+# speaks_kafka: does whatever listens on the client port answer a Kafka request?
+# Sends a raw ApiVersions v0 request (api_key 18, correlation id "SYK1") and
+# checks the response echoes the correlation id -- enough to tell a Kafka
+# broker from some other server squatting on the port, with no client installed.
+speaks_kafka() {
+  local reply
+  # shellcheck disable=SC2016 # expanded by the child bash
+  reply="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" &&
+      printf "\x00\x00\x00\x0a\x00\x12\x00\x00SYK1\xff\xff" >&3 &&
+      head -c 8 <&3 | od -An -tx1' _ "$PROBE_HOST" "$KAFKA_PORT" 2>/dev/null)" || return 1
+  [[ "$(tr -d ' \n' <<<"$reply")" == ????????53594b31 ]]
+}
+
 # "host:port" of the PLAINTEXT listener that the running broker was started
 # with (server.properties is rewritten only right before a start).
 running_listener() {
@@ -285,8 +298,10 @@ cmd_up() {
       log "already running (pid $pid) on $KAFKA_ADVERTISED_HOST:$KAFKA_PORT"
       [[ "$(file_hash "$POM")" == "$(cat "$KAFKA_LIBS_DIR/.pom.sha256" 2>/dev/null)" ]] ||
         warn "infra/kafka/pom.xml changed since the classpath was fetched; run 'down' then 'up' to switch"
+    elif speaks_kafka; then
+      log "a Kafka broker already answers on $PROBE_HOST:$KAFKA_PORT (not started from $KAFKA_HOME_DIR); using it"
     else
-      log "something already answers on $PROBE_HOST:$KAFKA_PORT (not started from $KAFKA_HOME_DIR); using it as the broker"
+      die "$PROBE_HOST:$KAFKA_PORT is taken by something that does not speak Kafka; free it or set KAFKA_PORT"
     fi
     return 0
   fi
@@ -357,8 +372,11 @@ cmd_status() {
   if broker_answers; then
     if pid="$(our_pid)"; then
       echo "kafka: running (pid $pid, Kafka $(kafka_version), bootstrap $KAFKA_ADVERTISED_HOST:$KAFKA_PORT, dir $KAFKA_HOME_DIR)"
+    elif speaks_kafka; then
+      echo "kafka: running (a broker answers on $PROBE_HOST:$KAFKA_PORT; not started from $KAFKA_HOME_DIR)"
     else
-      echo "kafka: running (something answers on $PROBE_HOST:$KAFKA_PORT; not started from $KAFKA_HOME_DIR)"
+      echo "kafka: not running ($PROBE_HOST:$KAFKA_PORT is taken by something that does not speak Kafka)"
+      return 3
     fi
     return 0
   fi

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { HealthModule, loggingModule } from '@switchyard/service';
+import { HealthModule, loggingModule, NatsConnectionModule, NatsReadiness } from '@switchyard/service';
 import { config } from './config';
 import { OrderEventStore } from './event-store/order-event-store';
-import { NatsModule, NatsReadiness } from './nats.module';
 import { PlaceOrderController } from './placing/place-order.controller';
 import { PlaceOrderHandler } from './placing/place-order.handler';
 
@@ -12,13 +11,13 @@ import { PlaceOrderHandler } from './placing/place-order.handler';
  * Handles (NATS request-reply, queue group `orders`):
  * - `PlaceOrder` → appends `OrderPlaced` to JetStream, then notifies on core NATS.
  *
- * Ready when: NATS answers.
+ * Owns: the `ORDERS` stream (created or updated at start-up). Ready when: NATS answers.
  */
 @Module({
   imports: [
     loggingModule('orders', config),
-    NatsModule,
-    HealthModule.forChecks([NatsReadiness], [NatsModule]),
+    NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'orders' }),
+    HealthModule.forChecks([NatsReadiness]),
   ],
   controllers: [PlaceOrderController],
   providers: [OrderEventStore, PlaceOrderHandler],

@@ -1,9 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { envelopeHeaders, OrderEventSchema, type OrderEvent } from '@switchyard/contracts';
-import { toNatsHeaders } from '@switchyard/messaging';
+import { ensureStream, toNatsHeaders } from '@switchyard/messaging';
+import { JETSTREAM, JETSTREAM_MANAGER } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
-import { JETSTREAM } from '../nats.module';
 
 export interface AppendOptions {
   /**
@@ -38,8 +43,16 @@ export class ConcurrencyConflictError extends Error {
  * reply sent after `append` never promises something that could still be lost.
  */
 @Injectable()
-export class OrderEventStore {
-  constructor(@Inject(JETSTREAM) private readonly js: JetStreamClient) {}
+export class OrderEventStore implements OnModuleInit {
+  constructor(
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+  ) {}
+
+  /** The orders service is the only writer of the ORDERS stream, so it declares it. */
+  async onModuleInit(): Promise<void> {
+    await ensureStream(this.jsm, TOPOLOGY.nats.streams.orders);
+  }
 
   async append(event: OrderEvent, options: AppendOptions): Promise<AppendResult> {
     const subject = TOPOLOGY.nats.subjects.orderEvents(event.aggregateId);
@@ -66,9 +79,7 @@ export class OrderEventStore {
   }
 
   private async read(sequence: number): Promise<OrderEvent> {
-    const message = await this.js.jetstreamManager().then((jsm) =>
-      jsm.streams.getMessage(TOPOLOGY.nats.streams.orders.name, { seq: sequence }),
-    );
+    const message = await this.jsm.streams.getMessage(TOPOLOGY.nats.streams.orders.name, { seq: sequence });
     if (!message) throw new Error(`event at sequence ${sequence} is gone`);
     return OrderEventSchema.parse(message.json());
   }

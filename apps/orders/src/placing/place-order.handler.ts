@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { PlaceOrderCommand, PlaceOrderReply } from '@switchyard/contracts';
+import { NATS_CONNECTION } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 import { OrderEventStore } from '../event-store/order-event-store';
-import { NATS_CONNECTION } from '../nats.module';
 import { decidePlaceOrder } from './place-order.decider';
 
 export interface MessageMetadata {

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { ProducedRecord } from './records';
 
 /**
@@ -11,6 +11,9 @@ import type { ProducedRecord } from './records';
  *   number. It does NOT dedupe across producer restarts: a bridge killed between the
  *   Kafka ack and the JetStream ack sends the event again, and consumers dedupe by
  *   aggregate version (at-least-once + idempotent consumers = effectively once).
+ * - Retries are finite (kafkajs warns that this "may invalidate EoS"): a send that
+ *   keeps failing should fail upward so the bridge naks and JetStream keeps the
+ *   message, rather than hang while its ack_wait runs out.
  * - `maxInFlightRequests: 1`: kafkajs can reorder or drop concurrent sends on an
  *   idempotent producer (tulios/kafkajs#1005, #598), so one request at a time; batch
  *   records into one `send` for throughput instead.
@@ -23,6 +26,9 @@ export class EventProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // murmur2 on the key, like the Java client: a key lands in the same partition
+      // whichever client produced it.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
   }
 

@@ -22,6 +22,11 @@ export class KafkaAdmin {
     return this.admin.disconnect();
   }
 
+  /** A metadata request to a broker: resolves only if the cluster answers. */
+  async ping(): Promise<void> {
+    await this.admin.listTopics();
+  }
+
   /** Creates missing topics and waits for their leaders; existing topics are left as they are. */
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     const existing = new Set(await this.admin.listTopics());

@@ -1,0 +1,32 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import type { BridgeRoute } from '@switchyard/contracts';
+import type { Disposition, EventProducer, ProducedRecord } from '@switchyard/messaging';
+import { toKafkaRecord } from './to-kafka-record';
+
+/**
+ * ### Forward a batch, then (and only then) let the runner ack it.
+ *
+ * The whole batch is produced in one request and awaited with `acks=all`. Only when
+ * Kafka has acknowledged it do the messages get `ack` dispositions; if the send fails,
+ * this throws and the runner naks the batch for redelivery. A crash between the Kafka
+ * ack and the JetStream ack therefore sends the batch again: Kafka may hold an event
+ * twice (at-least-once), and the projector dedupes by aggregate version.
+ */
+export class RouteForwarder {
+  constructor(
+    private readonly producer: EventProducer,
+    private readonly route: BridgeRoute,
+  ) {}
+
+  async forward(messages: JsMsg[]): Promise<Disposition[]> {
+    const records: ProducedRecord[] = [];
+    const dispositions = messages.map((message): Disposition => {
+      const result = toKafkaRecord(message);
+      if ('reason' in result) return { kind: 'dead-letter', reason: result.reason };
+      records.push(result.record);
+      return { kind: 'ack' };
+    });
+    await this.producer.send(this.route.topic, records);
+    return dispositions;
+  }
+}

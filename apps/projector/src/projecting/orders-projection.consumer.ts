@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { BatchConsumer, EventProducer, KafkaAdmin, type createKafka } from '@switchyard/messaging';
+import { PartitionApplier, ProjectionStore } from '@switchyard/read-models';
+import { KAFKA, PG_POOL } from '@switchyard/service';
+import type { Pool } from 'pg';
+import { TOPOLOGY } from '../config';
+import { deadLetterRecords } from './dead-letter-topic';
+
+/**
+ * ### Kafka → the live orders read model.
+ *
+ * One consumer group (`switchyard.projector.orders`): run more instances and Kafka
+ * spreads the partitions over them. Each partition batch is one Postgres transaction
+ * holding the rows *and* the offset (see `PartitionApplier`); the Kafka commit comes
+ * after it and is only a hint.
+ */
+@Injectable()
+export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OrdersProjectionConsumer.name);
+  private readonly producer: EventProducer;
+  private readonly consumer: BatchConsumer;
+  private readonly store = new ProjectionStore(TOPOLOGY.postgres.schema);
+
+  constructor(
+    @Inject(KAFKA) kafka: ReturnType<typeof createKafka>,
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly admin: KafkaAdmin,
+  ) {
+    this.producer = new EventProducer(kafka);
+    const applier = new PartitionApplier({
+      pool,
+      store: this.store,
+      target: { kind: 'live' },
+      deadLetter: (poison) => deadLetterRecords(this.producer, TOPOLOGY.kafka.topics.deadLetters.name, poison),
+    });
+    this.consumer = new BatchConsumer(kafka, {
+      groupId: TOPOLOGY.kafka.groups.projector,
+      topic: TOPOLOGY.kafka.topics.orderEvents.name,
+      fromBeginning: true,
+      logger: this.logger,
+      handle: async (records) => {
+        const outcome = await applier.apply(records);
+        if (outcome.seekTo !== undefined) {
+          this.logger.log({ msg: 'read model version changed: re-reading from its checkpoint', partition: records[0]?.partition, offset: outcome.seekTo });
+        }
+        return outcome;
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await this.store.initialize(client);
+    } finally {
+      client.release();
+    }
+    const { orderEvents, deadLetters } = TOPOLOGY.kafka.topics;
+    await this.admin.ensureTopics([orderEvents, deadLetters]);
+    await this.producer.connect();
+    await this.consumer.start();
+  }
+
+  /** Leave the group first (partitions move to the other instances), then stop producing. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,6 @@
+export * from './sql';
+export * from './order-row';
+export * from './projection-store';
+export * from './orders-projection';
+export * from './order-queries';
+export * from './partition-applier';

@@ -1,0 +1,83 @@
+import { OrderEventSchema, type OrderEvent } from '@switchyard/contracts';
+import type { ConsumedRecord } from '@switchyard/messaging';
+import type { PoolClient } from 'pg';
+import { evolveOrderRow, type OrderRow } from './order-row';
+import { ordersTable } from './sql';
+
+/** A record that can never be applied, and why: it goes to the dead-letter topic. */
+export interface PoisonRecord {
+  record: ConsumedRecord;
+  reason: string;
+}
+
+function parse(record: ConsumedRecord): { event: OrderEvent } | { reason: string } {
+  if (!record.value) return { reason: 'empty record value' };
+  let json: unknown;
+  try {
+    json = JSON.parse(record.value.toString('utf8'));
+  } catch {
+    return { reason: 'value is not JSON' };
+  }
+  const parsed = OrderEventSchema.safeParse(json);
+  if (!parsed.success) {
+    return { reason: `not a known order event: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` };
+  }
+  return { event: parsed.data };
+}
+
+/**
+ * Applies one batch of Kafka records to a version of the orders read model, set-based:
+ * one SELECT for the rows the batch touches, fold the events in memory (`evolveOrderRow`),
+ * one multi-row upsert. Must run inside the caller's transaction, together with the
+ * checkpoint update.
+ */
+export async function applyOrderRecords(
+  client: PoolClient,
+  schema: string,
+  version: number,
+  records: ConsumedRecord[],
+): Promise<{ applied: number; poison: PoisonRecord[] }> {
+  const poison: PoisonRecord[] = [];
+  const events: OrderEvent[] = [];
+  for (const record of records) {
+    const result = parse(record);
+    if ('event' in result) events.push(result.event);
+    else poison.push({ record, reason: result.reason });
+  }
+  if (events.length === 0) return { applied: 0, poison };
+
+  const table = ordersTable(schema, version);
+  const ids = [...new Set(events.map((event) => event.aggregateId))];
+  const { rows } = await client.query<OrderRow>(
+    `SELECT order_id AS "orderId", customer_id AS "customerId", region, items, status,
+            to_json(placed_at)#>>'{}' AS "placedAt", version, last_event_id AS "lastEventId"
+     FROM ${table} WHERE order_id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const current = new Map(rows.map((row) => [row.orderId, row]));
+  const changed = new Map<string, OrderRow>();
+  for (const event of events) {
+    const before = current.get(event.aggregateId);
+    const after = evolveOrderRow(before, event);
+    if (after && after !== before) {
+      current.set(event.aggregateId, after);
+      changed.set(event.aggregateId, after);
+    }
+  }
+  if (changed.size === 0) return { applied: 0, poison };
+
+  const values = [...changed.values()];
+  await client.query(
+    `INSERT INTO ${table} (order_id, customer_id, region, items, status, placed_at, version, last_event_id)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+       "orderId" uuid, "customerId" text, region text, items jsonb, status text,
+       "placedAt" timestamptz, version int, "lastEventId" uuid)
+     ON CONFLICT (order_id) DO UPDATE SET
+       customer_id = EXCLUDED.customer_id, region = EXCLUDED.region, items = EXCLUDED.items,
+       status = EXCLUDED.status, placed_at = EXCLUDED.placed_at, version = EXCLUDED.version,
+       last_event_id = EXCLUDED.last_event_id
+     WHERE ${table}.version < EXCLUDED.version`,
+    [JSON.stringify(values)],
+  );
+  return { applied: values.length, poison };
+}

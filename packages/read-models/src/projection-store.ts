@@ -1,0 +1,160 @@
+import type { PoolClient } from 'pg';
+import { ident, ORDERS_PROJECTION, ordersTable } from './sql';
+
+/**
+ * ### Versioned read models with checkpoints, blue-green.
+ *
+ * - Each version of the orders read model is its own table, `orders_v<N>`.
+ * - `projections` says which version is live; the view `orders` points at it. Readers
+ *   only ever query the view, so switching versions is one transaction: readers see the
+ *   old table until it commits and the new one right after.
+ * - `checkpoints` holds, per version and partition, the next Kafka offset to apply. It
+ *   is written in the same transaction as the rows, so rows and position can never
+ *   disagree; the offset committed to Kafka is only a hint for where to resume.
+ */
+export class ProjectionStore {
+  constructor(readonly schema: string) {}
+
+  /** Creates the schema, registry and first version if missing. Safe to run concurrently. */
+  async initialize(client: PoolClient): Promise<void> {
+    const s = ident(this.schema);
+    await client.query('BEGIN');
+    try {
+      // Serialize concurrent initializers (projector instances, the rebuilder).
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`switchyard-init:${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${s}.projections (
+        name text PRIMARY KEY,
+        active_version int NOT NULL,
+        previous_version int,
+        swapped_at timestamptz NOT NULL DEFAULT now())`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${s}.checkpoints (
+        projection text NOT NULL,
+        version int NOT NULL,
+        topic text NOT NULL,
+        partition int NOT NULL,
+        next_offset bigint NOT NULL,
+        PRIMARY KEY (projection, version, topic, partition))`);
+      const { rowCount } = await client.query(`SELECT 1 FROM ${s}.projections WHERE name = $1`, [ORDERS_PROJECTION]);
+      if (!rowCount) {
+        await this.createVersion(client, 1);
+        await client.query(`INSERT INTO ${s}.projections (name, active_version) VALUES ($1, 1)`, [ORDERS_PROJECTION]);
+        await client.query(`CREATE OR REPLACE VIEW ${s}.orders AS SELECT * FROM ${ordersTable(this.schema, 1)}`);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async createVersion(client: PoolClient, version: number): Promise<void> {
+    await client.query(`CREATE TABLE ${ordersTable(this.schema, version)} (
+      order_id uuid PRIMARY KEY,
+      customer_id text NOT NULL,
+      region text NOT NULL,
+      items jsonb NOT NULL,
+      status text NOT NULL,
+      placed_at timestamptz NOT NULL,
+      version int NOT NULL,
+      last_event_id uuid NOT NULL)`);
+  }
+
+  /**
+   * The live version. `FOR SHARE` inside a batch transaction makes a concurrent swap
+   * (which takes `FOR UPDATE`) wait until the batch commits, and the batch after it
+   * see the new version.
+   */
+  async activeVersion(client: PoolClient, lock: 'share' | 'none' = 'none'): Promise<{ active: number; previous: number | null }> {
+    const { rows } = await client.query<{ active_version: number; previous_version: number | null }>(
+      `SELECT active_version, previous_version FROM ${ident(this.schema)}.projections WHERE name = $1 ${lock === 'share' ? 'FOR SHARE' : ''}`,
+      [ORDERS_PROJECTION],
+    );
+    if (!rows[0]) throw new Error(`projection ${ORDERS_PROJECTION} is not initialized in ${this.schema}`);
+    return { active: rows[0].active_version, previous: rows[0].previous_version };
+  }
+
+  async checkpoint(client: PoolClient, version: number, topic: string, partition: number): Promise<bigint | undefined> {
+    const { rows } = await client.query<{ next_offset: string }>(
+      `SELECT next_offset FROM ${ident(this.schema)}.checkpoints
+       WHERE projection = $1 AND version = $2 AND topic = $3 AND partition = $4`,
+      [ORDERS_PROJECTION, version, topic, partition],
+    );
+    return rows[0] ? BigInt(rows[0].next_offset) : undefined;
+  }
+
+  async saveCheckpoint(client: PoolClient, version: number, topic: string, partition: number, nextOffset: bigint): Promise<void> {
+    await client.query(
+      `INSERT INTO ${ident(this.schema)}.checkpoints (projection, version, topic, partition, next_offset)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (projection, version, topic, partition)
+       DO UPDATE SET next_offset = GREATEST(checkpoints.next_offset, EXCLUDED.next_offset)`,
+      [ORDERS_PROJECTION, version, topic, partition, nextOffset.toString()],
+    );
+  }
+
+  /** Every version table that exists (live, previous, or left by a failed rebuild). */
+  async versions(client: PoolClient): Promise<number[]> {
+    const { rows } = await client.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name ~ '^orders_v[0-9]+$'`,
+      [this.schema],
+    );
+    return rows.map((row) => Number(row.table_name.slice('orders_v'.length))).sort((a, b) => a - b);
+  }
+
+  /** Drops a version table and its checkpoints (a failed or superseded rebuild). */
+  async dropVersion(client: PoolClient, version: number): Promise<void> {
+    await client.query(`DROP TABLE IF EXISTS ${ordersTable(this.schema, version)}`);
+    await client.query(`DELETE FROM ${ident(this.schema)}.checkpoints WHERE projection = $1 AND version = $2`, [
+      ORDERS_PROJECTION,
+      version,
+    ]);
+  }
+
+  /**
+   * The atomic swap: in one transaction, point the view at `version`, record the old
+   * live version as `previous` (kept for rollback), and drop anything older. A running
+   * projector notices the new version on its next batch and re-reads from the new
+   * version's checkpoints.
+   */
+  async activate(client: PoolClient, version: number): Promise<{ previous: number }> {
+    const s = ident(this.schema);
+    await client.query('BEGIN');
+    try {
+      const { rows } = await client.query<{ active_version: number }>(
+        `SELECT active_version FROM ${s}.projections WHERE name = $1 FOR UPDATE`,
+        [ORDERS_PROJECTION],
+      );
+      const previous = rows[0]!.active_version;
+      await client.query(`CREATE OR REPLACE VIEW ${s}.orders AS SELECT * FROM ${ordersTable(this.schema, version)}`);
+      await client.query(
+        `UPDATE ${s}.projections SET active_version = $2, previous_version = $3, swapped_at = now() WHERE name = $1`,
+        [ORDERS_PROJECTION, version, previous],
+      );
+      for (const old of await this.versions(client)) {
+        if (old !== version && old !== previous) await this.dropVersion(client, old);
+      }
+      await client.query('COMMIT');
+      return { previous };
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /**
+   * A deterministic digest of a version's rows, for comparing two versions: equal
+   * digests mean equal read models.
+   */
+  async digest(client: PoolClient, version: number): Promise<{ rows: number; md5: string }> {
+    const { rows } = await client.query<{ count: string; md5: string | null }>(
+      `SELECT count(*) AS count,
+              md5(string_agg(concat_ws('|', order_id, customer_id, region, items::text, status,
+                  to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'), version, last_event_id), ',' ORDER BY order_id)) AS md5
+       FROM ${ordersTable(this.schema, version)}`,
+    );
+    return { rows: Number(rows[0]!.count), md5: rows[0]!.md5 ?? md5OfNothing };
+  }
+}
+
+const md5OfNothing = 'd41d8cd98f00b204e9800998ecf8427e';

@@ -1,0 +1,7 @@
+/** Quotes an identifier; names here come from the topology (validated), never from users. */
+export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+export const ORDERS_PROJECTION = 'orders';
+
+export const ordersTable = (schema: string, version: number): string =>
+  `${ident(schema)}.${ident(`orders_v${version}`)}`;
