@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { OrderPlaced } from '@switchyard/contracts';
+import { connectNats } from '@switchyard/messaging';
+import { cleanupNamespace, testEnv, uniqueNamespace } from '@switchyard/testkit';
+
+// The store resolves its subjects from the environment at import time (as in production),
+// so the namespace is set before the module is loaded.
+const namespace = uniqueNamespace();
+process.env.SWITCHYARD_NAMESPACE = namespace;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { OrderEventStore, ConcurrencyConflictError } = require('./order-event-store') as typeof import('./order-event-store');
+
+function orderPlaced(orderId: string, aggregateVersion = 1): OrderPlaced {
+  return {
+    eventId: randomUUID(),
+    type: 'OrderPlaced',
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+    aggregateId: orderId,
+    aggregateVersion,
+    correlationId: randomUUID(),
+    causationId: null,
+    headers: {},
+    data: { orderId, customerId: 'c-1', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 1 }] },
+  };
+}
+
+describe('OrderEventStore on JetStream', () => {
+  let nc: NatsConnection;
+  let store: InstanceType<typeof OrderEventStore>;
+
+  beforeAll(async () => {
+    nc = await connectNats({ url: testEnv.NATS_URL, name: 'event-store-int-test' });
+    store = new OrderEventStore(jetstream(nc), await jetstreamManager(nc));
+    await store.onModuleInit();
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await cleanupNamespace(namespace);
+  });
+
+  it('stores a duplicate Nats-Msg-Id once and returns the first event', async () => {
+    const orderId = randomUUID();
+    const messageId = randomUUID();
+    const first = await store.append(orderPlaced(orderId), { expectedLastSequence: 0, messageId });
+    const second = await store.append(orderPlaced(randomUUID()), { expectedLastSequence: 0, messageId });
+
+    expect(first.duplicate).toBe(false);
+    expect(second.duplicate).toBe(true);
+    expect(second.sequence).toBe(first.sequence);
+    expect(second.stored.aggregateId).toBe(orderId);
+  });
+
+  it('rejects an append whose expected last subject sequence is stale', async () => {
+    const orderId = randomUUID();
+    const placed = await store.append(orderPlaced(orderId), { expectedLastSequence: 0, messageId: randomUUID() });
+
+    // A second writer that still believes the order has no events:
+    await expect(
+      store.append(orderPlaced(orderId, 2), { expectedLastSequence: 0, messageId: randomUUID() }),
+    ).rejects.toBeInstanceOf(ConcurrencyConflictError);
+
+    // The writer that saw the latest sequence succeeds.
+    const next = await store.append(orderPlaced(orderId, 2), {
+      expectedLastSequence: placed.sequence,
+      messageId: randomUUID(),
+    });
+    expect(next.duplicate).toBe(false);
+    expect(next.sequence).toBeGreaterThan(placed.sequence);
+  });
+});

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { topology, type PlaceOrderReply } from '@switchyard/contracts';
+import { connectNats } from '@switchyard/messaging';
+import {
+  cleanupNamespace,
+  nestRequest,
+  startService,
+  testEnv,
+  uniqueNamespace,
+  waitFor,
+  type ServiceProcess,
+} from '@switchyard/testkit';
+
+/** Two real orders processes in one queue group, on the real NATS server. */
+describe('PlaceOrder over NATS request-reply (two instances)', () => {
+  const namespace = uniqueNamespace();
+  const names = topology(namespace);
+  const instances: ServiceProcess[] = [];
+  let nc: NatsConnection;
+
+  const placeOrder = (commandId: string = randomUUID()) =>
+    nestRequest<PlaceOrderReply>(nc, names.nats.subjects.placeOrder, {
+      commandId,
+      customerId: 'c-1',
+      region: 'eu-west',
+      items: [{ sku: 'SKU-1', quantity: 1 }],
+    });
+
+  beforeAll(async () => {
+    const env = { SWITCHYARD_NAMESPACE: namespace };
+    instances.push(...(await Promise.all([
+      startService({ app: 'orders', env, label: 'orders-a' }),
+      startService({ app: 'orders', env, label: 'orders-b' }),
+    ])));
+    nc = await connectNats({ url: testEnv.NATS_URL, name: 'orders-int-test' });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await cleanupNamespace(namespace);
+  });
+
+  it('spreads requests over both instances of the queue group, each request handled once', async () => {
+    const replies = await Promise.all(Array.from({ length: 40 }, () => placeOrder()));
+    expect(replies.every((reply) => reply.response?.status === 'PLACED')).toBe(true);
+
+    // Each instance logs the orders it handled; logs arrive a little after the replies.
+    const handledBy = await waitFor('both instances to log 40 orders in total', () => {
+      const counts = instances.map(
+        (instance) => instance.lines().filter((line) => line.includes('"msg":"order placed"')).length,
+      );
+      return counts[0]! + counts[1]! >= 40 ? counts : undefined;
+    });
+    // Queue-group delivery is random: with 40 requests, both get some (p(all to one) = 2^-39).
+    expect(handledBy[0]).toBeGreaterThan(0);
+    expect(handledBy[1]).toBeGreaterThan(0);
+    expect(handledBy[0]! + handledBy[1]!).toBe(40);
+
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.streams.info(names.nats.streams.orders.name);
+    expect(info.state.messages).toBe(40);
+  });
+
+  it('stores a retried command once and answers the retry with the same order id', async () => {
+    const commandId = randomUUID();
+    const jsm = await jetstreamManager(nc);
+    const before = (await jsm.streams.info(names.nats.streams.orders.name)).state.messages;
+
+    const first = await placeOrder(commandId);
+    const retry = await placeOrder(commandId);
+
+    expect(retry.response?.orderId).toBe(first.response?.orderId);
+    const after = (await jsm.streams.info(names.nats.streams.orders.name)).state.messages;
+    expect(after - before).toBe(1);
+  });
+
+  it('rejects an invalid command with field errors instead of storing anything', async () => {
+    const reply = await nestRequest(nc, names.nats.subjects.placeOrder, { customerId: 'c-1' });
+    expect(reply.err).toMatchObject({ status: 400, errors: expect.arrayContaining([expect.objectContaining({ field: 'items' })]) });
+  });
+});

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `npm test`: the whole suite on real brokers.
+#
+# 1. Starts whatever broker is missing (NATS, Kafka, Postgres: see brokers.sh).
+# 2. Builds every package and app (tests run the built apps as real processes).
+# 3. Runs the tiers: unit (pure logic), int (real NATS/Kafka/Postgres), e2e (every app
+#    as a process, driven over HTTP). Each test suite works in its own namespace, so
+#    suites run in parallel and can be re-run on the same brokers.
+# 4. Prints one closing line: "N passed, N failed".
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+bash infra/local/brokers.sh up
+npx turbo run build --output-logs=errors-only
+
+rm -rf test-artifacts/jest && mkdir -p test-artifacts/jest
+export JEST_JSON_DIR="$ROOT/test-artifacts/jest"
+status=0
+npx turbo run test:unit test:int --concurrency=2 --continue || status=$?
+if [ "$status" -eq 0 ]; then
+  npx turbo run test:e2e --continue || status=$?
+fi
+
+node -e '
+const fs = require("fs"), path = require("path");
+const dir = process.env.JEST_JSON_DIR;
+let passed = 0, failed = 0, skipped = 0;
+for (const file of fs.readdirSync(dir)) {
+  const r = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+  passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+}
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+'
+exit "$status"

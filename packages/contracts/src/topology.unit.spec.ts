@@ -1,0 +1,40 @@
+import { topology } from './topology';
+
+describe('topology', () => {
+  it('given the empty namespace, when resolved, then names are the production names', () => {
+    const names = topology();
+    expect(names.nats.subjects.placeOrder).toBe('orders.cmd.place');
+    expect(names.nats.subjects.orderEvents('42')).toBe('orders.events.42');
+    expect(names.nats.streams.orders.name).toBe('ORDERS');
+    expect(names.kafka.topics.orderEvents.name).toBe('switchyard.orders.events');
+    expect(names.postgres.schema).toBe('switchyard');
+  });
+
+  it('given a namespace, when resolved, then every name carries it', () => {
+    const names = topology('t1');
+    expect(names.nats.subjects.placeOrder).toBe('t1.orders.cmd.place');
+    expect(names.nats.subjects.orderPlacedNotification('eu')).toBe('t1.notify.orders.eu.placed');
+    expect(names.nats.streams.orders.name).toBe('T1_ORDERS');
+    expect(names.bridgeRoutes[0].durable).toBe('T1_BRIDGE_ORDERS');
+    expect(names.kafka.topics.orderEvents.name).toBe('t1.switchyard.orders.events');
+    expect(names.kafka.groups.projector).toBe('t1.switchyard.projector.orders');
+    expect(names.postgres.schema).toBe('switchyard_t1');
+  });
+
+  it('given a namespace that is not a safe token, when resolved, then it is refused', () => {
+    expect(() => topology('a.b')).toThrow();
+    expect(() => topology('A')).toThrow();
+    expect(() => topology('x>')).toThrow();
+  });
+
+  it('keeps notifications out of every stream: JetStream must not capture them', () => {
+    const names = topology();
+    const notification = names.nats.subjects.orderPlacedNotification('eu-west');
+    for (const stream of Object.values(names.nats.streams)) {
+      for (const subject of stream.subjects) {
+        const prefix = subject.replace(/\.>$/, '.');
+        expect(notification.startsWith(prefix)).toBe(false);
+      }
+    }
+  });
+});
