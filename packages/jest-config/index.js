@@ -35,6 +35,6 @@ module.exports = {
   unit: tier('unit'),
   // Integration and e2e tests talk to real brokers: give them time to connect,
   // but every wait inside a test is a bounded poll, never a bare sleep.
-  int: tier('int', { testTimeout: 60_000 }),
-  e2e: tier('e2e', { testTimeout: 180_000 }),
+  int: tier('int', { setupFilesAfterEnv: [require.resolve('./int-timeout.js')] }),
+  e2e: tier('e2e', { setupFilesAfterEnv: [require.resolve('./e2e-timeout.js')] }),
 };

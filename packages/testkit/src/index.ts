@@ -3,3 +3,4 @@ export * from './environment';
 export * from './service-process';
 export * from './cleanup';
 export * from './nest-request';
+export * from './kafka-records';

@@ -55,6 +55,7 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
         stream: route.stream,
         durable: route.durable,
         maxDeliver: config.BRIDGE_MAX_DELIVER,
+        ackWaitMs: config.BRIDGE_ACK_WAIT_MS,
         deadLetterSubject: route.deadLetterSubject,
         batchSize: config.BRIDGE_BATCH_SIZE,
         handle: (messages) => forwarder.forward(messages),

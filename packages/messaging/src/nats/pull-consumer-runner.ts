@@ -23,6 +23,12 @@ export interface PullConsumerRunnerOptions {
   durable: string;
   /** The consumer's `max_deliver`: the delivery that reaches it is the last chance. */
   maxDeliver: number;
+  /**
+   * The consumer's `ack_wait`. While a batch is being handled the runner tells the
+   * server it is still working every half of it, so a slow downstream (Kafka taking a
+   * while to ack) does not make JetStream redeliver the batch to someone else.
+   */
+  ackWaitMs: number;
   /** Where messages go when they fail for good; a stream must capture this subject. */
   deadLetterSubject: string;
   /** Handles a batch, returning one disposition per message, in order. */
@@ -101,8 +107,9 @@ export class PullConsumerRunner {
   }
 
   private async process(batch: JsMsg[]): Promise<void> {
-    const { handle, logger } = this.options;
+    const { handle, logger, ackWaitMs } = this.options;
     let dispositions: Disposition[];
+    const stillWorking = setInterval(() => batch.forEach((message) => message.working()), ackWaitMs / 2);
     try {
       dispositions = await handle(batch);
       if (dispositions.length !== batch.length) {
@@ -115,6 +122,8 @@ export class PullConsumerRunner {
         delayMs: this.retryDelay(message.info.deliveryCount),
         reason: String(error),
       }));
+    } finally {
+      clearInterval(stillWorking);
     }
     for (const [index, message] of batch.entries()) {
       await this.settle(message, dispositions[index]!);
