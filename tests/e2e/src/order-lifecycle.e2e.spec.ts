@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { MessageHeaders, topology } from '@switchyard/contracts';
+import {
+  cleanupNamespace,
+  readTopicUntil,
+  repoRoot,
+  startService,
+  testEnv,
+  uniqueNamespace,
+  waitFor,
+  type ServiceProcess,
+} from '@switchyard/testkit';
+import { Client } from 'pg';
+
+/** Runs the rebuilder CLI as a process and returns its exit code and output. */
+function runRebuilder(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'apps', 'rebuilder', 'dist', 'main.js'), 'orders'], {
+      env: { ...process.env, ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * The whole spine, every app a real process: HTTP → gateway → NATS → orders →
+ * JetStream → bridge → Kafka → projector → Postgres → NATS → gateway → HTTP, then a
+ * rebuild from offset zero.
+ */
+describe('an order, end to end', () => {
+  const namespace = uniqueNamespace('e');
+  const names = topology(namespace);
+  const env = { SWITCHYARD_NAMESPACE: namespace };
+  const services: ServiceProcess[] = [];
+  let gateway: ServiceProcess;
+
+  const post = (body: string, contentType = 'application/json') =>
+    fetch(`${gateway.url}/orders`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  beforeAll(async () => {
+    services.push(
+      ...(await Promise.all(['orders', 'bridge', 'projector'].map((app) => startService({ app, env })))),
+    );
+    gateway = await startService({ app: 'gateway', env });
+    services.push(gateway);
+  });
+
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    await cleanupNamespace(namespace);
+  });
+
+  it('places an order over HTTP, projects it, carries it on Kafka, and rebuilds an identical read model', async () => {
+    const order = { customerId: 'c-42', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 2 }, { sku: 'SKU-2', quantity: 1 }] };
+    const placed = await post(JSON.stringify(order));
+    expect(placed.status).toBe(201);
+    const { orderId, status } = (await placed.json()) as { orderId: string; status: string };
+    expect(status).toBe('PLACED');
+    expect(placed.headers.get('location')).toBe(`/orders/${orderId}`);
+
+    // The read side is eventually consistent: poll until the projection has it.
+    const view = await waitFor('the order to be projected', async () => {
+      const response = await fetch(`${gateway.url}/orders/${orderId}`);
+      return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+    });
+    expect(view).toMatchObject({ orderId, customerId: 'c-42', region: 'eu-west', items: order.items, status: 'PLACED', version: 1 });
+
+    // On Kafka: keyed by order id, with the event id in a header matching the payload.
+    const records = await readTopicUntil(names.kafka.topics.orderEvents.name, (seen) => seen.some((r) => r.key === orderId));
+    const record = records.find((r) => r.key === orderId)!;
+    const payload = JSON.parse(record.value!.toString()) as { eventId: string; type: string };
+    expect(payload.type).toBe('OrderPlaced');
+    expect(record.headers[MessageHeaders.eventId]).toBe(payload.eventId);
+    expect(record.headers[MessageHeaders.eventType]).toBe('OrderPlaced');
+
+    // Rebuild from offset zero into a new version and swap it in.
+    const rebuild = await runRebuilder(env);
+    expect(rebuild.code).toBe(0);
+    expect(rebuild.output).toContain('rebuild complete');
+
+    const pg = new Client({ connectionString: testEnv.DATABASE_URL });
+    await pg.connect();
+    try {
+      const { rows } = await pg.query<{ active_version: number; previous_version: number }>(
+        `SELECT active_version, previous_version FROM "${names.postgres.schema}".projections WHERE name = 'orders'`,
+      );
+      const { active_version: active, previous_version: previous } = rows[0]!;
+      expect(active).toBe(previous + 1);
+      const digest = async (version: number) =>
+        (
+          await pg.query<{ digest: string; count: string }>(
+            `SELECT count(*) AS count, md5(string_agg(to_jsonb(t)::text, ',' ORDER BY order_id)) AS digest
+             FROM "${names.postgres.schema}"."orders_v${version}" t`,
+          )
+        ).rows[0]!;
+      const [rebuilt, live] = [await digest(active), await digest(previous)];
+      expect(Number(rebuilt.count)).toBeGreaterThanOrEqual(1);
+      expect(rebuilt).toEqual(live);
+    } finally {
+      await pg.end();
+    }
+
+    // Reads now come from the rebuilt version, and still find the order.
+    const after = await fetch(`${gateway.url}/orders/${orderId}`);
+    expect(after.status).toBe(200);
+    expect(await after.json()).toEqual(view);
+
+    // The live projector keeps working on the new version.
+    const second = await post(JSON.stringify(order));
+    const { orderId: secondId } = (await second.json()) as { orderId: string };
+    await waitFor('the next order to be projected after the swap', async () => {
+      const response = await fetch(`${gateway.url}/orders/${secondId}`);
+      return response.status === 200;
+    });
+  });
+
+  describe('bad input gets a clear 4xx and the gateway keeps serving', () => {
+    const valid = { customerId: 'c-1', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 1 }] };
+    it.each([
+      ['missing fields', JSON.stringify({ region: 'eu-west' }), 400, 'customerId'],
+      ['wrong types', JSON.stringify({ customerId: 7, region: 'eu-west', items: 'many' }), 400, 'items'],
+      ['empty items', JSON.stringify({ ...valid, items: [] }), 400, 'items'],
+      ['negative quantity', JSON.stringify({ ...valid, items: [{ sku: 'SKU-1', quantity: -3 }] }), 400, 'items.0.quantity'],
+      ['unknown fields', JSON.stringify({ ...valid, discount: 100 }), 400, '(body)'],
+      ['a non-JSON body', '{"customerId": oops', 400, undefined],
+      ['a 2 MB body', JSON.stringify({ ...valid, customerId: 'x'.repeat(2 * 1024 * 1024) }), 413, undefined],
+    ])('%s → %i problem details', async (_case, body, expectedStatus, field) => {
+      const response = await post(body);
+      expect(response.status).toBe(expectedStatus);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      const problem = (await response.json()) as { status: number; title: string; errors?: { field: string }[] };
+      expect(problem.status).toBe(expectedStatus);
+      expect(problem.title).toEqual(expect.any(String));
+      if (field) expect(problem.errors?.map((error) => error.field)).toContain(field);
+      // Still serving:
+      const health = await fetch(`${gateway.url}/healthz`);
+      expect(health.status).toBe(200);
+    });
+  });
+});
