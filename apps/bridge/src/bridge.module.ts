@@ -20,7 +20,10 @@ import { BridgeRoutesRunner } from './forwarding/bridge-routes.runner';
   imports: [
     loggingModule('bridge', config),
     NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'bridge' }),
-    KafkaModule.forRoot({ clientId: TOPOLOGY.kafka.clientId('bridge'), brokers: config.KAFKA_BROKERS }),
+    KafkaModule.forRoot({
+      clientId: TOPOLOGY.kafka.clientId('bridge'),
+      brokers: config.KAFKA_BROKERS,
+    }),
     HealthModule.forChecks([NatsReadiness, KafkaReadiness]),
   ],
   providers: [BridgeRoutesRunner],

@@ -7,7 +7,11 @@ export const GatewayEnvSchema = CommonEnvSchema.extend({
   /** How long a request waits for a service's reply before answering 504. */
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** Largest accepted request body; bigger ones get 413 before any handler runs. */
-  HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  HTTP_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
 });
 
 export const config = loadConfig(GatewayEnvSchema);

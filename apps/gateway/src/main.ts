@@ -4,5 +4,10 @@ import { config } from './config';
 import { GatewayModule } from './gateway.module';
 
 start(() =>
-  runService({ name: 'gateway', module: GatewayModule, config, bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES }),
+  runService({
+    name: 'gateway',
+    module: GatewayModule,
+    config,
+    bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
+  }),
 );

@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
-import { HealthModule, loggingModule, NatsConnectionModule, NatsReadiness } from '@switchyard/service';
+import {
+  HealthModule,
+  loggingModule,
+  NatsConnectionModule,
+  NatsReadiness,
+} from '@switchyard/service';
 import { config } from './config';
 import { OrderEventStore } from './event-store/order-event-store';
 import { PlaceOrderController } from './placing/place-order.controller';

@@ -23,7 +23,10 @@ import { GetOrderController } from './querying/get-order.controller';
 @Module({
   imports: [
     loggingModule('projector', config),
-    KafkaModule.forRoot({ clientId: TOPOLOGY.kafka.clientId('projector'), brokers: config.KAFKA_BROKERS }),
+    KafkaModule.forRoot({
+      clientId: TOPOLOGY.kafka.clientId('projector'),
+      brokers: config.KAFKA_BROKERS,
+    }),
     PostgresModule.forRoot({ url: config.DATABASE_URL, applicationName: 'projector' }),
     HealthModule.forChecks([KafkaReadiness, PostgresReadiness]),
   ],

@@ -12,7 +12,10 @@ import { RebuildOrdersService } from './rebuilding/rebuild-orders.service';
 @Module({
   imports: [
     loggingModule('rebuilder', config),
-    KafkaModule.forRoot({ clientId: TOPOLOGY.kafka.clientId('rebuilder'), brokers: config.KAFKA_BROKERS }),
+    KafkaModule.forRoot({
+      clientId: TOPOLOGY.kafka.clientId('rebuilder'),
+      brokers: config.KAFKA_BROKERS,
+    }),
     PostgresModule.forRoot({ url: config.DATABASE_URL, applicationName: 'rebuilder' }),
   ],
   providers: [RebuildOrdersService],

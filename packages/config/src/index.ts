@@ -12,7 +12,12 @@ export const CommonEnvSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .default('localhost:9092')
-    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((broker) => broker.trim())
+        .filter(Boolean),
+    ),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/switchyard'),
   SWITCHYARD_NAMESPACE: NamespaceSchema.default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

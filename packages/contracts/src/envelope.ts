@@ -7,7 +7,7 @@ import { z } from 'zod';
  * upcaster can turn an old `OrderPlaced` v1 into today's shape during a replay.
  */
 export const EnvelopeMetadataSchema = z.object({
-  /** Unique per event; also the JetStream `Nats-Msg-Id`, so a retried append is stored once. */
+  /** Unique per event. (The JetStream `Nats-Msg-Id` is the causing command's id: a retried command is stored once.) */
   eventId: z.uuid(),
   /** Wire name of the event, e.g. `OrderPlaced`. Never a class name (renames would break consumers). */
   type: z.string().min(1),

@@ -52,7 +52,11 @@ export function topology(namespace = '') {
      * The write-side event store. `duplicateWindowMs` is how long a `Nats-Msg-Id` is
      * remembered: a command retried within it is stored once.
      */
-    orders: { name: upper('ORDERS'), subjects: [subjects.allOrderEvents], duplicateWindowMs: 120_000 },
+    orders: {
+      name: upper('ORDERS'),
+      subjects: [subjects.allOrderEvents],
+      duplicateWindowMs: 120_000,
+    },
     deadLetters: {
       name: upper('DEADLETTERS'),
       subjects: [subjects.allDeadLetters],

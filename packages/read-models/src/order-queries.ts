@@ -3,7 +3,11 @@ import type { Pool } from 'pg';
 import { ident } from './sql';
 
 /** Reads go through the `orders` view: whichever version is live right now. */
-export async function findOrder(pool: Pool, schema: string, orderId: string): Promise<OrderView | undefined> {
+export async function findOrder(
+  pool: Pool,
+  schema: string,
+  orderId: string,
+): Promise<OrderView | undefined> {
   const { rows } = await pool.query<OrderView>(
     `SELECT order_id AS "orderId", customer_id AS "customerId", region, items, status,
             to_json(placed_at)#>>'{}' AS "placedAt", version

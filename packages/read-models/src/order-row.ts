@@ -1,4 +1,9 @@
-import { assertUnreachable, type OrderEvent, type OrderLine, type OrderView } from '@switchyard/contracts';
+import {
+  assertUnreachable,
+  type OrderEvent,
+  type OrderLine,
+  type OrderView,
+} from '@switchyard/contracts';
 
 /** One row of the orders read model. */
 export interface OrderRow {

@@ -37,7 +37,11 @@ describe('evolveOrderRow', () => {
   it('given the row already applied version 1, when the same event is redelivered, then the row is unchanged', () => {
     const event = orderPlaced();
     const row = evolveOrderRow(undefined, event)!;
-    const redelivered = { ...event, eventId: randomUUID(), data: { ...event.data, customerId: 'someone-else' } };
+    const redelivered = {
+      ...event,
+      eventId: randomUUID(),
+      data: { ...event.data, customerId: 'someone-else' },
+    };
     expect(evolveOrderRow(row, redelivered)).toBe(row);
   });
 });

@@ -20,7 +20,9 @@ function parse(record: ConsumedRecord): { event: OrderEvent } | { reason: string
   }
   const parsed = OrderEventSchema.safeParse(json);
   if (!parsed.success) {
-    return { reason: `not a known order event: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` };
+    return {
+      reason: `not a known order event: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    };
   }
   return { event: parsed.data };
 }

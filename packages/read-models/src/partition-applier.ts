@@ -1,7 +1,7 @@
 import type { BatchOutcome, ConsumedRecord } from '@switchyard/messaging';
 import type { Pool } from 'pg';
 import { applyOrderRecords, type PoisonRecord } from './orders-projection';
-import { ProjectionStore } from './projection-store';
+import type { ProjectionStore } from './projection-store';
 
 export interface ApplierOptions {
   pool: Pool;
@@ -40,15 +40,24 @@ export class PartitionApplier {
     try {
       await client.query('BEGIN');
       const version =
-        target.kind === 'fixed' ? target.version : (await store.activeVersion(client, 'share')).active;
+        target.kind === 'fixed'
+          ? target.version
+          : (await store.activeVersion(client, 'share')).active;
       const checkpoint = await store.checkpoint(client, version, topic, partition);
       const seenVersion = this.seen.get(key);
       this.seen.set(key, version);
-      if (checkpoint !== undefined && seenVersion !== version && BigInt(first.offset) > checkpoint) {
+      if (
+        checkpoint !== undefined &&
+        seenVersion !== version &&
+        BigInt(first.offset) > checkpoint
+      ) {
         await client.query('ROLLBACK');
         return { applied: 0, seekTo: checkpoint.toString() };
       }
-      const fresh = checkpoint === undefined ? records : records.filter((record) => BigInt(record.offset) >= checkpoint);
+      const fresh =
+        checkpoint === undefined
+          ? records
+          : records.filter((record) => BigInt(record.offset) >= checkpoint);
       if (fresh.length === 0) {
         await client.query('ROLLBACK');
         return { applied: 0 };

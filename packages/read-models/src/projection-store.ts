@@ -21,7 +21,9 @@ export class ProjectionStore {
     await client.query('BEGIN');
     try {
       // Serialize concurrent initializers (projector instances, the rebuilder).
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`switchyard-init:${this.schema}`]);
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `switchyard-init:${this.schema}`,
+      ]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
       await client.query(`CREATE TABLE IF NOT EXISTS ${s}.projections (
         name text PRIMARY KEY,
@@ -35,11 +37,17 @@ export class ProjectionStore {
         partition int NOT NULL,
         next_offset bigint NOT NULL,
         PRIMARY KEY (projection, version, topic, partition))`);
-      const { rowCount } = await client.query(`SELECT 1 FROM ${s}.projections WHERE name = $1`, [ORDERS_PROJECTION]);
+      const { rowCount } = await client.query(`SELECT 1 FROM ${s}.projections WHERE name = $1`, [
+        ORDERS_PROJECTION,
+      ]);
       if (!rowCount) {
         await this.createVersion(client, 1);
-        await client.query(`INSERT INTO ${s}.projections (name, active_version) VALUES ($1, 1)`, [ORDERS_PROJECTION]);
-        await client.query(`CREATE OR REPLACE VIEW ${s}.orders AS SELECT * FROM ${ordersTable(this.schema, 1)}`);
+        await client.query(`INSERT INTO ${s}.projections (name, active_version) VALUES ($1, 1)`, [
+          ORDERS_PROJECTION,
+        ]);
+        await client.query(
+          `CREATE OR REPLACE VIEW ${s}.orders AS SELECT * FROM ${ordersTable(this.schema, 1)}`,
+        );
       }
       await client.query('COMMIT');
     } catch (error) {
@@ -65,16 +73,28 @@ export class ProjectionStore {
    * (which takes `FOR UPDATE`) wait until the batch commits, and the batch after it
    * see the new version.
    */
-  async activeVersion(client: PoolClient, lock: 'share' | 'none' = 'none'): Promise<{ active: number; previous: number | null }> {
-    const { rows } = await client.query<{ active_version: number; previous_version: number | null }>(
+  async activeVersion(
+    client: PoolClient,
+    lock: 'share' | 'none' = 'none',
+  ): Promise<{ active: number; previous: number | null }> {
+    const { rows } = await client.query<{
+      active_version: number;
+      previous_version: number | null;
+    }>(
       `SELECT active_version, previous_version FROM ${ident(this.schema)}.projections WHERE name = $1 ${lock === 'share' ? 'FOR SHARE' : ''}`,
       [ORDERS_PROJECTION],
     );
-    if (!rows[0]) throw new Error(`projection ${ORDERS_PROJECTION} is not initialized in ${this.schema}`);
+    if (!rows[0])
+      throw new Error(`projection ${ORDERS_PROJECTION} is not initialized in ${this.schema}`);
     return { active: rows[0].active_version, previous: rows[0].previous_version };
   }
 
-  async checkpoint(client: PoolClient, version: number, topic: string, partition: number): Promise<bigint | undefined> {
+  async checkpoint(
+    client: PoolClient,
+    version: number,
+    topic: string,
+    partition: number,
+  ): Promise<bigint | undefined> {
     const { rows } = await client.query<{ next_offset: string }>(
       `SELECT next_offset FROM ${ident(this.schema)}.checkpoints
        WHERE projection = $1 AND version = $2 AND topic = $3 AND partition = $4`,
@@ -83,7 +103,13 @@ export class ProjectionStore {
     return rows[0] ? BigInt(rows[0].next_offset) : undefined;
   }
 
-  async saveCheckpoint(client: PoolClient, version: number, topic: string, partition: number, nextOffset: bigint): Promise<void> {
+  async saveCheckpoint(
+    client: PoolClient,
+    version: number,
+    topic: string,
+    partition: number,
+    nextOffset: bigint,
+  ): Promise<void> {
     await client.query(
       `INSERT INTO ${ident(this.schema)}.checkpoints (projection, version, topic, partition, next_offset)
        VALUES ($1, $2, $3, $4, $5)
@@ -105,10 +131,10 @@ export class ProjectionStore {
   /** Drops a version table and its checkpoints (a failed or superseded rebuild). */
   async dropVersion(client: PoolClient, version: number): Promise<void> {
     await client.query(`DROP TABLE IF EXISTS ${ordersTable(this.schema, version)}`);
-    await client.query(`DELETE FROM ${ident(this.schema)}.checkpoints WHERE projection = $1 AND version = $2`, [
-      ORDERS_PROJECTION,
-      version,
-    ]);
+    await client.query(
+      `DELETE FROM ${ident(this.schema)}.checkpoints WHERE projection = $1 AND version = $2`,
+      [ORDERS_PROJECTION, version],
+    );
   }
 
   /**
@@ -126,7 +152,9 @@ export class ProjectionStore {
         [ORDERS_PROJECTION],
       );
       const previous = rows[0]!.active_version;
-      await client.query(`CREATE OR REPLACE VIEW ${s}.orders AS SELECT * FROM ${ordersTable(this.schema, version)}`);
+      await client.query(
+        `CREATE OR REPLACE VIEW ${s}.orders AS SELECT * FROM ${ordersTable(this.schema, version)}`,
+      );
       await client.query(
         `UPDATE ${s}.projections SET active_version = $2, previous_version = $3, swapped_at = now() WHERE name = $1`,
         [ORDERS_PROJECTION, version, previous],

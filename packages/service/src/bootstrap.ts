@@ -53,15 +53,20 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   await app.listen({ port: config.HTTP_PORT, host: '0.0.0.0' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
-  logger.log({ msg: 'service ready', url: `http://127.0.0.1:${port}`, namespace: config.SWITCHYARD_NAMESPACE });
+  logger.log({
+    msg: 'service ready',
+    url: `http://127.0.0.1:${port}`,
+    namespace: config.SWITCHYARD_NAMESPACE,
+  });
   return app;
 }
 
 /** Runs `main`, and on a start-up failure logs why and exits non-zero (no half-started service). */
 export function start(main: () => Promise<unknown>): void {
   main().catch((error: unknown) => {
-    // eslint-disable-next-line no-console
-    console.error(JSON.stringify({ level: 'fatal', msg: 'service failed to start', err: String(error) }));
+    console.error(
+      JSON.stringify({ level: 'fatal', msg: 'service failed to start', err: String(error) }),
+    );
     process.exit(1);
   });
 }

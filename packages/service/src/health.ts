@@ -1,4 +1,14 @@
-import { Controller, Get, HttpCode, HttpStatus, Inject, Module, type DynamicModule, type Type, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Module,
+  type DynamicModule,
+  type Type,
+  Res,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
 /** One dependency a service needs before it can take work (NATS, Kafka, Postgres…). */
@@ -15,7 +25,10 @@ const CHECK_TIMEOUT_MS = 2_000;
 async function runCheck(check: ReadinessCheck): Promise<{ up: boolean; detail?: string }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([check.check(), timeout]);
@@ -69,7 +82,10 @@ export class HealthController {
 @Module({})
 export class HealthModule {
   /** `checks` are `ReadinessCheck` providers exported by the modules in `from`. */
-  static forChecks(checks: Type<ReadinessCheck>[], from: DynamicModule['imports'] = []): DynamicModule {
+  static forChecks(
+    checks: Type<ReadinessCheck>[],
+    from: DynamicModule['imports'] = [],
+  ): DynamicModule {
     return {
       module: HealthModule,
       imports: from,

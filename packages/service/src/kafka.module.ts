@@ -1,4 +1,11 @@
-import { Global, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { createKafka, KafkaAdmin } from '@switchyard/messaging';
 import type { ReadinessCheck } from './health';
 

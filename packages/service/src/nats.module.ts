@@ -1,4 +1,11 @@
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@switchyard/messaging';
@@ -41,8 +48,16 @@ export class NatsConnectionModule {
   static forRoot(options: { url: string; name: string }): DynamicModule {
     const providers = [
       { provide: NATS_CONNECTION, useFactory: () => connectNats(options) },
-      { provide: JETSTREAM, useFactory: (nc: NatsConnection) => jetstream(nc), inject: [NATS_CONNECTION] },
-      { provide: JETSTREAM_MANAGER, useFactory: (nc: NatsConnection) => jetstreamManager(nc), inject: [NATS_CONNECTION] },
+      {
+        provide: JETSTREAM,
+        useFactory: (nc: NatsConnection) => jetstream(nc),
+        inject: [NATS_CONNECTION],
+      },
+      {
+        provide: JETSTREAM_MANAGER,
+        useFactory: (nc: NatsConnection) => jetstreamManager(nc),
+        inject: [NATS_CONNECTION],
+      },
       NatsLifecycle,
       NatsReadiness,
     ];

@@ -1,4 +1,11 @@
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Pool } from 'pg';
 import type { ReadinessCheck } from './health';
 
@@ -27,7 +34,11 @@ export class PostgresModule {
       {
         provide: PG_POOL,
         useFactory: () =>
-          new Pool({ connectionString: options.url, application_name: options.applicationName, max: 10 }),
+          new Pool({
+            connectionString: options.url,
+            application_name: options.applicationName,
+            max: 10,
+          }),
       },
       PostgresReadiness,
     ];

@@ -21,7 +21,9 @@ export async function cleanupNamespace(namespace: string): Promise<void> {
   } finally {
     await nc.close();
   }
-  const admin = new KafkaAdmin(createKafka({ clientId: 'test-cleanup', brokers: testEnv.KAFKA_BROKERS, logger: quiet }));
+  const admin = new KafkaAdmin(
+    createKafka({ clientId: 'test-cleanup', brokers: testEnv.KAFKA_BROKERS, logger: quiet }),
+  );
   await admin.connect();
   try {
     await admin.deleteTopics(Object.values(names.kafka.topics).map((topic) => topic.name));

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { CommonEnvSchema, loadConfig } from '@switchyard/config';
 
 /** Broker addresses for tests: the same variables and defaults as the services. */
-export const testEnv = loadConfig(CommonEnvSchema.omit({ SWITCHYARD_NAMESPACE: true, HTTP_PORT: true }));
+export const testEnv = loadConfig(
+  CommonEnvSchema.omit({ SWITCHYARD_NAMESPACE: true, HTTP_PORT: true }),
+);
 
 /**
  * A namespace no other test run uses: every subject, stream, topic, group and schema

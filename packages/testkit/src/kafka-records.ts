@@ -15,15 +15,18 @@ export async function readTopicUntil(
   timeoutMs = 30_000,
 ): Promise<ConsumedRecord[]> {
   const records: ConsumedRecord[] = [];
-  const consumer = new BatchConsumer(createKafka({ clientId: 'test-reader', brokers: testEnv.KAFKA_BROKERS, logger: quiet }), {
-    groupId: `test-reader-${randomUUID()}`,
-    topic,
-    fromBeginning: true,
-    logger: quiet,
-    handle: async (batch) => {
-      records.push(...batch);
+  const consumer = new BatchConsumer(
+    createKafka({ clientId: 'test-reader', brokers: testEnv.KAFKA_BROKERS, logger: quiet }),
+    {
+      groupId: `test-reader-${randomUUID()}`,
+      topic,
+      fromBeginning: true,
+      logger: quiet,
+      handle: async (batch) => {
+        records.push(...batch);
+      },
     },
-  });
+  );
   await consumer.start();
   try {
     await waitFor(`records on ${topic}`, () => done(records), { timeoutMs });

@@ -18,9 +18,13 @@ export async function nestRequest<T>(
   data: unknown,
   options: { headers?: MsgHdrs; timeoutMs?: number } = {},
 ): Promise<NestReply<T>> {
-  const reply = await nc.request(subject, JSON.stringify({ pattern: subject, data, id: randomUUID() }), {
-    timeout: options.timeoutMs ?? 5_000,
-    headers: options.headers,
-  });
+  const reply = await nc.request(
+    subject,
+    JSON.stringify({ pattern: subject, data, id: randomUUID() }),
+    {
+      timeout: options.timeoutMs ?? 5_000,
+      headers: options.headers,
+    },
+  );
   return reply.json<NestReply<T>>();
 }

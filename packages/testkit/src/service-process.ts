@@ -32,7 +32,13 @@ export interface StartOptions {
  * production, and waits for its `service ready` line. Logs go to
  * `test-artifacts/<label>.log` for post-mortems.
  */
-export async function startService({ app, env, label = app, args = [], timeoutMs = 30_000 }: StartOptions): Promise<ServiceProcess> {
+export async function startService({
+  app,
+  env,
+  label = app,
+  args = [],
+  timeoutMs = 30_000,
+}: StartOptions): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [join(repoRoot, 'apps', app, 'dist', 'main.js'), ...args], {
     env: { ...process.env, HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,12 +72,16 @@ export async function startService({ app, env, label = app, args = [], timeoutMs
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
 
-  await waitFor(`${label} to be ready`, () => {
-    if (exited !== undefined) {
-      throw new Error(`${label} exited with ${exited}:\n${lines.slice(-20).join('\n')}`);
-    }
-    return url;
-  }, { timeoutMs });
+  await waitFor(
+    `${label} to be ready`,
+    () => {
+      if (exited !== undefined) {
+        throw new Error(`${label} exited with ${exited}:\n${lines.slice(-20).join('\n')}`);
+      }
+      return url;
+    },
+    { timeoutMs },
+  );
 
   return {
     name: label,

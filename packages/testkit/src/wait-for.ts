@@ -23,7 +23,7 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() > deadline) {
-      const why = lastError ? ` (last error: ${String(lastError)})` : '';
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${why}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

@@ -5,7 +5,10 @@ describe('gateway with no service behind it', () => {
   let gateway: ServiceProcess;
 
   beforeAll(async () => {
-    gateway = await startService({ app: 'gateway', env: { SWITCHYARD_NAMESPACE: uniqueNamespace('n') } });
+    gateway = await startService({
+      app: 'gateway',
+      env: { SWITCHYARD_NAMESPACE: uniqueNamespace('n') },
+    });
   });
 
   afterAll(async () => {
@@ -16,7 +19,11 @@ describe('gateway with no service behind it', () => {
     const response = await fetch(`${gateway.url}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ customerId: 'c-1', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 1 }] }),
+      body: JSON.stringify({
+        customerId: 'c-1',
+        region: 'eu-west',
+        items: [{ sku: 'SKU-1', quantity: 1 }],
+      }),
     });
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ status: 503, title: 'No service is available' });

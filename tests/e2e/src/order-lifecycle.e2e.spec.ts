@@ -14,11 +14,17 @@ import {
 import { Client } from 'pg';
 
 /** Runs the rebuilder CLI as a process and returns its exit code and output. */
-function runRebuilder(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function runRebuilder(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'apps', 'rebuilder', 'dist', 'main.js'), 'orders'], {
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'apps', 'rebuilder', 'dist', 'main.js'), 'orders'],
+      {
+        env: { ...process.env, ...env },
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,11 +45,17 @@ describe('an order, end to end', () => {
   let gateway: ServiceProcess;
 
   const post = (body: string, contentType = 'application/json') =>
-    fetch(`${gateway.url}/orders`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    fetch(`${gateway.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
 
   beforeAll(async () => {
     services.push(
-      ...(await Promise.all(['orders', 'bridge', 'projector'].map((app) => startService({ app, env })))),
+      ...(await Promise.all(
+        ['orders', 'bridge', 'projector'].map((app) => startService({ app, env })),
+      )),
     );
     gateway = await startService({ app: 'gateway', env });
     services.push(gateway);
@@ -55,7 +67,14 @@ describe('an order, end to end', () => {
   });
 
   it('places an order over HTTP, projects it, carries it on Kafka, and rebuilds an identical read model', async () => {
-    const order = { customerId: 'c-42', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 2 }, { sku: 'SKU-2', quantity: 1 }] };
+    const order = {
+      customerId: 'c-42',
+      region: 'eu-west',
+      items: [
+        { sku: 'SKU-1', quantity: 2 },
+        { sku: 'SKU-2', quantity: 1 },
+      ],
+    };
     const placed = await post(JSON.stringify(order));
     expect(placed.status).toBe(201);
     const { orderId, status } = (await placed.json()) as { orderId: string; status: string };
@@ -65,12 +84,23 @@ describe('an order, end to end', () => {
     // The read side is eventually consistent: poll until the projection has it.
     const view = await waitFor('the order to be projected', async () => {
       const response = await fetch(`${gateway.url}/orders/${orderId}`);
-      return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
+      return response.status === 200
+        ? ((await response.json()) as Record<string, unknown>)
+        : undefined;
     });
-    expect(view).toMatchObject({ orderId, customerId: 'c-42', region: 'eu-west', items: order.items, status: 'PLACED', version: 1 });
+    expect(view).toMatchObject({
+      orderId,
+      customerId: 'c-42',
+      region: 'eu-west',
+      items: order.items,
+      status: 'PLACED',
+      version: 1,
+    });
 
     // On Kafka: keyed by order id, with the event id in a header matching the payload.
-    const records = await readTopicUntil(names.kafka.topics.orderEvents.name, (seen) => seen.some((r) => r.key === orderId));
+    const records = await readTopicUntil(names.kafka.topics.orderEvents.name, (seen) =>
+      seen.some((r) => r.key === orderId),
+    );
     const record = records.find((r) => r.key === orderId)!;
     const payload = JSON.parse(record.value!.toString()) as { eventId: string; type: string };
     expect(payload.type).toBe('OrderPlaced');
@@ -122,17 +152,36 @@ describe('an order, end to end', () => {
     const valid = { customerId: 'c-1', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 1 }] };
     it.each([
       ['missing fields', JSON.stringify({ region: 'eu-west' }), 400, 'customerId'],
-      ['wrong types', JSON.stringify({ customerId: 7, region: 'eu-west', items: 'many' }), 400, 'items'],
+      [
+        'wrong types',
+        JSON.stringify({ customerId: 7, region: 'eu-west', items: 'many' }),
+        400,
+        'items',
+      ],
       ['empty items', JSON.stringify({ ...valid, items: [] }), 400, 'items'],
-      ['negative quantity', JSON.stringify({ ...valid, items: [{ sku: 'SKU-1', quantity: -3 }] }), 400, 'items.0.quantity'],
+      [
+        'negative quantity',
+        JSON.stringify({ ...valid, items: [{ sku: 'SKU-1', quantity: -3 }] }),
+        400,
+        'items.0.quantity',
+      ],
       ['unknown fields', JSON.stringify({ ...valid, discount: 100 }), 400, '(body)'],
       ['a non-JSON body', '{"customerId": oops', 400, undefined],
-      ['a 2 MB body', JSON.stringify({ ...valid, customerId: 'x'.repeat(2 * 1024 * 1024) }), 413, undefined],
+      [
+        'a 2 MB body',
+        JSON.stringify({ ...valid, customerId: 'x'.repeat(2 * 1024 * 1024) }),
+        413,
+        undefined,
+      ],
     ])('%s → %i problem details', async (_case, body, expectedStatus, field) => {
       const response = await post(body);
       expect(response.status).toBe(expectedStatus);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
-      const problem = (await response.json()) as { status: number; title: string; errors?: { field: string }[] };
+      const problem = (await response.json()) as {
+        status: number;
+        title: string;
+        errors?: { field: string }[];
+      };
       expect(problem.status).toBe(expectedStatus);
       expect(problem.title).toEqual(expect.any(String));
       if (field) expect(problem.errors?.map((error) => error.field)).toContain(field);

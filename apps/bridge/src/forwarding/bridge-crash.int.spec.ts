@@ -74,7 +74,9 @@ describe('bridge crash between the Kafka ack and the JetStream ack', () => {
     const consumer = await jetstream(crashing).consumers.get(route.stream, route.durable);
     const message = await consumer.next({ expires: 5_000 });
     expect(message?.subject).toBe(names.nats.subjects.orderEvents(orderId));
-    const producer = new EventProducer(createKafka({ clientId: 'crashing-bridge', brokers: testEnv.KAFKA_BROKERS, logger: quiet }));
+    const producer = new EventProducer(
+      createKafka({ clientId: 'crashing-bridge', brokers: testEnv.KAFKA_BROKERS, logger: quiet }),
+    );
     await producer.connect();
     const dispositions = await new RouteForwarder(producer, route).forward([message!]);
     expect(dispositions).toEqual([{ kind: 'ack' }]);
@@ -92,7 +94,9 @@ describe('bridge crash between the Kafka ack and the JetStream ack', () => {
     const copies = records.filter((record) => record.key === orderId);
     // At-least-once: the copy from before the crash and at least one after it.
     expect(copies.length).toBeGreaterThanOrEqual(2);
-    expect(copies.every((record) => record.headers[MessageHeaders.eventId] === event.eventId)).toBe(true);
+    expect(copies.every((record) => record.headers[MessageHeaders.eventId] === event.eventId)).toBe(
+      true,
+    );
 
     const jsm = await jetstreamManager(nc);
     await waitFor('JetStream to see the redelivered message acked', async () => {
@@ -120,7 +124,10 @@ describe('bridge crash between the Kafka ack and the JetStream ack', () => {
         );
         return checkpoints[0] && BigInt(checkpoints[0].next_offset) > BigInt(lastCopy.offset);
       });
-      const { rowCount } = await pg.query(`SELECT 1 FROM "${names.postgres.schema}".orders WHERE order_id = $1`, [orderId]);
+      const { rowCount } = await pg.query(
+        `SELECT 1 FROM "${names.postgres.schema}".orders WHERE order_id = $1`,
+        [orderId],
+      );
       expect(rowCount).toBe(1);
     } finally {
       await pg.end();

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import {
@@ -63,7 +69,12 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
       });
       await runner.start();
       this.runners.push(runner);
-      this.logger.log({ msg: 'forwarding', route: route.name, from: route.filterSubject, to: route.topic });
+      this.logger.log({
+        msg: 'forwarding',
+        route: route.name,
+        from: route.filterSubject,
+        to: route.topic,
+      });
     }
   }
 

@@ -22,7 +22,9 @@ export function toKafkaRecord(message: JsMsg): { record: ProducedRecord } | { re
   }
   const envelope = EnvelopeMetadataSchema.safeParse(json);
   if (!envelope.success) {
-    return { reason: `not an event envelope: ${envelope.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}` };
+    return {
+      reason: `not an event envelope: ${envelope.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    };
   }
   return {
     record: {

@@ -1,4 +1,11 @@
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
 
@@ -22,7 +29,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toProblem(exception);
-    if (body.status >= 500) this.logger.error({ msg: 'request failed', err: exception, status: body.status });
+    if (body.status >= 500)
+      this.logger.error({ msg: 'request failed', err: exception, status: body.status });
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 
@@ -30,13 +38,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
       if (typeof response === 'object' && response !== null && 'title' in response) {
-        return { ...problem(exception.getStatus(), String(response.title)), ...(response as Partial<ProblemDetails>) };
+        return {
+          ...problem(exception.getStatus(), String(response.title)),
+          ...(response as Partial<ProblemDetails>),
+        };
       }
       return problem(exception.getStatus(), exception.message);
     }
     const fastifyError = exception as FastifyError;
     if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
-      return problem(fastifyError.statusCode, titleFor(fastifyError.statusCode), { detail: fastifyError.message });
+      return problem(fastifyError.statusCode, titleFor(fastifyError.statusCode), {
+        detail: fastifyError.message,
+      });
     }
     return problem(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal Server Error');
   }

@@ -12,6 +12,10 @@ export interface ProblemDetails {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export function problem(status: number, title: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
+export function problem(
+  status: number,
+  title: string,
+  extra: Partial<ProblemDetails> = {},
+): ProblemDetails {
   return { type: 'about:blank', title, status, ...extra };
 }

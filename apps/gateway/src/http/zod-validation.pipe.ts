@@ -4,7 +4,10 @@ import type { z } from 'zod';
 import { problem } from './problem-details';
 
 /** Validates a request part against a contracts schema; 400 with every field error. */
-export class ZodValidationPipe<TSchema extends z.ZodType> implements PipeTransform<unknown, z.infer<TSchema>> {
+export class ZodValidationPipe<TSchema extends z.ZodType> implements PipeTransform<
+  unknown,
+  z.infer<TSchema>
+> {
   constructor(
     private readonly schema: TSchema,
     private readonly title = 'Invalid request',
@@ -14,7 +17,10 @@ export class ZodValidationPipe<TSchema extends z.ZodType> implements PipeTransfo
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
     throw new BadRequestException(
-      problem(400, this.title, { detail: 'See `errors` for each invalid field.', errors: toFieldErrors(result.error) }),
+      problem(400, this.title, {
+        detail: 'See `errors` for each invalid field.',
+        errors: toFieldErrors(result.error),
+      }),
     );
   }
 }

@@ -30,7 +30,11 @@ export const NATS_CLIENT = Symbol('NATS_CLIENT');
 export class ServiceClient implements OnApplicationShutdown {
   constructor(@Inject(NATS_CLIENT) private readonly client: ClientProxy) {}
 
-  async request<TReply>(subject: string, data: unknown, headers: Record<string, string>): Promise<TReply> {
+  async request<TReply>(
+    subject: string,
+    data: unknown,
+    headers: Record<string, string>,
+  ): Promise<TReply> {
     const natsHeaderValues = natsHeaders();
     for (const [key, value] of Object.entries(headers)) natsHeaderValues.set(key, value);
     const record = new NatsRecordBuilder(data).setHeaders(natsHeaderValues).build();
@@ -70,7 +74,9 @@ function toHttpException(error: unknown, subject: string): HttpException {
     return new HttpException({ ...problem(remote.status, remote.title), ...remote }, remote.status);
   }
   return new ServiceUnavailableException(
-    problem(HttpStatus.SERVICE_UNAVAILABLE, 'Service request failed', { detail: String((error as Error)?.message ?? error) }),
+    problem(HttpStatus.SERVICE_UNAVAILABLE, 'Service request failed', {
+      detail: String((error as Error)?.message ?? error),
+    }),
   );
 }
 

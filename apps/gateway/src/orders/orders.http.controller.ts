@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   GetOrderQuerySchema,
   PlaceOrderRequestSchema,
@@ -42,7 +53,8 @@ export class OrdersHttpController {
    */
   @Get(':orderId')
   async getOrder(
-    @Param(new ZodValidationPipe(GetOrderQuerySchema, 'Invalid order id')) query: { orderId: string },
+    @Param(new ZodValidationPipe(GetOrderQuerySchema, 'Invalid order id'))
+    query: { orderId: string },
     @Req() request: FastifyRequest,
   ): Promise<OrderView> {
     const result = await this.services.request<GetOrderReply>(
@@ -51,7 +63,11 @@ export class OrdersHttpController {
       propagatedHeaders(request),
     );
     if (!result.found) {
-      throw new NotFoundException(problem(HttpStatus.NOT_FOUND, 'Order not found', { detail: `No order ${query.orderId} (yet).` }));
+      throw new NotFoundException(
+        problem(HttpStatus.NOT_FOUND, 'Order not found', {
+          detail: `No order ${query.orderId} (yet).`,
+        }),
+      );
     }
     return result.order;
   }

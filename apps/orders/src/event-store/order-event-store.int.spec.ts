@@ -10,7 +10,8 @@ import { cleanupNamespace, testEnv, uniqueNamespace } from '@switchyard/testkit'
 const namespace = uniqueNamespace();
 process.env.SWITCHYARD_NAMESPACE = namespace;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { OrderEventStore, ConcurrencyConflictError } = require('./order-event-store') as typeof import('./order-event-store');
+const { OrderEventStore, ConcurrencyConflictError } =
+  require('./order-event-store') as typeof import('./order-event-store');
 
 function orderPlaced(orderId: string, aggregateVersion = 1): OrderPlaced {
   return {
@@ -46,7 +47,10 @@ describe('OrderEventStore on JetStream', () => {
     const orderId = randomUUID();
     const messageId = randomUUID();
     const first = await store.append(orderPlaced(orderId), { expectedLastSequence: 0, messageId });
-    const second = await store.append(orderPlaced(randomUUID()), { expectedLastSequence: 0, messageId });
+    const second = await store.append(orderPlaced(randomUUID()), {
+      expectedLastSequence: 0,
+      messageId,
+    });
 
     expect(first.duplicate).toBe(false);
     expect(second.duplicate).toBe(true);
@@ -56,7 +60,10 @@ describe('OrderEventStore on JetStream', () => {
 
   it('rejects an append whose expected last subject sequence is stale', async () => {
     const orderId = randomUUID();
-    const placed = await store.append(orderPlaced(orderId), { expectedLastSequence: 0, messageId: randomUUID() });
+    const placed = await store.append(orderPlaced(orderId), {
+      expectedLastSequence: 0,
+      messageId: randomUUID(),
+    });
 
     // A second writer that still believes the order has no events:
     await expect(

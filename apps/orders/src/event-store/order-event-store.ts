@@ -30,7 +30,10 @@ export interface AppendResult {
 }
 
 export class ConcurrencyConflictError extends Error {
-  constructor(readonly subject: string, readonly expectedLastSequence: number) {
+  constructor(
+    readonly subject: string,
+    readonly expectedLastSequence: number,
+  ) {
     super(`${subject} has moved past sequence ${expectedLastSequence}`);
     this.name = 'ConcurrencyConflictError';
   }
@@ -79,7 +82,9 @@ export class OrderEventStore implements OnModuleInit {
   }
 
   private async read(sequence: number): Promise<OrderEvent> {
-    const message = await this.jsm.streams.getMessage(TOPOLOGY.nats.streams.orders.name, { seq: sequence });
+    const message = await this.jsm.streams.getMessage(TOPOLOGY.nats.streams.orders.name, {
+      seq: sequence,
+    });
     if (!message) throw new Error(`event at sequence ${sequence} is gone`);
     return OrderEventSchema.parse(message.json());
   }

@@ -1,5 +1,11 @@
 import { Controller, HttpStatus } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, RpcException, type NatsContext } from '@nestjs/microservices';
+import {
+  Ctx,
+  MessagePattern,
+  Payload,
+  RpcException,
+  type NatsContext,
+} from '@nestjs/microservices';
 import {
   MessageHeaders,
   PlaceOrderCommandSchema,
@@ -7,6 +13,7 @@ import {
   toFieldErrors,
   type PlaceOrderReply,
 } from '@switchyard/contracts';
+import type { MsgHdrs } from '@nats-io/transport-node';
 import { fromNatsHeaders } from '@switchyard/messaging';
 import { TOPOLOGY } from '../config';
 import { ConcurrencyConflictError } from '../event-store/order-event-store';
@@ -22,21 +29,35 @@ export class PlaceOrderController {
   constructor(private readonly handler: PlaceOrderHandler) {}
 
   @MessagePattern(TOPOLOGY.nats.subjects.placeOrder, { queue: TOPOLOGY.nats.queues.orders })
-  async placeOrder(@Payload() payload: unknown, @Ctx() context: NatsContext): Promise<PlaceOrderReply> {
+  async placeOrder(
+    @Payload() payload: unknown,
+    @Ctx() context: NatsContext,
+  ): Promise<PlaceOrderReply> {
     // Never trust the wire, even from our own gateway.
     const command = PlaceOrderCommandSchema.safeParse(payload);
     if (!command.success) {
-      throw new RpcException({ status: HttpStatus.BAD_REQUEST, title: 'Invalid PlaceOrder command', errors: toFieldErrors(command.error) });
+      throw new RpcException({
+        status: HttpStatus.BAD_REQUEST,
+        title: 'Invalid PlaceOrder command',
+        errors: toFieldErrors(command.error),
+      });
     }
-    const headers = fromNatsHeaders(context.getHeaders());
+    // Nest types NATS headers as `any`; they are nats.js `MsgHdrs`.
+    const headers = fromNatsHeaders(context.getHeaders() as MsgHdrs | undefined);
     try {
       return await this.handler.handle(command.data, {
         correlationId: headers[MessageHeaders.correlationId] ?? command.data.commandId,
-        headers: Object.fromEntries(TRACE_HEADERS.flatMap((name) => (headers[name] ? [[name, headers[name]]] : []))),
+        headers: Object.fromEntries(
+          TRACE_HEADERS.flatMap((name) => (headers[name] ? [[name, headers[name]]] : [])),
+        ),
       });
     } catch (error) {
       if (error instanceof ConcurrencyConflictError) {
-        throw new RpcException({ status: HttpStatus.CONFLICT, title: 'Concurrent change', detail: error.message });
+        throw new RpcException({
+          status: HttpStatus.CONFLICT,
+          title: 'Concurrent change',
+          detail: error.message,
+        });
       }
       // JetStream did not confirm the write: nothing is promised, the caller may retry
       // with the same command id and will not get a second order.

@@ -1,8 +1,4 @@
-import {
-  OrderEventTypes,
-  type OrderPlaced,
-  type PlaceOrderCommand,
-} from '@switchyard/contracts';
+import { OrderEventTypes, type OrderPlaced, type PlaceOrderCommand } from '@switchyard/contracts';
 
 /** Everything the decision needs from outside, passed in so the decider stays pure. */
 export interface PlaceOrderContext {
@@ -18,7 +14,10 @@ export interface PlaceOrderContext {
  * Pure business decision: a valid `PlaceOrder` command places a new order.
  * (Stock and payment checks join here in the saga: see issue #3.)
  */
-export function decidePlaceOrder(command: PlaceOrderCommand, context: PlaceOrderContext): OrderPlaced {
+export function decidePlaceOrder(
+  command: PlaceOrderCommand,
+  context: PlaceOrderContext,
+): OrderPlaced {
   return {
     eventId: context.eventId,
     type: OrderEventTypes.OrderPlaced,

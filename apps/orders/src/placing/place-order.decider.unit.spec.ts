@@ -30,7 +30,12 @@ describe('decidePlaceOrder', () => {
       correlationId: 'corr-1',
       causationId: command.commandId,
       headers: context.headers,
-      data: { orderId: context.orderId, customerId: 'c-1', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 3 }] },
+      data: {
+        orderId: context.orderId,
+        customerId: 'c-1',
+        region: 'eu-west',
+        items: [{ sku: 'SKU-1', quantity: 3 }],
+      },
     });
     expect(event.data.items[0]).not.toBe(command.items[0]);
   });

@@ -41,7 +41,11 @@ export class PlaceOrderHandler {
       // That is fine for a live feed; anything that must not be missed reads JetStream.
       this.nc.publish(
         TOPOLOGY.nats.subjects.orderPlacedNotification(stored.data.region),
-        JSON.stringify({ orderId: stored.data.orderId, region: stored.data.region, occurredAt: stored.occurredAt }),
+        JSON.stringify({
+          orderId: stored.data.orderId,
+          region: stored.data.region,
+          occurredAt: stored.occurredAt,
+        }),
       );
     }
     this.logger.log({ msg: 'order placed', orderId: stored.aggregateId, duplicate });

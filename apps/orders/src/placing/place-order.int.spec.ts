@@ -30,10 +30,12 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
 
   beforeAll(async () => {
     const env = { SWITCHYARD_NAMESPACE: namespace };
-    instances.push(...(await Promise.all([
-      startService({ app: 'orders', env, label: 'orders-a' }),
-      startService({ app: 'orders', env, label: 'orders-b' }),
-    ])));
+    instances.push(
+      ...(await Promise.all([
+        startService({ app: 'orders', env, label: 'orders-a' }),
+        startService({ app: 'orders', env, label: 'orders-b' }),
+      ])),
+    );
     nc = await connectNats({ url: testEnv.NATS_URL, name: 'orders-int-test' });
   });
 
@@ -50,7 +52,8 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
     // Each instance logs the orders it handled; logs arrive a little after the replies.
     const handledBy = await waitFor('both instances to log 40 orders in total', () => {
       const counts = instances.map(
-        (instance) => instance.lines().filter((line) => line.includes('"msg":"order placed"')).length,
+        (instance) =>
+          instance.lines().filter((line) => line.includes('"msg":"order placed"')).length,
       );
       return counts[0]! + counts[1]! >= 40 ? counts : undefined;
     });
@@ -79,6 +82,9 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
 
   it('rejects an invalid command with field errors instead of storing anything', async () => {
     const reply = await nestRequest(nc, names.nats.subjects.placeOrder, { customerId: 'c-1' });
-    expect(reply.err).toMatchObject({ status: 400, errors: expect.arrayContaining([expect.objectContaining({ field: 'items' })]) });
+    expect(reply.err).toMatchObject({
+      status: 400,
+      errors: expect.arrayContaining([expect.objectContaining({ field: 'items' })]),
+    });
   });
 });

@@ -6,7 +6,11 @@ import type { PoisonRecord } from '@switchyard/read-models';
  * Poison records go to the dead-letter topic with where they came from and why, and
  * the partition moves on: one bad record must not block every order behind it.
  */
-export async function deadLetterRecords(producer: EventProducer, topic: string, poison: PoisonRecord[]): Promise<void> {
+export async function deadLetterRecords(
+  producer: EventProducer,
+  topic: string,
+  poison: PoisonRecord[],
+): Promise<void> {
   await producer.send(
     topic,
     poison.map(({ record, reason }) => ({

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { BatchConsumer, EventProducer, KafkaAdmin, type createKafka } from '@switchyard/messaging';
 import { PartitionApplier, ProjectionStore } from '@switchyard/read-models';
 import { KAFKA, PG_POOL } from '@switchyard/service';
@@ -31,7 +37,8 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
       pool,
       store: this.store,
       target: { kind: 'live' },
-      deadLetter: (poison) => deadLetterRecords(this.producer, TOPOLOGY.kafka.topics.deadLetters.name, poison),
+      deadLetter: (poison) =>
+        deadLetterRecords(this.producer, TOPOLOGY.kafka.topics.deadLetters.name, poison),
     });
     this.consumer = new BatchConsumer(kafka, {
       groupId: TOPOLOGY.kafka.groups.projector,
@@ -41,7 +48,11 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
       handle: async (records) => {
         const outcome = await applier.apply(records);
         if (outcome.seekTo !== undefined) {
-          this.logger.log({ msg: 'read model version changed: re-reading from its checkpoint', partition: records[0]?.partition, offset: outcome.seekTo });
+          this.logger.log({
+            msg: 'read model version changed: re-reading from its checkpoint',
+            partition: records[0]?.partition,
+            offset: outcome.seekTo,
+          });
         }
         return outcome;
       },

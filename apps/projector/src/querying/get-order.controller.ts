@@ -15,7 +15,11 @@ export class GetOrderController {
   async getOrder(@Payload() payload: unknown): Promise<GetOrderReply> {
     const query = GetOrderQuerySchema.safeParse(payload);
     if (!query.success) {
-      throw new RpcException({ status: HttpStatus.BAD_REQUEST, title: 'Invalid GetOrder query', errors: toFieldErrors(query.error) });
+      throw new RpcException({
+        status: HttpStatus.BAD_REQUEST,
+        title: 'Invalid GetOrder query',
+        errors: toFieldErrors(query.error),
+      });
     }
     const order = await findOrder(this.pool, TOPOLOGY.postgres.schema, query.data.orderId);
     return order ? { found: true, order } : { found: false };

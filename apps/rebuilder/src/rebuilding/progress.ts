@@ -9,14 +9,24 @@ export interface ProgressReporter {
  * A real progress bar on a terminal; plain, timestamped log lines otherwise (CI logs,
  * `docker compose run`), where a redrawn bar would be noise.
  */
-export function progressReporter(total: number, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+export function progressReporter(
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressReporter {
   if (stream.isTTY) {
     const bar = new SingleBar(
-      { format: 'rebuilding orders |{bar}| {percentage}% | {value}/{total} events | {eta_formatted} left', stream },
+      {
+        format:
+          'rebuilding orders |{bar}| {percentage}% | {value}/{total} events | {eta_formatted} left',
+        stream,
+      },
       Presets.shades_classic,
     );
     bar.start(Math.max(total, 1), 0);
-    return { update: (done) => bar.update(Math.min(done, Math.max(total, 1))), stop: () => bar.stop() };
+    return {
+      update: (done) => bar.update(Math.min(done, Math.max(total, 1))),
+      stop: () => bar.stop(),
+    };
   }
   const started = Date.now();
   let lastPrinted = 0;

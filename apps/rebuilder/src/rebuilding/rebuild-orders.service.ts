@@ -106,7 +106,9 @@ export class RebuildOrdersService {
       },
     });
     const caughtUp = () =>
-      [...finishLine].every(([partition, end]) => end === 0n || (positions.get(partition) ?? 0n) >= end);
+      [...finishLine].every(
+        ([partition, end]) => end === 0n || (positions.get(partition) ?? 0n) >= end,
+      );
     const progress = progressReporter(total);
     const consumer = new BatchConsumer(this.kafka, {
       groupId,
@@ -126,14 +128,19 @@ export class RebuildOrdersService {
     try {
       const deadline = Date.now() + timeoutMs;
       while (!caughtUp()) {
-        if (Date.now() > deadline) throw new Error(`rebuild did not catch up within ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`rebuild did not catch up within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } finally {
       progress.stop();
       await consumer.stop();
     }
-    if (skippedPoison > 0) this.logger.warn({ msg: 'skipped poison records (already dead-lettered)', count: skippedPoison });
+    if (skippedPoison > 0)
+      this.logger.warn({
+        msg: 'skipped poison records (already dead-lettered)',
+        count: skippedPoison,
+      });
     return applied;
   }
 

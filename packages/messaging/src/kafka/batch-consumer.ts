@@ -70,13 +70,21 @@ export class BatchConsumer {
         }));
         const outcome = await this.options.handle(records, heartbeat);
         if (outcome?.seekTo !== undefined) {
-          this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: outcome.seekTo });
+          this.consumer.seek({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: outcome.seekTo,
+          });
           return;
         }
         const last = batch.lastOffset();
         resolveOffset(last);
         await this.consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: (BigInt(last) + 1n).toString(),
+          },
         ]);
       },
     });

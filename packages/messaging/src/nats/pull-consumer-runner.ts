@@ -100,7 +100,9 @@ export class PullConsumerRunner {
         // Fetch fails while the server restarts or JetStream elects a leader: wait and
         // pull again. Messages already delivered and not acked come back after ack_wait.
         if (!this.running) break;
-        logger.warn(`pull from ${this.options.stream}/${this.options.durable} failed: ${String(error)}`);
+        logger.warn(
+          `pull from ${this.options.stream}/${this.options.durable} failed: ${String(error)}`,
+        );
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
@@ -109,11 +111,16 @@ export class PullConsumerRunner {
   private async process(batch: JsMsg[]): Promise<void> {
     const { handle, logger, ackWaitMs } = this.options;
     let dispositions: Disposition[];
-    const stillWorking = setInterval(() => batch.forEach((message) => message.working()), ackWaitMs / 2);
+    const stillWorking = setInterval(
+      () => batch.forEach((message) => message.working()),
+      ackWaitMs / 2,
+    );
     try {
       dispositions = await handle(batch);
       if (dispositions.length !== batch.length) {
-        throw new Error(`handler returned ${dispositions.length} dispositions for ${batch.length} messages`);
+        throw new Error(
+          `handler returned ${dispositions.length} dispositions for ${batch.length} messages`,
+        );
       }
     } catch (error) {
       logger.warn(`batch of ${batch.length} failed, will be redelivered: ${String(error)}`);
@@ -149,7 +156,9 @@ export class PullConsumerRunner {
       message.term(reason);
     } catch (error) {
       // The dead-letter stream did not take it: leave the message where it is.
-      this.options.logger.error(`dead-lettering failed, message will be redelivered: ${String(error)}`);
+      this.options.logger.error(
+        `dead-lettering failed, message will be redelivered: ${String(error)}`,
+      );
       message.nak(this.retryDelay(message.info.deliveryCount));
     }
   }

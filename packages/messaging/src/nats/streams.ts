@@ -27,7 +27,10 @@ function isNotFound(error: unknown): boolean {
  * Two instances starting at once can both see "not found": the loser of the race
  * then updates, which is what it would have done anyway.
  */
-export async function ensureStream(jsm: JetStreamManager, definition: StreamDefinition): Promise<void> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  definition: StreamDefinition,
+): Promise<void> {
   const config: Partial<StreamConfig> & { name: string } = {
     name: definition.name,
     subjects: [...definition.subjects],
