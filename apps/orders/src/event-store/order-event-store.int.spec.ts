@@ -9,9 +9,10 @@ import { cleanupNamespace, testEnv, uniqueNamespace } from '@switchyard/testkit'
 // so the namespace is set before the module is loaded.
 const namespace = uniqueNamespace();
 process.env.SWITCHYARD_NAMESPACE = namespace;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { OrderEventStore, ConcurrencyConflictError } =
-  require('./order-event-store') as typeof import('./order-event-store');
+type StoreModule = typeof import('./order-event-store');
+/* eslint-disable-next-line @typescript-eslint/no-require-imports */ const storeModule =
+  require('./order-event-store') as StoreModule;
+const { OrderEventStore, ConcurrencyConflictError } = storeModule;
 
 function orderPlaced(orderId: string, aggregateVersion = 1): OrderPlaced {
   return {
