@@ -4,3 +4,4 @@ export * from './service-process';
 export * from './cleanup';
 export * from './nest-request';
 export * from './kafka-records';
+export * from './fixtures';

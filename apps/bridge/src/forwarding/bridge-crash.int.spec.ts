@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { envelopeHeaders, MessageHeaders, topology, type OrderPlaced } from '@switchyard/contracts';
+import { envelopeHeaders, MessageHeaders, topology } from '@switchyard/contracts';
 import { connectNats, createKafka, EventProducer, toNatsHeaders } from '@switchyard/messaging';
 import {
+  anOrderPlaced,
   cleanupNamespace,
   readTopicUntil,
   startService,
@@ -16,21 +17,6 @@ import { Client } from 'pg';
 import { RouteForwarder } from './route-forwarder';
 
 const quiet = { log() {}, warn() {}, error() {} };
-
-function orderPlaced(orderId: string): OrderPlaced {
-  return {
-    eventId: randomUUID(),
-    type: 'OrderPlaced',
-    schemaVersion: 1,
-    occurredAt: new Date().toISOString(),
-    aggregateId: orderId,
-    aggregateVersion: 1,
-    correlationId: randomUUID(),
-    causationId: null,
-    headers: {},
-    data: { orderId, customerId: 'c-1', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 1 }] },
-  };
-}
 
 /**
  * The bridge's crash window: Kafka has acked, JetStream has not. The event must reach
@@ -61,7 +47,7 @@ describe('bridge crash between the Kafka ack and the JetStream ack', () => {
     await firstRun.stop();
 
     const orderId = randomUUID();
-    const event = orderPlaced(orderId);
+    const event = anOrderPlaced({ aggregateId: orderId });
     const js = jetstream(nc);
     await js.publish(names.nats.subjects.orderEvents(orderId), JSON.stringify(event), {
       msgID: event.eventId,

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { OrderPlaced } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import { cleanupNamespace, testEnv, uniqueNamespace } from '@switchyard/testkit';
+import { anOrderPlaced, cleanupNamespace, testEnv, uniqueNamespace } from '@switchyard/testkit';
 
 // The store resolves its subjects from the environment at import time (as in production),
 // so the namespace is set before the module is loaded.
@@ -13,21 +12,6 @@ type StoreModule = typeof import('./order-event-store');
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */ const storeModule =
   require('./order-event-store') as StoreModule;
 const { OrderEventStore, ConcurrencyConflictError } = storeModule;
-
-function orderPlaced(orderId: string, aggregateVersion = 1): OrderPlaced {
-  return {
-    eventId: randomUUID(),
-    type: 'OrderPlaced',
-    schemaVersion: 1,
-    occurredAt: new Date().toISOString(),
-    aggregateId: orderId,
-    aggregateVersion,
-    correlationId: randomUUID(),
-    causationId: null,
-    headers: {},
-    data: { orderId, customerId: 'c-1', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 1 }] },
-  };
-}
 
 describe('OrderEventStore on JetStream', () => {
   let nc: NatsConnection;
@@ -47,8 +31,11 @@ describe('OrderEventStore on JetStream', () => {
   it('stores a duplicate Nats-Msg-Id once and returns the first event', async () => {
     const orderId = randomUUID();
     const messageId = randomUUID();
-    const first = await store.append(orderPlaced(orderId), { expectedLastSequence: 0, messageId });
-    const second = await store.append(orderPlaced(randomUUID()), {
+    const first = await store.append(anOrderPlaced({ aggregateId: orderId }), {
+      expectedLastSequence: 0,
+      messageId,
+    });
+    const second = await store.append(anOrderPlaced({ aggregateId: randomUUID() }), {
       expectedLastSequence: 0,
       messageId,
     });
@@ -61,18 +48,21 @@ describe('OrderEventStore on JetStream', () => {
 
   it('rejects an append whose expected last subject sequence is stale', async () => {
     const orderId = randomUUID();
-    const placed = await store.append(orderPlaced(orderId), {
+    const placed = await store.append(anOrderPlaced({ aggregateId: orderId }), {
       expectedLastSequence: 0,
       messageId: randomUUID(),
     });
 
     // A second writer that still believes the order has no events:
     await expect(
-      store.append(orderPlaced(orderId, 2), { expectedLastSequence: 0, messageId: randomUUID() }),
+      store.append(anOrderPlaced({ aggregateId: orderId, aggregateVersion: 2 }), {
+        expectedLastSequence: 0,
+        messageId: randomUUID(),
+      }),
     ).rejects.toBeInstanceOf(ConcurrencyConflictError);
 
     // The writer that saw the latest sequence succeeds.
-    const next = await store.append(orderPlaced(orderId, 2), {
+    const next = await store.append(anOrderPlaced({ aggregateId: orderId, aggregateVersion: 2 }), {
       expectedLastSequence: placed.sequence,
       messageId: randomUUID(),
     });
