@@ -1,32 +1,58 @@
-import { startService, uniqueNamespace, type ServiceProcess } from '@switchyard/testkit';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { topology } from '@switchyard/contracts';
+import { connectNats } from '@switchyard/messaging';
+import { startService, testEnv, uniqueNamespace, type ServiceProcess } from '@switchyard/testkit';
+
+const order = { customerId: 'c-1', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 1 }] };
 
 /** The gateway alone: nobody answers on NATS, and it says so instead of hanging. */
 describe('gateway with no service behind it', () => {
+  const namespace = uniqueNamespace('n');
   let gateway: ServiceProcess;
+  let nc: NatsConnection;
 
   beforeAll(async () => {
     gateway = await startService({
       app: 'gateway',
-      env: { SWITCHYARD_NAMESPACE: uniqueNamespace('n') },
+      env: { SWITCHYARD_NAMESPACE: namespace, NATS_REQUEST_TIMEOUT_MS: '500' },
     });
+    nc = await connectNats({ url: testEnv.NATS_URL, name: 'silent-responder' });
   });
 
   afterAll(async () => {
     await gateway?.stop();
+    await nc?.close();
   });
 
   it('answers 503 problem details at once when nobody listens on the subject', async () => {
     const response = await fetch(`${gateway.url}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        customerId: 'c-1',
-        region: 'eu-west',
-        items: [{ sku: 'SKU-1', quantity: 1 }],
-      }),
+      body: JSON.stringify(order),
     });
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ status: 503, title: 'No service is available' });
+  });
+
+  it('answers 504 when a responder takes the request but never replies', async () => {
+    // A subscriber that swallows requests: the subject has a listener, so NATS reports
+    // no "no responders", and only the gateway's timeout can end the wait.
+    const silent = nc.subscribe(topology(namespace).nats.subjects.placeOrder, { queue: 'orders' });
+    await nc.flush();
+    try {
+      const response = await fetch(`${gateway.url}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(order),
+      });
+      expect(response.status).toBe(504);
+      expect(await response.json()).toMatchObject({
+        status: 504,
+        title: 'Service did not answer in time',
+      });
+    } finally {
+      silent.unsubscribe();
+    }
   });
 
   it('is live and ready while NATS answers, even with no services', async () => {

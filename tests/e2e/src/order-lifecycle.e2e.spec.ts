@@ -44,10 +44,10 @@ describe('an order, end to end', () => {
   const services: ServiceProcess[] = [];
   let gateway: ServiceProcess;
 
-  const post = (body: string, contentType = 'application/json') =>
+  const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(`${gateway.url}/orders`, {
       method: 'POST',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': 'application/json', ...headers },
       body,
     });
 
@@ -75,7 +75,13 @@ describe('an order, end to end', () => {
         { sku: 'SKU-2', quantity: 1 },
       ],
     };
-    const placed = await post(JSON.stringify(order));
+    // A caller's trace context and correlation id travel with the order, across both buses.
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const correlationId = `e2e-${namespace}`;
+    const placed = await post(JSON.stringify(order), {
+      traceparent,
+      'x-correlation-id': correlationId,
+    });
     expect(placed.status).toBe(201);
     const { orderId, status } = (await placed.json()) as { orderId: string; status: string };
     expect(status).toBe('PLACED');
@@ -106,6 +112,12 @@ describe('an order, end to end', () => {
     expect(payload.type).toBe('OrderPlaced');
     expect(record.headers[MessageHeaders.eventId]).toBe(payload.eventId);
     expect(record.headers[MessageHeaders.eventType]).toBe('OrderPlaced');
+    expect(record.headers[MessageHeaders.traceparent]).toBe(traceparent);
+    expect(record.headers[MessageHeaders.correlationId]).toBe(correlationId);
+    // The Kafka record time is when the order was placed, not when it was forwarded.
+    expect(new Date(Number(record.timestamp)).toISOString()).toBe(
+      record.headers[MessageHeaders.occurredAt],
+    );
 
     // Rebuild from offset zero into a new version and swap it in.
     const rebuild = await runRebuilder(env);
@@ -166,6 +178,8 @@ describe('an order, end to end', () => {
         'items.0.quantity',
       ],
       ['unknown fields', JSON.stringify({ ...valid, discount: 100 }), 400, '(body)'],
+      ['JSON that is not an object', JSON.stringify([valid]), 400, '(body)'],
+      ['a JSON string', JSON.stringify('an order, please'), 400, '(body)'],
       ['a non-JSON body', '{"customerId": oops', 400, undefined],
       [
         'a 2 MB body',

@@ -46,14 +46,23 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
   });
 
   it('spreads requests over both instances of the queue group, each request handled once', async () => {
+    const jsm = await jetstreamManager(nc);
+    const before = (await jsm.streams.info(names.nats.streams.orders.name)).state.messages;
+
     const replies = await Promise.all(Array.from({ length: 40 }, () => placeOrder()));
     expect(replies.every((reply) => reply.response?.status === 'PLACED')).toBe(true);
+    const orderIds = new Set(replies.map((reply) => reply.response!.orderId));
+    expect(orderIds.size).toBe(40);
 
     // Each instance logs the orders it handled; logs arrive a little after the replies.
-    const handledBy = await waitFor('both instances to log 40 orders in total', () => {
+    const handledBy = await waitFor('both instances to log these 40 orders', () => {
       const counts = instances.map(
         (instance) =>
-          instance.lines().filter((line) => line.includes('"msg":"order placed"')).length,
+          instance
+            .lines()
+            .filter((line) => line.includes('"msg":"order placed"'))
+            .filter((line) => orderIds.has((JSON.parse(line) as { orderId: string }).orderId))
+            .length,
       );
       return counts[0]! + counts[1]! >= 40 ? counts : undefined;
     });
@@ -62,9 +71,8 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
     expect(handledBy[1]).toBeGreaterThan(0);
     expect(handledBy[0]! + handledBy[1]!).toBe(40);
 
-    const jsm = await jetstreamManager(nc);
-    const info = await jsm.streams.info(names.nats.streams.orders.name);
-    expect(info.state.messages).toBe(40);
+    const after = (await jsm.streams.info(names.nats.streams.orders.name)).state.messages;
+    expect(after - before).toBe(40);
   });
 
   it('stores a retried command once and answers the retry with the same order id', async () => {
@@ -78,6 +86,37 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
     expect(retry.response?.orderId).toBe(first.response?.orderId);
     const after = (await jsm.streams.info(names.nats.streams.orders.name)).state.messages;
     expect(after - before).toBe(1);
+  });
+
+  it('announces each placed order on core NATS, where a wildcard subscriber hears every region', async () => {
+    // `notify.orders.*.placed`: `*` matches exactly one token, the region.
+    const heard: { orderId: string; region: string }[] = [];
+    const subscription = nc.subscribe(names.nats.subjects.allOrderPlacedNotifications, {
+      callback: (_error, message) =>
+        heard.push(message.json<{ orderId: string; region: string }>()),
+    });
+    await nc.flush();
+    try {
+      const placed = await Promise.all(
+        ['eu-west', 'us-east'].map((region) =>
+          nestRequest<PlaceOrderReply>(nc, names.nats.subjects.placeOrder, {
+            commandId: randomUUID(),
+            customerId: 'c-2',
+            region,
+            items: [{ sku: 'SKU-2', quantity: 1 }],
+          }),
+        ),
+      );
+      const expected = placed.map((reply, index) => ({
+        orderId: reply.response!.orderId,
+        region: ['eu-west', 'us-east'][index],
+      }));
+      await waitFor('both notifications', () => heard.length >= 2);
+      const summary = heard.map(({ orderId, region }) => ({ orderId, region }));
+      expect(summary).toEqual(expect.arrayContaining(expected));
+    } finally {
+      subscription.unsubscribe();
+    }
   });
 
   it('rejects an invalid command with field errors instead of storing anything', async () => {
