@@ -12,6 +12,8 @@ import { NamespaceSchema } from './namespace';
  *   One subject per order gives per-order optimistic concurrency for free.
  * - **Core NATS notifications** (`notify.orders.<region>.placed`): at-most-once on purpose.
  *   They live outside every stream's subject space, so JetStream does not capture them.
+ * - **Rebuild control plane** (`projections.cmd.rebuild`, `projections.query.status`,
+ *   `projections.<name>.rebuild.progress`): request-reply to the rebuilder, progress at-most-once.
  * - **Kafka** (`switchyard.orders.events`): the long-term, replayable log, keyed by order id.
  *
  * `namespace` prefixes everything (see namespace.ts); the default is the empty namespace.
@@ -20,6 +22,8 @@ export interface StreamDefinition {
   name: string;
   subjects: readonly string[];
   duplicateWindowMs: number;
+  /** `limits` (default): kept until limits; `workqueue`: deleted once acked. */
+  retention?: 'limits' | 'workqueue';
 }
 
 export function topology(namespace = '') {
@@ -42,9 +46,26 @@ export function topology(namespace = '') {
     orderPlacedNotification: (region: string) => dotted(`notify.orders.${region}.placed`),
     /** Core NATS wildcard: `*` matches exactly one token, here every region. */
     allOrderPlacedNotifications: dotted('notify.orders.*.placed'),
+    /** Request-reply: `ReserveStockCommand` → `ReserveStockReply` (inventory). */
+    reserveStock: dotted('inventory.cmd.reserve'),
+    /** Request-reply: `ReleaseStockCommand` → `ReleaseStockReply` (inventory). */
+    releaseStock: dotted('inventory.cmd.release'),
+    /** Request-reply: `GetStockQuery` → `GetStockReply` (inventory). */
+    getStock: dotted('inventory.query.stock'),
+    /** JetStream work queue: one `PaymentRequested` per order, taken by one payments worker. */
+    paymentRequested: dotted('payments.requested'),
+    /** JetStream: a payment's outcome (`PaymentSucceeded` / `PaymentDeclined`), per order. */
+    paymentEvents: (orderId: string) => dotted(`payments.events.${orderId}`),
+    allPaymentEvents: dotted('payments.events.>'),
     /** JetStream: messages a consumer gave up on, with the reason in headers. */
     deadLetters: (source: string) => dotted(`deadletter.${source}`),
     allDeadLetters: dotted('deadletter.>'),
+    /** Request-reply: `RebuildProjectionCommand` → `RebuildProjectionReply` (rebuilder). */
+    rebuildProjection: dotted('projections.cmd.rebuild'),
+    /** Request-reply: `GetProjectionStatusQuery` → `ProjectionStatus` (rebuilder). */
+    getProjectionStatus: dotted('projections.query.status'),
+    /** Core NATS, at-most-once: live progress of a rebuild (a dashboard, not a record). */
+    rebuildProgress: (projection: string) => dotted(`projections.${projection}.rebuild.progress`),
   } as const;
 
   const streams = {
@@ -62,7 +83,45 @@ export function topology(namespace = '') {
       subjects: [subjects.allDeadLetters],
       duplicateWindowMs: 120_000,
     },
+    /**
+     * A work queue: a message is deleted once a worker acks it, and the stream allows one
+     * consumer per subject, so each payment request is processed by one worker.
+     */
+    payments: {
+      name: upper('PAYMENTS'),
+      subjects: [subjects.paymentRequested],
+      duplicateWindowMs: 120_000,
+      retention: 'workqueue',
+    },
+    paymentEvents: {
+      name: upper('PAYMENT_EVENTS'),
+      subjects: [subjects.allPaymentEvents],
+      duplicateWindowMs: 120_000,
+    },
   } as const satisfies Record<string, StreamDefinition>;
+
+  /** Durable JetStream consumers that are not bridge routes. */
+  const consumers = {
+    /** The order saga (in the orders service) reacting to `OrderPlaced`. */
+    ordersSaga: {
+      stream: streams.orders.name,
+      durable: upper('ORDERS_SAGA'),
+      filterSubject: subjects.allOrderEvents,
+      deadLetterSubject: subjects.deadLetters('orders.saga'),
+    },
+    /** The order saga reacting to payment outcomes. */
+    ordersPaymentOutcomes: {
+      stream: streams.paymentEvents.name,
+      durable: upper('ORDERS_PAYMENT_OUTCOMES'),
+      filterSubject: subjects.allPaymentEvents,
+      deadLetterSubject: subjects.deadLetters('orders.payment-outcomes'),
+    },
+    paymentsWorker: {
+      stream: streams.payments.name,
+      durable: upper('PAYMENTS_WORKER'),
+      deadLetterSubject: subjects.deadLetters('payments.requested'),
+    },
+  } as const;
 
   const topics = {
     orderEvents: { name: dotted('switchyard.orders.events'), partitions: 3 },
@@ -90,8 +149,20 @@ export function topology(namespace = '') {
     nats: {
       subjects,
       /** Queue groups: every instance of one service shares the group, each message goes to one. */
-      queues: { orders: 'orders', projector: 'projector' },
+      queues: {
+        orders: 'orders',
+        projector: 'projector',
+        rebuilder: 'rebuilder',
+        inventory: 'inventory',
+      },
       streams,
+      /**
+       * JetStream key-value buckets. `inventory` holds `stock.<sku>` (available units) and
+       * `reservation.<orderId>` (what one order holds): every change is a compare-and-set
+       * on the key's revision, so concurrent instances never oversell.
+       */
+      kv: { inventory: upper('INVENTORY'), payments: upper('PAYMENTS') },
+      consumers,
     },
     kafka: {
       topics,

@@ -1,6 +1,7 @@
 import {
   assertUnreachable,
-  type OrderEvent,
+  OrderEventTypes,
+  type CurrentOrderEvent,
   type OrderLine,
   type OrderView,
 } from '@switchyard/contracts';
@@ -19,25 +20,55 @@ export interface OrderRow {
 }
 
 /**
- * Pure projection step: the row after `event`. Returns the row unchanged for an event
- * it has already applied (same or lower aggregate version): Kafka is at-least-once, and
- * a bridge restarted between the Kafka ack and the JetStream ack sends an event twice.
+ * Pure projection step: the row after `event`, an event already upcast to its current
+ * version (`upcastOrderEvent`), so this switch knows one shape per type.
+ *
+ * Returns the row unchanged for an event it has already applied (same or lower
+ * aggregate version): Kafka is at-least-once, and a bridge restarted between the Kafka
+ * ack and the JetStream ack sends an event twice.
+ *
+ * The projection records facts, it does not judge them: the orders service decided
+ * each event against the order's state, so a `OrderCancelled` after `OrderConfirmed`
+ * simply cancels. What has no column here (a cancellation's reason, `confirmedAt`)
+ * stays in the log, where a future read-model version can pick it up by replay.
  */
-export function evolveOrderRow(row: OrderRow | undefined, event: OrderEvent): OrderRow | undefined {
+export function evolveOrderRow(
+  row: OrderRow | undefined,
+  event: CurrentOrderEvent,
+): OrderRow | undefined {
   if (row && event.aggregateVersion <= row.version) return row;
   switch (event.type) {
-    case 'OrderPlaced':
+    case OrderEventTypes.OrderPlaced:
       return {
         orderId: event.data.orderId,
         customerId: event.data.customerId,
         region: event.data.region,
-        items: event.data.items,
+        // The view's lines are `{ sku, quantity }` in line-number order.
+        items: [...event.data.items]
+          .sort((a, b) => a.lineNo - b.lineNo)
+          .map(({ sku, quantity }) => ({ sku, quantity })),
         status: 'PLACED',
         placedAt: event.occurredAt,
         version: event.aggregateVersion,
         lastEventId: event.eventId,
       };
+    case OrderEventTypes.OrderConfirmed:
+      return row && followUp(row, event, 'CONFIRMED');
+    case OrderEventTypes.OrderCancelled:
+      return row && followUp(row, event, 'CANCELLED');
+    case OrderEventTypes.OrderRejected:
+      return row && followUp(row, event, 'REJECTED');
     default:
-      return assertUnreachable(event.type);
+      return assertUnreachable(event);
   }
+}
+
+/**
+ * A later event of a placed order. Without a row there is nothing to change: every
+ * event of one order shares a Kafka key, hence a partition and its order, so the
+ * `OrderPlaced` always comes first — unless retention already deleted it, and then the
+ * order cannot be shown anyway (its customer and lines are gone).
+ */
+function followUp(row: OrderRow, event: CurrentOrderEvent, status: OrderRow['status']): OrderRow {
+  return { ...row, status, version: event.aggregateVersion, lastEventId: event.eventId };
 }

@@ -1,4 +1,4 @@
-import { OrderEventSchema, type OrderEvent } from '@switchyard/contracts';
+import { upcastOrderEvent, type CurrentOrderEvent } from '@switchyard/contracts';
 import type { ConsumedRecord } from '@switchyard/messaging';
 import type { PoolClient } from 'pg';
 import { evolveOrderRow, type OrderRow } from './order-row';
@@ -10,7 +10,11 @@ export interface PoisonRecord {
   reason: string;
 }
 
-function parse(record: ConsumedRecord): { event: OrderEvent } | { reason: string } {
+/**
+ * A record's value → the event in its current version. Old versions are upcast here, so
+ * a replay of years-old records folds through the same `evolveOrderRow` as live ones.
+ */
+function parse(record: ConsumedRecord): { event: CurrentOrderEvent } | { reason: string } {
   if (!record.value) return { reason: 'empty record value' };
   let json: unknown;
   try {
@@ -18,13 +22,8 @@ function parse(record: ConsumedRecord): { event: OrderEvent } | { reason: string
   } catch {
     return { reason: 'value is not JSON' };
   }
-  const parsed = OrderEventSchema.safeParse(json);
-  if (!parsed.success) {
-    return {
-      reason: `not a known order event: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
-    };
-  }
-  return { event: parsed.data };
+  const result = upcastOrderEvent(json);
+  return result.ok ? { event: result.event } : { reason: result.reason };
 }
 
 /**
@@ -40,7 +39,7 @@ export async function applyOrderRecords(
   records: ConsumedRecord[],
 ): Promise<{ applied: number; poison: PoisonRecord[] }> {
   const poison: PoisonRecord[] = [];
-  const events: OrderEvent[] = [];
+  const events: CurrentOrderEvent[] = [];
   for (const record of records) {
     const result = parse(record);
     if ('event' in result) events.push(result.event);

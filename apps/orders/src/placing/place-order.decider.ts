@@ -11,7 +11,8 @@ export interface PlaceOrderContext {
 }
 
 /**
- * Pure business decision: a valid `PlaceOrder` command places a new order.
+ * Pure business decision: a valid `PlaceOrder` command places a new order, written in
+ * the current `OrderPlaced` version (v2: lines numbered 1..n in the order they came).
  * (Stock and payment checks join here in the saga: see issue #3.)
  */
 export function decidePlaceOrder(
@@ -21,7 +22,7 @@ export function decidePlaceOrder(
   return {
     eventId: context.eventId,
     type: OrderEventTypes.OrderPlaced,
-    schemaVersion: 1,
+    schemaVersion: 2,
     occurredAt: context.now.toISOString(),
     aggregateId: context.orderId,
     aggregateVersion: 1,
@@ -32,7 +33,7 @@ export function decidePlaceOrder(
       orderId: context.orderId,
       customerId: command.customerId,
       region: command.region,
-      items: command.items.map((item) => ({ ...item })),
+      items: command.items.map((item, index) => ({ ...item, lineNo: index + 1 })),
     },
   };
 }

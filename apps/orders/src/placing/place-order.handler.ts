@@ -39,12 +39,13 @@ export class PlaceOrderHandler {
     if (!duplicate) {
       // Core NATS, at-most-once: a listener that is offline right now never sees this.
       // That is fine for a live feed; anything that must not be missed reads JetStream.
+      // (Not a duplicate: what was stored is `event`, this `OrderPlaced`.)
       this.nc.publish(
-        TOPOLOGY.nats.subjects.orderPlacedNotification(stored.data.region),
+        TOPOLOGY.nats.subjects.orderPlacedNotification(event.data.region),
         JSON.stringify({
-          orderId: stored.data.orderId,
-          region: stored.data.region,
-          occurredAt: stored.occurredAt,
+          orderId: event.data.orderId,
+          region: event.data.region,
+          occurredAt: event.occurredAt,
         }),
       );
     }

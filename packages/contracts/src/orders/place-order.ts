@@ -19,7 +19,12 @@ export const PlaceOrderCommandSchema = PlaceOrderRequestSchema.extend({
 });
 export type PlaceOrderCommand = z.infer<typeof PlaceOrderCommandSchema>;
 
-export const OrderStatusSchema = z.enum(['PLACED']);
+/** Where an order stands: `PLACED` first, then `CONFIRMED` or `CANCELLED` (a confirmed order can still be cancelled). */
+/**
+ * PLACED → CONFIRMED (stock reserved, payment succeeded), PLACED → CANCELLED (payment
+ * declined; stock released), PLACED → REJECTED (stock could not be reserved).
+ */
+export const OrderStatusSchema = z.enum(['PLACED', 'CONFIRMED', 'CANCELLED', 'REJECTED']);
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 
 export const PlaceOrderReplySchema = z.object({

@@ -1,0 +1,56 @@
+import { NamespaceSchema } from './namespace';
+
+/**
+ * ### Names used only by the benchmark (`npm run bench`), never by a service.
+ *
+ * The bench measures each Switchyard path next to a raw-client twin. The twins need
+ * subjects, streams and topics of their own; they live here, beside `topology()`, so no
+ * file spells one inline. The bench always runs in a fresh namespace (like the tests),
+ * so a bench run never touches a live system's names.
+ */
+export function benchTopology(namespace: string) {
+  const ns = NamespaceSchema.parse(namespace);
+  const dotted = (name: string) => (ns ? `${ns}.${name}` : name);
+  const upper = (name: string) => (ns ? `${ns.toUpperCase()}_${name}` : name);
+
+  return {
+    nats: {
+      subjects: {
+        /** Request-reply: raw nats.js responder vs a NestJS `@MessagePattern` (one each). */
+        requestReply: (side: 'raw' | 'nest') => dotted(`bench.rr.${side}`),
+        /** Core pub/sub fan-out. */
+        fanout: (side: 'raw' | 'nest') => dotted(`bench.fanout.${side}`),
+        /** The latency ladder's core NATS hop. */
+        ladderCore: dotted('bench.ladder.core'),
+        /** Captured by the bench stream: JetStream publish with ack. */
+        jetstream: (name: string) => dotted(`bench.js.${name}`),
+        allJetstream: dotted('bench.js.>'),
+      },
+      queues: { responders: 'bench-responders' },
+      streams: {
+        bench: {
+          name: upper('BENCH'),
+          subjects: [dotted('bench.js.>')],
+          duplicateWindowMs: 120_000,
+        },
+      },
+      consumers: { ladder: upper('BENCH_LADDER') },
+    },
+    kafka: {
+      topics: {
+        /** The ladder's Kafka hop: one partition, so produce → consume order is simple. */
+        ladder: { name: dotted('bench.ladder'), partitions: 1 },
+        /** The raw idempotent producer's target (bridge twin). */
+        rawProduce: { name: dotted('bench.raw-produce'), partitions: 3 },
+      },
+      groups: {
+        ladder: dotted('bench.ladder'),
+        /** A fresh group per raw eachBatch replay, so it starts at offset zero. */
+        rawReplay: (runId: string) => dotted(`bench.raw-replay.${runId}`),
+      },
+      clientId: (role: string) => dotted(`bench.${role}`),
+    },
+  } as const;
+}
+
+export type BenchTopology = ReturnType<typeof benchTopology>;
