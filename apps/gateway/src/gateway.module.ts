@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { HealthModule, loggingModule } from '@switchyard/service';
+import { ProjectionsHttpController } from './admin/projections.http.controller';
 import { config } from './config';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { NatsClientModule } from './nats/nats-client.module';
@@ -12,6 +13,8 @@ import { OrdersHttpController } from './orders/orders.http.controller';
  *
  * - `POST /orders`       → `PlaceOrder` (orders service)
  * - `GET  /orders/:id`   → `GetOrder`   (projector's read model)
+ * - `POST /admin/projections/:name/rebuild` → `RebuildProjection`   (rebuilder; 202)
+ * - `GET  /admin/projections/:name`         → `GetProjectionStatus` (rebuilder)
  * - `GET  /healthz`, `GET /readyz` (ready when NATS answers)
  *
  * Every error is RFC 9457 problem details.
@@ -22,7 +25,7 @@ import { OrdersHttpController } from './orders/orders.http.controller';
     NatsClientModule,
     HealthModule.forChecks([NatsReadiness], [NatsClientModule]),
   ],
-  controllers: [OrdersHttpController],
+  controllers: [OrdersHttpController, ProjectionsHttpController],
   providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
 })
 export class GatewayModule {}

@@ -12,6 +12,15 @@ export interface ApplierOptions {
   target: { kind: 'live' } | { kind: 'fixed'; version: number };
   /** Stores poison records durably (dead-letter topic) before their offsets are passed. */
   deadLetter(poison: PoisonRecord[]): Promise<void>;
+  /**
+   * `'at-swap'` (the rebuilder): batches commit without waiting for their WAL flush
+   * (`synchronous_commit = off`). Safe there, and only there: nobody reads the version
+   * being built, a crash mid-rebuild abandons the whole run anyway, and the swap itself
+   * commits synchronously, which flushes every earlier batch's WAL first (WAL is one
+   * sequence). The live projector keeps the default, `'per-batch'`: its rows and
+   * checkpoint must survive a crash the moment the commit returns, before Kafka's commit.
+   */
+  durability?: 'per-batch' | 'at-swap';
 }
 
 /**
@@ -39,6 +48,9 @@ export class PartitionApplier {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
+      if (this.options.durability === 'at-swap') {
+        await client.query('SET LOCAL synchronous_commit = off');
+      }
       const version =
         target.kind === 'fixed'
           ? target.version

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { createRebuildRunsTable } from './rebuild-runs';
 import { ident, ORDERS_PROJECTION, ordersTable } from './sql';
 
 /**
@@ -37,6 +38,7 @@ export class ProjectionStore {
         partition int NOT NULL,
         next_offset bigint NOT NULL,
         PRIMARY KEY (projection, version, topic, partition))`);
+      await client.query(createRebuildRunsTable(this.schema));
       const { rowCount } = await client.query(`SELECT 1 FROM ${s}.projections WHERE name = $1`, [
         ORDERS_PROJECTION,
       ]);
@@ -142,8 +144,15 @@ export class ProjectionStore {
    * live version as `previous` (kept for rollback), and drop anything older. A running
    * projector notices the new version on its next batch and re-reads from the new
    * version's checkpoints.
+   *
+   * `alsoInTransaction` runs inside the same transaction (the rebuilder marks its run
+   * `swapped` there), so the swap and its record commit or roll back together.
    */
-  async activate(client: PoolClient, version: number): Promise<{ previous: number }> {
+  async activate(
+    client: PoolClient,
+    version: number,
+    alsoInTransaction?: (client: PoolClient) => Promise<void>,
+  ): Promise<{ previous: number }> {
     const s = ident(this.schema);
     await client.query('BEGIN');
     try {
@@ -162,6 +171,7 @@ export class ProjectionStore {
       for (const old of await this.versions(client)) {
         if (old !== version && old !== previous) await this.dropVersion(client, old);
       }
+      if (alsoInTransaction) await alsoInTransaction(client);
       await client.query('COMMIT');
       return { previous };
     } catch (error) {
@@ -172,17 +182,26 @@ export class ProjectionStore {
 
   /**
    * A deterministic digest of a version's rows, for comparing two versions: equal
-   * digests mean equal read models.
+   * digests mean equal read models (up to a 120-bit hash collision).
+   *
+   * Constant memory on purpose: each row is hashed, and the hashes are *summed* (two
+   * 60-bit halves), which needs neither a sort nor one string of every row. (A
+   * `string_agg` of the rows would hold the whole table as one value in the backend and
+   * fail past Postgres' 1 GB limit, a few million orders in.) Summing is order-free,
+   * and safe here because every row hash includes its unique `order_id`.
    */
   async digest(client: PoolClient, version: number): Promise<{ rows: number; md5: string }> {
-    const { rows } = await client.query<{ count: string; md5: string | null }>(
-      `SELECT count(*) AS count,
-              md5(string_agg(concat_ws('|', order_id, customer_id, region, items::text, status,
-                  to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'), version, last_event_id), ',' ORDER BY order_id)) AS md5
-       FROM ${ordersTable(this.schema, version)}`,
+    const { rows } = await client.query<{ count: string; md5: string }>(
+      `WITH hashed AS (
+         SELECT md5(concat_ws('|', order_id, customer_id, region, items::text, status,
+                  to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'), version, last_event_id)) AS h
+         FROM ${ordersTable(this.schema, version)})
+       SELECT count(*) AS count,
+              md5(concat_ws(':', count(*),
+                  coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0),
+                  coalesce(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0))) AS md5
+       FROM hashed`,
     );
-    return { rows: Number(rows[0]!.count), md5: rows[0]!.md5 ?? md5OfNothing };
+    return { rows: Number(rows[0]!.count), md5: rows[0]!.md5 };
   }
 }
-
-const md5OfNothing = 'd41d8cd98f00b204e9800998ecf8427e';

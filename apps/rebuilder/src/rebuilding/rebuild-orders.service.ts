@@ -1,13 +1,29 @@
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { BatchConsumer, KafkaAdmin, type createKafka } from '@switchyard/messaging';
-import { PartitionApplier, ProjectionStore } from '@switchyard/read-models';
+import {
+  PartitionApplier,
+  ProjectionStore,
+  RebuildRuns,
+  type ProjectionLock,
+} from '@switchyard/read-models';
 import { KAFKA, PG_POOL } from '@switchyard/service';
 import type { Pool, PoolClient } from 'pg';
+import type { ProjectionName } from '@switchyard/contracts';
 import { TOPOLOGY } from '../config';
-import { progressReporter } from './progress';
+import type { ProgressReporter } from './progress';
+import { ProgressPublisher } from './progress-publisher';
+import { RunProgress } from './run-progress';
+
+const PROJECTION: ProjectionName = 'orders';
 
 export interface RebuildResult {
+  runId: string;
   version: number;
   previousVersion: number;
   events: number;
@@ -16,61 +32,141 @@ export interface RebuildResult {
   seconds: number;
 }
 
+export interface RebuildOptions {
+  timeoutMs: number;
+  /** The CLI's bar or log lines; `serve` has none (it has the status query instead). */
+  reporter?: (total: number) => ProgressReporter;
+}
+
+/** A started rebuild: its id at once, its outcome later. */
+export interface RebuildHandle {
+  runId: string;
+  done: Promise<RebuildResult>;
+}
+
+/** Another process (or this one) is rebuilding the projection right now. */
+export class RebuildAlreadyRunningError extends Error {
+  constructor(readonly projection: string) {
+    super(`a rebuild of ${projection} is already running`);
+    this.name = 'RebuildAlreadyRunningError';
+  }
+}
+
 /**
  * ### Blue-green rebuild of the orders read model from Kafka offset zero.
  *
+ * 0. Take the projection's rebuild lock (one rebuild at a time, across every process) and
+ *    record the run in `rebuild_runs`.
  * 1. Create a fresh table `orders_v<N+1>` next to the live one (the projector keeps
  *    serving and updating the live version the whole time).
  * 2. Note the end offset of every partition *now*: that is the finish line.
  * 3. Replay from offset zero with a brand-new consumer group (no committed offsets, so
- *    it starts at the beginning), through the same projection code as the projector.
- * 4. Once every partition reached the finish line, swap the view in one transaction.
- *    The projector sees the new version on its next batch and continues from the new
- *    version's checkpoints, so nothing published during the rebuild is missed.
+ *    it starts at the beginning), through the same projection code as the projector:
+ *    `eachBatch`, one transaction and one multi-row upsert per partition batch, all
+ *    partitions in parallel (order only matters within a partition).
+ * 4. Once every partition reached the finish line, swap the view in one transaction,
+ *    together with the run's `swapped` state. The projector sees the new version on its
+ *    next batch and continues from the new version's checkpoints, so nothing published
+ *    during the rebuild is missed.
  * 5. The previous version stays until the next successful rebuild (roll back by
  *    activating it again). A failed rebuild drops its own table: live is untouched.
  */
 @Injectable()
-export class RebuildOrdersService {
+export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(RebuildOrdersService.name);
   private readonly store = new ProjectionStore(TOPOLOGY.postgres.schema);
+  private readonly runs = new RebuildRuns(TOPOLOGY.postgres.schema);
+  /** Aborts runs in flight on shutdown: they fail cleanly instead of losing their pool. */
+  private readonly shutdown = new AbortController();
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     @Inject(KAFKA) private readonly kafka: ReturnType<typeof createKafka>,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly admin: KafkaAdmin,
+    private readonly publisher: ProgressPublisher,
   ) {}
 
-  async rebuild({ timeoutMs }: { timeoutMs: number }): Promise<RebuildResult> {
+  async onModuleInit(): Promise<void> {
+    await this.withClient((client) => this.store.initialize(client));
+  }
+
+  /** Before the pool and Kafka close: a run in flight fails cleanly and drops its table. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shutdown.abort();
+    await Promise.allSettled(this.inFlight);
+  }
+
+  /**
+   * Starts a rebuild and returns as soon as it is recorded: the caller gets the run id
+   * while the replay goes on. Throws `RebuildAlreadyRunningError` if the lock is taken.
+   */
+  async start(options: RebuildOptions): Promise<RebuildHandle> {
+    const lock = await this.runs.tryLock(this.pool, PROJECTION);
+    if (!lock) throw new RebuildAlreadyRunningError(PROJECTION);
+    let runId: string;
+    try {
+      runId = await this.runs.begin(this.pool, PROJECTION);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+    const done = this.run(runId, lock, options);
+    this.inFlight.add(done);
+    void done.catch(() => undefined).finally(() => this.inFlight.delete(done));
+    return { runId, done };
+  }
+
+  private async run(
+    runId: string,
+    lock: ProjectionLock,
+    { timeoutMs, reporter }: RebuildOptions,
+  ): Promise<RebuildResult> {
     const started = Date.now();
     const topic = TOPOLOGY.kafka.topics.orderEvents.name;
-    const version = await this.withClient(async (client) => {
-      await this.store.initialize(client);
-      const next = Math.max(0, ...(await this.store.versions(client))) + 1;
-      await this.store.createVersion(client, next);
-      return next;
-    });
-    const groupId = TOPOLOGY.kafka.groups.rebuilder(`v${version}-${randomUUID().slice(0, 8)}`);
+    const groupId = TOPOLOGY.kafka.groups.rebuilder(runId);
+    let version: number | undefined;
+    let progress = new RunProgress(0);
+    let swapped = false;
     try {
+      version = await this.withClient(async (client) => {
+        await this.dropAbandonedVersions(client);
+        const next = Math.max(0, ...(await this.store.versions(client))) + 1;
+        await this.store.createVersion(client, next);
+        return next;
+      });
       await this.admin.ensureTopics([TOPOLOGY.kafka.topics.orderEvents]);
       const finishLine = await this.admin.endOffsets(topic);
       const total = [...finishLine.values()].reduce((sum, offset) => sum + Number(offset), 0);
-      this.logger.log({ msg: 'rebuild started', version, topic, events: total, groupId });
-      const events = await this.replay(topic, groupId, version, finishLine, total, timeoutMs);
+      progress = new RunProgress(total);
+      await this.runs.progress(this.pool, runId, { version, eventsTotal: total });
+      this.logger.log({ msg: 'rebuild started', runId, version, topic, events: total, groupId });
+
+      const heartbeat = this.startHeartbeat(runId, version, progress, started);
+      try {
+        await this.replay({ topic, groupId, version, finishLine, progress, timeoutMs, reporter });
+      } finally {
+        await heartbeat.stop();
+      }
 
       const { previous, digest } = await this.withClient(async (client) => {
         // Partitions that had nothing to replay still get a checkpoint: the projector
         // must resume them from the finish line, not from its own old position.
         for (const [partition, end] of finishLine) {
-          await this.store.saveCheckpoint(client, version, topic, partition, end);
+          await this.store.saveCheckpoint(client, version!, topic, partition, end);
         }
-        const swap = await this.store.activate(client, version);
-        return { previous: swap.previous, digest: await this.store.digest(client, version) };
+        const swap = await this.store.activate(client, version!, (tx) =>
+          this.runs.finish(tx, runId, { state: 'swapped', eventsApplied: progress.eventsApplied }),
+        );
+        swapped = true;
+        return { previous: swap.previous, digest: await this.store.digest(client, version!) };
       });
+      this.publish(runId, version, progress, started, 'swapped');
       const result: RebuildResult = {
+        runId,
         version,
         previousVersion: previous,
-        events,
+        events: progress.eventsApplied,
         rows: digest.rows,
         digest: digest.md5,
         seconds: (Date.now() - started) / 1_000,
@@ -78,28 +174,35 @@ export class RebuildOrdersService {
       this.logger.log({ msg: 'rebuild swapped in', ...result });
       return result;
     } catch (error) {
-      await this.withClient((client) => this.store.dropVersion(client, version));
+      // Once swapped, the new version IS live: never drop it (a failure after the swap,
+      // e.g. computing the digest, is reported, not undone).
+      if (!swapped) await this.fail(runId, version, progress, started, error);
       throw error;
     } finally {
       await this.admin.deleteGroups([groupId]).catch(() => undefined);
+      await lock.release();
     }
   }
 
-  private async replay(
-    topic: string,
-    groupId: string,
-    version: number,
-    finishLine: Map<number, bigint>,
-    total: number,
-    timeoutMs: number,
-  ): Promise<number> {
+  private async replay(run: {
+    topic: string;
+    groupId: string;
+    version: number;
+    finishLine: Map<number, bigint>;
+    progress: RunProgress;
+    timeoutMs: number;
+    reporter?: (total: number) => ProgressReporter;
+  }): Promise<void> {
+    const { topic, groupId, version, finishLine, progress, timeoutMs } = run;
+    // One entry per partition, whatever the number of events: memory stays flat.
     const positions = new Map<number, bigint>();
-    let applied = 0;
     let skippedPoison = 0;
     const applier = new PartitionApplier({
       pool: this.pool,
       store: this.store,
       target: { kind: 'fixed', version },
+      // Durable at the swap, not per batch: see `durability` (the swap commits synchronously).
+      durability: 'at-swap',
       // The live projector dead-lettered these already; a rebuild only counts them.
       deadLetter: async (poison) => {
         skippedPoison += poison.length;
@@ -109,31 +212,33 @@ export class RebuildOrdersService {
       [...finishLine].every(
         ([partition, end]) => end === 0n || (positions.get(partition) ?? 0n) >= end,
       );
-    const progress = progressReporter(total);
+    const reporter = run.reporter?.(progress.total);
     const consumer = new BatchConsumer(this.kafka, {
       groupId,
       topic,
       fromBeginning: true,
-      partitionsConsumedConcurrently: finishLine.size,
+      partitionsConsumedConcurrently: Math.max(1, finishLine.size),
       logger: this.logger,
       handle: async (records) => {
         await applier.apply(records);
         const last = records[records.length - 1]!;
         positions.set(last.partition, BigInt(last.offset) + 1n);
-        applied += records.length;
-        progress.update(applied);
+        progress.add(records.length);
+        reporter?.update(progress.eventsApplied);
       },
     });
     await consumer.start();
     try {
       const deadline = Date.now() + timeoutMs;
       while (!caughtUp()) {
+        if (this.shutdown.signal.aborted)
+          throw new Error('rebuild aborted: the rebuilder is shutting down');
         if (Date.now() > deadline)
           throw new Error(`rebuild did not catch up within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } finally {
-      progress.stop();
+      reporter?.stop();
       await consumer.stop();
     }
     if (skippedPoison > 0)
@@ -141,7 +246,101 @@ export class RebuildOrdersService {
         msg: 'skipped poison records (already dead-lettered)',
         count: skippedPoison,
       });
-    return applied;
+  }
+
+  /**
+   * About once a second: the run row (status for every instance, proof of life) and a
+   * progress sample on NATS. A failed write is logged and retried on the next tick; it
+   * never fails the rebuild.
+   */
+  private startHeartbeat(runId: string, version: number, progress: RunProgress, started: number) {
+    let writing: Promise<void> | undefined;
+    const tick = () => {
+      // Skip a tick rather than queue writes behind a slow database.
+      if (writing) return;
+      this.publish(runId, version, progress, started, 'running');
+      writing = this.runs
+        .progress(this.pool, runId, progress.snapshot())
+        .catch((error: unknown) =>
+          this.logger.warn({ msg: 'progress not recorded', runId, err: String(error) }),
+        )
+        .finally(() => (writing = undefined));
+    };
+    const timer = setInterval(tick, 1_000);
+    return {
+      /** Stops ticking and writes the final count. */
+      stop: async () => {
+        clearInterval(timer);
+        await writing;
+        tick();
+        await writing;
+      },
+    };
+  }
+
+  private async fail(
+    runId: string,
+    version: number | undefined,
+    progress: RunProgress,
+    started: number,
+    error: unknown,
+  ): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error({
+      msg: 'rebuild failed: the live version is untouched',
+      runId,
+      err: message,
+    });
+    if (version !== undefined) {
+      await this.withClient((client) => this.store.dropVersion(client, version)).catch(
+        (dropError: unknown) =>
+          // Left behind, it is dropped by the next rebuild (see dropAbandonedVersions).
+          this.logger.warn({
+            msg: 'could not drop the failed version',
+            version,
+            err: String(dropError),
+          }),
+      );
+    }
+    await this.runs
+      .finish(this.pool, runId, { state: 'failed', error: message })
+      .catch((finishError: unknown) =>
+        this.logger.warn({ msg: 'could not record the failure', runId, err: String(finishError) }),
+      );
+    this.publish(runId, version ?? null, progress, started, 'failed', message);
+  }
+
+  /** Tables of runs whose process died mid-rebuild: neither live nor kept for rollback. */
+  private async dropAbandonedVersions(client: PoolClient): Promise<void> {
+    const { active, previous } = await this.store.activeVersion(client);
+    for (const version of await this.store.versions(client)) {
+      if (version !== active && version !== previous) {
+        this.logger.warn({ msg: 'dropping the table of an abandoned rebuild', version });
+        await this.store.dropVersion(client, version);
+      }
+    }
+  }
+
+  private publish(
+    runId: string,
+    version: number | null,
+    progress: RunProgress,
+    started: number,
+    state: 'running' | 'swapped' | 'failed',
+    error: string | null = null,
+  ): void {
+    const snapshot = progress.snapshot();
+    const finished = state !== 'running';
+    this.publisher.publish(PROJECTION, {
+      runId,
+      state,
+      version,
+      ...snapshot,
+      etaSeconds: finished ? null : snapshot.etaSeconds,
+      startedAt: new Date(started).toISOString(),
+      finishedAt: finished ? new Date().toISOString() : null,
+      error,
+    });
   }
 
   private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -1,0 +1,54 @@
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
+import type {
+  ProjectionName,
+  ProjectionStatus,
+  RebuildProjectionReply,
+} from '@switchyard/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TOPOLOGY } from '../config';
+import { propagatedHeaders } from '../http/correlation';
+import { ServiceClient } from '../nats/service-client';
+import { KnownProjectionPipe } from './known-projection.pipe';
+
+/**
+ * Operator endpoints for the read models, answered by the rebuilder over NATS. Like
+ * every route here they carry no authentication: expose `/admin` only to operators
+ * (network policy or an authenticating proxy in front of the gateway).
+ */
+@Controller('admin/projections')
+export class ProjectionsHttpController {
+  constructor(private readonly services: ServiceClient) {}
+
+  /**
+   * 202: a rebuild takes minutes, so the answer is "accepted, follow it there"
+   * (`Location`), not the result. 409 if one is already running for this projection.
+   */
+  @Post(':name/rebuild')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async rebuild(
+    @Param('name', new KnownProjectionPipe()) projection: ProjectionName,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RebuildProjectionReply> {
+    const result = await this.services.request<RebuildProjectionReply>(
+      TOPOLOGY.nats.subjects.rebuildProjection,
+      { projection },
+      propagatedHeaders(request),
+    );
+    void reply.header('location', `/admin/projections/${projection}`);
+    return result;
+  }
+
+  /** Live and kept versions, and the last run: state, events applied, events/s, ETA. */
+  @Get(':name')
+  status(
+    @Param('name', new KnownProjectionPipe()) projection: ProjectionName,
+    @Req() request: FastifyRequest,
+  ): Promise<ProjectionStatus> {
+    return this.services.request<ProjectionStatus>(
+      TOPOLOGY.nats.subjects.getProjectionStatus,
+      { projection },
+      propagatedHeaders(request),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ProjectionName, RebuildProgress } from '@switchyard/contracts';
+import { connectNats } from '@switchyard/messaging';
+import { config, TOPOLOGY } from '../config';
+
+/**
+ * ### Live progress on core NATS: at-most-once, on purpose.
+ *
+ * Progress is a live view (a dashboard, `nats sub 'projections.*.rebuild.progress'`), not a
+ * record: a sample nobody was subscribed for, or one lost in a reconnect, is replaced by
+ * the next one a second later. The durable record is the `rebuild_runs` row. So the
+ * publish is fire-and-forget, and a rebuild never waits for, or fails because of, NATS:
+ * if NATS is unreachable at start-up, the rebuilder logs it and rebuilds without it.
+ */
+@Injectable()
+export class ProgressPublisher implements OnApplicationShutdown {
+  private readonly logger = new Logger(ProgressPublisher.name);
+  private connection: Promise<NatsConnection | undefined> | undefined;
+
+  publish(projection: ProjectionName, progress: Omit<RebuildProgress, 'projection'>): void {
+    void this.connect().then((nc) => {
+      if (!nc || nc.isClosed()) return;
+      try {
+        nc.publish(
+          TOPOLOGY.nats.subjects.rebuildProgress(projection),
+          JSON.stringify({ projection, ...progress }),
+        );
+      } catch (error) {
+        this.logger.warn({ msg: 'progress not published', err: String(error) });
+      }
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const nc = await this.connection;
+    // Drain: the final sample (swapped / failed) still reaches the server.
+    if (nc && !nc.isClosed()) await nc.drain();
+  }
+
+  private connect(): Promise<NatsConnection | undefined> {
+    this.connection ??= connectNats({ url: config.NATS_URL, name: 'rebuilder-progress' }).catch(
+      (error: unknown) => {
+        this.logger.warn({
+          msg: 'NATS unreachable: rebuilding without live progress on NATS',
+          err: String(error),
+        });
+        return undefined;
+      },
+    );
+    return this.connection;
+  }
+}
