@@ -18,6 +18,10 @@ export async function cleanupNamespace(namespace: string): Promise<void> {
     for (const stream of Object.values(names.nats.streams)) {
       await jsm.streams.delete(stream.name).catch(() => false);
     }
+    // A KV bucket is a stream named KV_<bucket>.
+    for (const bucket of Object.values(names.nats.kv)) {
+      await jsm.streams.delete(`KV_${bucket}`).catch(() => false);
+    }
   } finally {
     await nc.close();
   }

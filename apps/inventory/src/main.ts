@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { runService, start } from '@switchyard/service';
+import { config } from './config';
+import { InventoryModule } from './inventory.module';
+
+start(() => runService({ name: 'inventory', module: InventoryModule, config, natsServer: true }));

@@ -1,0 +1,26 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { ReserveStockCommandSchema, type ReserveStockReply } from '@switchyard/contracts';
+import { TOPOLOGY } from '../config';
+import { parseOrReject, toRpcException } from '../rpc-errors';
+import { ReserveStockHandler } from './reserve-stock.handler';
+
+/** `ReserveStock` over NATS request-reply, queue group `inventory`. */
+@Controller()
+export class ReserveStockController {
+  constructor(private readonly handler: ReserveStockHandler) {}
+
+  @MessagePattern(TOPOLOGY.nats.subjects.reserveStock, { queue: TOPOLOGY.nats.queues.inventory })
+  async reserve(@Payload() payload: unknown): Promise<ReserveStockReply> {
+    const command = parseOrReject(
+      ReserveStockCommandSchema,
+      payload,
+      'Invalid ReserveStock command',
+    );
+    try {
+      return await this.handler.handle(command);
+    } catch (error) {
+      throw toRpcException(error);
+    }
+  }
+}

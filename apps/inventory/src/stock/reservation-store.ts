@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import type { OrderLine, Shortage } from '@switchyard/contracts';
+import { isRevisionConflict, StockStore } from './stock-store';
+
+export type ReservationState = 'pending' | 'reserved' | 'rejected' | 'released';
+
+/** What one order holds, stored under `reservation.<orderId>` in the same KV bucket. */
+export interface Reservation {
+  state: ReservationState;
+  /** The planned lines (merged, SKU order). */
+  lines: OrderLine[];
+  /** How many of `lines` have been taken from stock so far (progress of a pending one). */
+  applied: number;
+  shortages?: Shortage[];
+  /** Sum of quantity × unit price of the lines taken so far. */
+  totalCents: number;
+  reason?: 'insufficient-stock' | 'unknown-sku';
+  claimedAt: string;
+}
+
+export interface StoredReservation {
+  reservation: Reservation;
+  revision: number;
+}
+
+const reservationKey = (orderId: string) => `reservation.${orderId}`;
+
+/**
+ * Reservations are the idempotency record: the first instance to `create` the key owns
+ * the order's reservation; every later attempt (a retry, a duplicate delivery, another
+ * instance) finds it and answers from it. Every change is CAS on the key's revision.
+ */
+@Injectable()
+export class ReservationStore {
+  constructor(private readonly stock: StockStore) {}
+
+  /** Creates the record, or returns the one that exists. */
+  async claim(
+    orderId: string,
+    reservation: Reservation,
+  ): Promise<{ created: StoredReservation } | { existing: StoredReservation }> {
+    try {
+      const revision = await this.stock.kv.create(
+        reservationKey(orderId),
+        JSON.stringify(reservation),
+      );
+      return { created: { reservation, revision } };
+    } catch (error) {
+      if (!isRevisionConflict(error)) throw error;
+      const existing = await this.get(orderId);
+      if (!existing)
+        throw new Error(`reservation ${orderId} exists and vanished`, { cause: error });
+      return { existing };
+    }
+  }
+
+  async get(orderId: string): Promise<StoredReservation | undefined> {
+    const entry = await this.stock.kv.get(reservationKey(orderId));
+    if (!entry || entry.operation !== 'PUT') return undefined;
+    return { reservation: entry.json<Reservation>(), revision: entry.revision };
+  }
+
+  /** CAS write; `undefined` when someone else changed the record first. */
+  async replace(
+    orderId: string,
+    reservation: Reservation,
+    revision: number,
+  ): Promise<StoredReservation | undefined> {
+    try {
+      const next = await this.stock.kv.update(
+        reservationKey(orderId),
+        JSON.stringify(reservation),
+        revision,
+      );
+      return { reservation, revision: next };
+    } catch (error) {
+      if (isRevisionConflict(error)) return undefined;
+      throw error;
+    }
+  }
+}
