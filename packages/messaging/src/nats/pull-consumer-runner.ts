@@ -6,8 +6,11 @@ import { MessageHeaders } from '@switchyard/contracts';
 export type Disposition =
   /** Done: the server forgets it for this consumer. */
   | { kind: 'ack' }
-  /** Failed for now (a broker down, a timeout): redeliver after `delayMs`. */
-  | { kind: 'nak'; delayMs: number; reason: string }
+  /**
+   * Failed for now (a broker down, a timeout): redeliver after `delayMs`, or after the
+   * runner's backoff for this delivery count when `delayMs` is left out.
+   */
+  | { kind: 'nak'; delayMs?: number; reason: string }
   /** Can never succeed (unparseable, schema-invalid): dead-letter it and move on. */
   | { kind: 'dead-letter'; reason: string };
 
@@ -144,7 +147,11 @@ export class PullConsumerRunner {
     }
     const lastChance = message.info.deliveryCount >= this.options.maxDeliver;
     if (disposition.kind === 'nak' && !lastChance) {
-      message.nak(disposition.delayMs);
+      const delayMs = disposition.delayMs ?? this.retryDelay(message.info.deliveryCount);
+      message.nak(delayMs);
+      this.options.logger.warn(
+        `retrying ${message.subject} (seq ${message.seq}) in ${delayMs} ms, delivery ${message.info.deliveryCount}/${this.options.maxDeliver}: ${disposition.reason}`,
+      );
       return;
     }
     const reason =

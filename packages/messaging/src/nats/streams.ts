@@ -35,7 +35,8 @@ export async function ensureStream(
     name: definition.name,
     subjects: [...definition.subjects],
     storage: StorageType.File,
-    retention: RetentionPolicy.Limits,
+    retention:
+      definition.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     num_replicas: 1,
     duplicate_window: nanos(definition.duplicateWindowMs),

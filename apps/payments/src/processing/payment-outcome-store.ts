@@ -1,0 +1,44 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
+import { PaymentOutcomeSchema, type PaymentOutcome } from '@switchyard/contracts';
+import { JETSTREAM } from '@switchyard/service';
+import { TOPOLOGY } from '../config';
+
+/**
+ * The first decision for an order, kept in KV (`payment.<orderId>`). A redelivered or
+ * redriven request must not be charged or decided twice: whoever creates the key first
+ * decides; everyone after that republishes the stored outcome.
+ */
+@Injectable()
+export class PaymentOutcomeStore implements OnModuleInit {
+  private bucket!: KV;
+
+  constructor(@Inject(JETSTREAM) private readonly js: JetStreamClient) {}
+
+  async onModuleInit(): Promise<void> {
+    this.bucket = await new Kvm(this.js).create(TOPOLOGY.nats.kv.payments, { history: 1 });
+  }
+
+  async find(orderId: string): Promise<PaymentOutcome | undefined> {
+    const entry = await this.bucket.get(`payment.${orderId}`);
+    return entry?.operation === 'PUT' ? PaymentOutcomeSchema.parse(entry.json()) : undefined;
+  }
+
+  /** Stores `outcome` unless one exists; returns the one that is stored now. */
+  async decideOnce(outcome: PaymentOutcome): Promise<PaymentOutcome> {
+    try {
+      await this.bucket.create(`payment.${outcome.data.orderId}`, JSON.stringify(outcome));
+      return outcome;
+    } catch (error) {
+      const lostRace =
+        error instanceof JetStreamApiError &&
+        error.code === JetStreamApiCodes.StreamWrongLastSequence;
+      if (!lostRace) throw error;
+      const stored = await this.find(outcome.data.orderId);
+      if (!stored)
+        throw new Error(`payment ${outcome.data.orderId} exists and vanished`, { cause: error });
+      return stored;
+    }
+  }
+}

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  envelopeHeaders,
+  MessageHeaders,
+  PaymentOutcomeSchema,
+  topology,
+  type PaymentOutcome,
+  type PaymentRequested,
+} from '@switchyard/contracts';
+import { connectNats, fromNatsHeaders, toNatsHeaders } from '@switchyard/messaging';
+import {
+  cleanupNamespace,
+  repoRoot,
+  startService,
+  testEnv,
+  uniqueNamespace,
+  waitFor,
+  type ServiceProcess,
+} from '@switchyard/testkit';
+import { TEST_CARDS } from './simulated-processor';
+
+function paymentRequested(customerId: string): PaymentRequested {
+  const orderId = randomUUID();
+  return {
+    eventId: randomUUID(),
+    type: 'PaymentRequested',
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+    aggregateId: orderId,
+    aggregateVersion: 1,
+    correlationId: randomUUID(),
+    causationId: null,
+    headers: {},
+    data: { orderId, customerId, amountCents: 2_500, currency: 'EUR' },
+  };
+}
+
+/** The payments work queue on real JetStream, through real payments processes. */
+describe('payments work queue', () => {
+  const namespace = uniqueNamespace('p');
+  const names = topology(namespace);
+  const baseEnv = {
+    SWITCHYARD_NAMESPACE: namespace,
+    PAYMENTS_DECLINE_RATE: '0',
+    PAYMENTS_LATENCY_MS: '0',
+    PAYMENTS_MAX_DELIVER: '3',
+  };
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let payments: ServiceProcess | undefined;
+
+  const request = async (message: PaymentRequested | string) => {
+    const data = typeof message === 'string' ? message : JSON.stringify(message);
+    const headers =
+      typeof message === 'string' ? undefined : toNatsHeaders(envelopeHeaders(message));
+    await jetstream(nc).publish(names.nats.subjects.paymentRequested, data, {
+      headers,
+      msgID: randomUUID(),
+    });
+  };
+  const outcomeOf = (orderId: string) =>
+    waitFor(`the payment outcome of ${orderId}`, async () => {
+      const message = await jsm.streams
+        .getMessage(names.nats.streams.paymentEvents.name, {
+          last_by_subj: names.nats.subjects.paymentEvents(orderId),
+        })
+        .catch(() => null);
+      return message ? PaymentOutcomeSchema.parse(message.json()) : undefined;
+    });
+  const deadLetters = async () => {
+    const stream = names.nats.streams.deadLetters.name;
+    const info = await jsm.streams.info(stream);
+    const letters = [];
+    for (
+      let seq = info.state.first_seq;
+      info.state.messages > 0 && seq <= info.state.last_seq;
+      seq++
+    ) {
+      const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+      if (message?.subject === names.nats.consumers.paymentsWorker.deadLetterSubject) {
+        letters.push({ seq, headers: fromNatsHeaders(message.header), body: message.string() });
+      }
+    }
+    return letters;
+  };
+
+  beforeAll(async () => {
+    nc = await connectNats({ url: testEnv.NATS_URL, name: 'payments-int-test' });
+    jsm = await jetstreamManager(nc);
+  });
+
+  afterEach(async () => {
+    await payments?.stop();
+    payments = undefined;
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await cleanupNamespace(namespace);
+  });
+
+  it('retries a transient failure with backoff until it succeeds, and declines a declined card', async () => {
+    payments = await startService({
+      app: 'payments',
+      env: { ...baseEnv, PAYMENTS_FAILURE_RATE: '0' },
+    });
+    const flaky = paymentRequested(TEST_CARDS.flaky);
+    const declined = paymentRequested(TEST_CARDS.declined);
+    await request(flaky);
+    await request(declined);
+
+    const flakyOutcome: PaymentOutcome = await outcomeOf(flaky.data.orderId);
+    expect(flakyOutcome).toMatchObject({
+      type: 'PaymentSucceeded',
+      causationId: flaky.eventId,
+      data: { amountCents: 2_500 },
+    });
+    expect(await outcomeOf(declined.data.orderId)).toMatchObject({
+      type: 'PaymentDeclined',
+      causationId: declined.eventId,
+    });
+
+    // Two naks, each with a backoff, before the third delivery succeeded.
+    const retries = payments
+      .lines()
+      .filter((line) => line.includes('retrying') && line.includes('processor timeout (test card'));
+    expect(retries).toHaveLength(2);
+    expect(retries[0]).toMatch(/in \d+ ms, delivery 1\/3/);
+    expect(retries[1]).toMatch(/in \d+ ms, delivery 2\/3/);
+    // Work queue: acked requests are gone from the stream.
+    await waitFor(
+      'the work queue to drain',
+      async () => (await jsm.streams.info(names.nats.streams.payments.name)).state.messages === 0,
+    );
+  });
+
+  it('dead-letters a malformed request at once, with the reason, and never retries it', async () => {
+    payments = await startService({
+      app: 'payments',
+      env: { ...baseEnv, PAYMENTS_FAILURE_RATE: '0' },
+    });
+    const marker = randomUUID();
+    await request(JSON.stringify({ type: 'PaymentRequested', marker }));
+
+    const letter = await waitFor('the dead letter', async () =>
+      (await deadLetters()).find((l) => l.body.includes(marker)),
+    );
+    expect(letter.headers[MessageHeaders.deadLetterReason]).toContain(
+      'not a valid PaymentRequested',
+    );
+    expect(letter.headers[MessageHeaders.deliveryCount]).toBe('1');
+  });
+
+  it('dead-letters after max_deliver during an outage; the redrive command brings it back once the outage is over', async () => {
+    payments = await startService({
+      app: 'payments',
+      env: { ...baseEnv, PAYMENTS_FAILURE_RATE: '1' },
+      label: 'payments-outage',
+    });
+    const stuck = paymentRequested('c-outage');
+    await request(stuck);
+
+    const letter = await waitFor('the dead letter', async () =>
+      (await deadLetters()).find((l) => l.body.includes(stuck.data.orderId)),
+    );
+    expect(letter.headers[MessageHeaders.deadLetterReason]).toBe(
+      'gave up after 3 deliveries: processor unavailable',
+    );
+    expect(letter.headers[MessageHeaders.deliveryCount]).toBe('3');
+    await payments.stop();
+
+    // The processor is back. Redrive, as an operator would.
+    payments = await startService({
+      app: 'payments',
+      env: { ...baseEnv, PAYMENTS_FAILURE_RATE: '0' },
+      label: 'payments-recovered',
+    });
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [join(repoRoot, 'apps', 'payments', 'dist', 'redrive.js')],
+        {
+          env: { ...process.env, SWITCHYARD_NAMESPACE: namespace },
+        },
+      );
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.on('exit', (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`redrive exited ${code}: ${text}`)),
+      );
+    });
+    expect(output).toContain(`redriven #${letter.seq}`);
+
+    expect(await outcomeOf(stuck.data.orderId)).toMatchObject({
+      type: 'PaymentSucceeded',
+      causationId: stuck.eventId,
+    });
+    expect((await deadLetters()).find((l) => l.seq === letter.seq)).toBeUndefined();
+  });
+});

@@ -1,0 +1,66 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { ensurePullConsumer, ensureStream, PullConsumerRunner } from '@switchyard/messaging';
+import { JETSTREAM, JETSTREAM_MANAGER } from '@switchyard/service';
+import { config, TOPOLOGY } from '../config';
+import { ProcessPaymentHandler } from './process-payment.handler';
+
+/**
+ * The payments work queue: a durable pull consumer on `payments.requested`. Payments is
+ * JetStream, not core NATS, because a request must survive the payments service being
+ * offline: it waits in the stream until a worker acks it.
+ */
+@Injectable()
+export class PaymentsWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PaymentsWorker.name);
+  private runner: PullConsumerRunner | undefined;
+
+  constructor(
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+    private readonly handler: ProcessPaymentHandler,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { streams, consumers } = TOPOLOGY.nats;
+    await ensureStream(this.jsm, streams.payments);
+    await ensureStream(this.jsm, streams.paymentEvents);
+    await ensureStream(this.jsm, streams.deadLetters);
+    const { stream, durable, deadLetterSubject } = consumers.paymentsWorker;
+    await ensurePullConsumer(this.jsm, stream, {
+      durable_name: durable,
+      ack_wait: nanos(config.PAYMENTS_ACK_WAIT_MS),
+      max_deliver: config.PAYMENTS_MAX_DELIVER,
+      max_ack_pending: config.PAYMENTS_BATCH_SIZE * 10,
+    });
+    this.runner = new PullConsumerRunner({
+      js: this.js,
+      stream,
+      durable,
+      maxDeliver: config.PAYMENTS_MAX_DELIVER,
+      ackWaitMs: config.PAYMENTS_ACK_WAIT_MS,
+      deadLetterSubject,
+      batchSize: config.PAYMENTS_BATCH_SIZE,
+      // One request at a time within a batch: a processor call is the slow part anyway.
+      handle: async (messages) => {
+        const dispositions = [];
+        for (const message of messages) dispositions.push(await this.handler.handle(message));
+        return dispositions;
+      },
+      logger: this.logger,
+    });
+    await this.runner.start();
+  }
+
+  /** Finish the batch in hand (publish outcomes, ack), then stop pulling. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner?.stop();
+  }
+}

@@ -1,0 +1,86 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import {
+  envelopeHeaders,
+  PaymentRequestedEnvelopeSchema,
+  type PaymentOutcome,
+} from '@switchyard/contracts';
+import { toNatsHeaders, type Disposition } from '@switchyard/messaging';
+import { JETSTREAM } from '@switchyard/service';
+import { config, TOPOLOGY } from '../config';
+import { PaymentOutcomeStore } from './payment-outcome-store';
+import { paymentOutcome } from './payment-outcome';
+import { decidePayment } from './simulated-processor';
+
+/**
+ * ### One payment request → one outcome event, at most one decision.
+ *
+ * - Not a valid `PaymentRequested`: it can never succeed → dead letter now (the runner
+ *   `term`s it after storing it with the reason), no retries wasted.
+ * - Processor unavailable: `nak` with backoff; on its last delivery (`max_deliver`) the
+ *   runner dead-letters it instead, with the reason and the delivery count.
+ * - Decided (succeeded / declined): the decision is stored first (KV, first writer wins),
+ *   then the outcome is published (msgID = order id: a repeat is stored once), then acked.
+ */
+@Injectable()
+export class ProcessPaymentHandler {
+  private readonly logger = new Logger(ProcessPaymentHandler.name);
+
+  constructor(
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    private readonly outcomes: PaymentOutcomeStore,
+  ) {}
+
+  async handle(message: JsMsg): Promise<Disposition> {
+    let json: unknown;
+    try {
+      json = message.json();
+    } catch {
+      return { kind: 'dead-letter', reason: 'payload is not JSON' };
+    }
+    const parsed = PaymentRequestedEnvelopeSchema.safeParse(json);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.')}: ${issue.message}`,
+      );
+      return { kind: 'dead-letter', reason: `not a valid PaymentRequested: ${issues.join('; ')}` };
+    }
+    const request = parsed.data;
+
+    const known = await this.outcomes.find(request.data.orderId);
+    if (known) {
+      await this.publish(known);
+      return { kind: 'ack' };
+    }
+    await sleep(config.PAYMENTS_LATENCY_MS);
+    const decision = decidePayment(
+      request,
+      message.info.deliveryCount,
+      { declineRate: config.PAYMENTS_DECLINE_RATE, failureRate: config.PAYMENTS_FAILURE_RATE },
+      Math.random,
+    );
+    if (decision.kind === 'unavailable') {
+      return { kind: 'nak', reason: decision.reason }; // backoff grows per delivery
+    }
+    const outcome = await this.outcomes.decideOnce(paymentOutcome(request, decision, new Date()));
+    await this.publish(outcome);
+    this.logger.log({
+      msg: 'payment decided',
+      orderId: request.data.orderId,
+      outcome: outcome.type,
+    });
+    return { kind: 'ack' };
+  }
+
+  private async publish(outcome: PaymentOutcome): Promise<void> {
+    await this.js.publish(
+      TOPOLOGY.nats.subjects.paymentEvents(outcome.data.orderId),
+      JSON.stringify(outcome),
+      {
+        msgID: `payment-outcome:${outcome.data.orderId}`,
+        headers: toNatsHeaders(envelopeHeaders(outcome)),
+      },
+    );
+  }
+}
