@@ -17,9 +17,11 @@ LOGS="$ROOT/.local/demo"
 mkdir -p "$LOGS"
 pids=()
 
-run() { # name app [env...]
-  local name=$1 app=$2; shift 2
-  env "$@" node "apps/$app/dist/main.js" > >(sed -u "s/^/[$name] /") 2>&1 &
+run() { # name app [env...] [-- args...]
+  local name=$1 app=$2 envs=(); shift 2
+  while [[ $# -gt 0 && $1 != -- ]]; do envs+=("$1"); shift; done
+  [[ ${1:-} == -- ]] && shift
+  env "${envs[@]}" node "apps/$app/dist/main.js" "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
   pids+=($!)
 }
 
@@ -32,8 +34,11 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 for i in $(seq 1 "${DEMO_ORDERS_INSTANCES:-2}"); do run "orders-$i" orders HTTP_PORT=0; done
+run inventory inventory HTTP_PORT=0
+run payments payments HTTP_PORT=0
 run bridge bridge HTTP_PORT=0
 run projector projector HTTP_PORT=0
+run rebuilder rebuilder HTTP_PORT=0 -- serve
 run gateway gateway HTTP_PORT="$PORT"
 
 for _ in $(seq 1 60); do
@@ -52,8 +57,10 @@ cat <<MSG
     curl -s localhost:$PORT/orders/<orderId>
   See the events on Kafka with a client we did not write:
     kcat -b localhost:9092 -C -t switchyard.orders.events -o beginning -e -f 'key=%k headers=%h %s\n'
-  Rebuild the read model from offset zero:
-    npm run rebuild -- orders
+  Rebuild the read model from offset zero (blue-green; reads switch atomically at the end):
+    curl -i -X POST localhost:$PORT/admin/projections/orders/rebuild
+    curl -s localhost:$PORT/admin/projections/orders       # state, events/s, ETA
+    npm run rebuild -- orders                             # the same, as a CLI with a progress bar
 
   Ctrl-C stops the services (the brokers keep running: npm run brokers -- down).
 MSG

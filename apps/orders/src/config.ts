@@ -1,7 +1,15 @@
 import { CommonEnvSchema, loadConfig } from '@switchyard/config';
 import { topology } from '@switchyard/contracts';
+import { z } from 'zod';
 
-export const config = loadConfig(CommonEnvSchema);
+export const OrdersEnvSchema = CommonEnvSchema.extend({
+  /** Deliveries of one saga step before it is dead-lettered (inventory down for long). */
+  SAGA_MAX_DELIVER: z.coerce.number().int().min(1).max(1_000).default(30),
+  /** How long a saga step may run before JetStream redelivers it to another instance. */
+  SAGA_ACK_WAIT_MS: z.coerce.number().int().min(1_000).default(30_000),
+});
+
+export const config = loadConfig(OrdersEnvSchema);
 
 /**
  * Resolved once at start-up: `@MessagePattern` decorators need their subjects when the

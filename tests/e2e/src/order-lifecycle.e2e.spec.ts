@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { MessageHeaders, topology } from '@switchyard/contracts';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { MessageHeaders, topology, type GetStockReply } from '@switchyard/contracts';
+import { connectNats } from '@switchyard/messaging';
 import {
   cleanupNamespace,
+  nestRequest,
   readTopicUntil,
   repoRoot,
   startService,
@@ -40,7 +43,13 @@ function runRebuilder(
 describe('an order, end to end', () => {
   const namespace = uniqueNamespace('e');
   const names = topology(namespace);
-  const env = { SWITCHYARD_NAMESPACE: namespace };
+  // The simulated payment processor never declines or fails here, except for test cards.
+  const env = {
+    SWITCHYARD_NAMESPACE: namespace,
+    PAYMENTS_DECLINE_RATE: '0',
+    PAYMENTS_FAILURE_RATE: '0',
+    PAYMENTS_LATENCY_MS: '0',
+  };
   const services: ServiceProcess[] = [];
   let gateway: ServiceProcess;
 
@@ -51,10 +60,27 @@ describe('an order, end to end', () => {
       body,
     });
 
+  let nc: NatsConnection;
+
+  const waitForStatus = (orderId: string, status: string) =>
+    waitFor(`order ${orderId} to be ${status}`, async () => {
+      const response = await fetch(`${gateway.url}/orders/${orderId}`);
+      if (response.status !== 200) return undefined;
+      const view = (await response.json()) as Record<string, unknown>;
+      return view.status === status ? view : undefined;
+    });
+  const availableStock = async (sku: string) => {
+    const reply = await nestRequest<GetStockReply>(nc, names.nats.subjects.getStock, { sku });
+    return reply.response?.found ? reply.response.available : undefined;
+  };
+
   beforeAll(async () => {
+    nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-lifecycle' });
     services.push(
       ...(await Promise.all(
-        ['orders', 'bridge', 'projector'].map((app) => startService({ app, env })),
+        ['orders', 'inventory', 'payments', 'bridge', 'projector'].map((app) =>
+          startService({ app, env }),
+        ),
       )),
     );
     gateway = await startService({ app: 'gateway', env });
@@ -62,6 +88,7 @@ describe('an order, end to end', () => {
   });
 
   afterAll(async () => {
+    await nc?.close();
     await Promise.all(services.map((service) => service.stop()));
     await cleanupNamespace(namespace);
   });
@@ -87,20 +114,17 @@ describe('an order, end to end', () => {
     expect(status).toBe('PLACED');
     expect(placed.headers.get('location')).toBe(`/orders/${orderId}`);
 
-    // The read side is eventually consistent: poll until the projection has it.
-    const view = await waitFor('the order to be projected', async () => {
-      const response = await fetch(`${gateway.url}/orders/${orderId}`);
-      return response.status === 200
-        ? ((await response.json()) as Record<string, unknown>)
-        : undefined;
-    });
+    // The read side is eventually consistent, and the saga (stock → payment) takes a
+    // moment more: poll until the projection shows the order confirmed.
+    const view = await waitForStatus(orderId, 'CONFIRMED');
     expect(view).toMatchObject({
       orderId,
       customerId: 'c-42',
       region: 'eu-west',
       items: order.items,
-      status: 'PLACED',
-      version: 1,
+      status: 'CONFIRMED',
+      // OrderPlaced (1), OrderConfirmed (2).
+      version: 2,
     });
 
     // On Kafka: keyed by order id, with the event id in a header matching the payload.
@@ -157,6 +181,59 @@ describe('an order, end to end', () => {
     await waitFor('the next order to be projected after the swap', async () => {
       const response = await fetch(`${gateway.url}/orders/${secondId}`);
       return response.status === 200;
+    });
+  });
+
+  describe('the order saga: stock, then payment, with compensation', () => {
+    it('cancels an order whose payment is declined, and gives its stock back', async () => {
+      const before = await waitFor('demo stock of SKU-3', () => availableStock('SKU-3'));
+      const placed = await post(
+        JSON.stringify({
+          customerId: 'test-card-declined',
+          region: 'us-east',
+          items: [{ sku: 'SKU-3', quantity: 4 }],
+        }),
+      );
+      const { orderId } = (await placed.json()) as { orderId: string };
+
+      // OrderPlaced (1) → stock reserved → PaymentDeclined → stock released → OrderCancelled (2).
+      expect(await waitForStatus(orderId, 'CANCELLED')).toMatchObject({ version: 2 });
+      expect(await availableStock('SKU-3')).toBe(before);
+    });
+
+    it('rejects an order whose stock cannot be reserved, and takes nothing', async () => {
+      const before = await waitFor('demo stock of SKU-LIMITED', () =>
+        availableStock('SKU-LIMITED'),
+      );
+      const placed = await post(
+        JSON.stringify({
+          customerId: 'c-7',
+          region: 'eu-west',
+          items: [
+            { sku: 'SKU-1', quantity: 1 },
+            { sku: 'SKU-LIMITED', quantity: before + 1 },
+          ],
+        }),
+      );
+      const { orderId } = (await placed.json()) as { orderId: string };
+
+      expect(await waitForStatus(orderId, 'REJECTED')).toMatchObject({ version: 2 });
+      expect(await availableStock('SKU-LIMITED')).toBe(before);
+    });
+
+    it('confirms an order and keeps its stock taken', async () => {
+      const before = await waitFor('demo stock of SKU-4', () => availableStock('SKU-4'));
+      const placed = await post(
+        JSON.stringify({
+          customerId: 'c-8',
+          region: 'ap-south',
+          items: [{ sku: 'SKU-4', quantity: 3 }],
+        }),
+      );
+      const { orderId } = (await placed.json()) as { orderId: string };
+
+      expect(await waitForStatus(orderId, 'CONFIRMED')).toMatchObject({ version: 2 });
+      expect(await availableStock('SKU-4')).toBe(before - 3);
     });
   });
 

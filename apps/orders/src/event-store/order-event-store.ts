@@ -81,6 +81,47 @@ export class OrderEventStore implements OnModuleInit {
     }
   }
 
+  /** The order's latest event and its stream sequence; undefined for an unknown order. */
+  async last(orderId: string): Promise<{ sequence: number; event: OrderEvent } | undefined> {
+    const message = await this.jsm.streams.getMessage(TOPOLOGY.nats.streams.orders.name, {
+      last_by_subj: TOPOLOGY.nats.subjects.orderEvents(orderId),
+    });
+    return message
+      ? { sequence: message.seq, event: OrderEventSchema.parse(message.json()) }
+      : undefined;
+  }
+
+  /**
+   * Appends the next event of an existing order. `decide` sees the latest event and
+   * returns the next one (its version must be the latest's + 1), or `undefined` when
+   * there is nothing left to do (a redelivered saga step that already happened).
+   *
+   * The append expects the sequence it read: if another writer got in between, JetStream
+   * rejects it and we decide again on fresh state. The message id is `<orderId>:<version>`,
+   * so a retried step within the duplicate window is stored once even before that check.
+   */
+  async appendNext(
+    orderId: string,
+    decide: (last: OrderEvent) => OrderEvent | undefined,
+  ): Promise<OrderEvent | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const last = await this.last(orderId);
+      if (!last) throw new Error(`order ${orderId} has no events`);
+      const next = decide(last.event);
+      if (!next) return undefined;
+      try {
+        await this.append(next, {
+          expectedLastSequence: last.sequence,
+          messageId: `${orderId}:${next.aggregateVersion}`,
+        });
+        return next;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflictError)) throw error;
+      }
+    }
+    throw new Error(`order ${orderId} keeps changing under the saga; giving up this delivery`);
+  }
+
   private async read(sequence: number): Promise<OrderEvent> {
     const message = await this.jsm.streams.getMessage(TOPOLOGY.nats.streams.orders.name, {
       seq: sequence,

@@ -92,8 +92,9 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
     // `notify.orders.*.placed`: `*` matches exactly one token, the region.
     const heard: { orderId: string; region: string }[] = [];
     const subscription = nc.subscribe(names.nats.subjects.allOrderPlacedNotifications, {
-      callback: (_error, message) =>
-        heard.push(message.json<{ orderId: string; region: string }>()),
+      callback: (_error, message) => {
+        heard.push(message.json<{ orderId: string; region: string }>());
+      },
     });
     await nc.flush();
     try {

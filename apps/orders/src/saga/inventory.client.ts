@@ -1,0 +1,61 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ClientProxy, NatsRecordBuilder } from '@nestjs/microservices';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import {
+  ReleaseStockReplySchema,
+  ReserveStockReplySchema,
+  type OrderLine,
+  type ReleaseStockReply,
+  type ReserveStockReply,
+} from '@switchyard/contracts';
+import { firstValueFrom, timeout } from 'rxjs';
+import { TOPOLOGY } from '../config';
+
+export const RPC_CLIENT = Symbol('orders:rpc-client');
+
+const REQUEST_TIMEOUT_MS = 5_000;
+
+/**
+ * Request-reply to the inventory service. Any failure (no responders, timeout, an error
+ * answer such as "reservation in progress") throws: the saga step is then nak'ed and
+ * JetStream redelivers it later. The saga never guesses an inventory answer.
+ */
+@Injectable()
+export class InventoryClient implements OnApplicationShutdown {
+  constructor(@Inject(RPC_CLIENT) private readonly client: ClientProxy) {}
+
+  async reserve(
+    orderId: string,
+    items: OrderLine[],
+    headers: Record<string, string>,
+  ): Promise<ReserveStockReply> {
+    const reply = await this.request(
+      TOPOLOGY.nats.subjects.reserveStock,
+      { orderId, items },
+      headers,
+    );
+    return ReserveStockReplySchema.parse(reply);
+  }
+
+  async release(orderId: string, headers: Record<string, string>): Promise<ReleaseStockReply> {
+    const reply = await this.request(TOPOLOGY.nats.subjects.releaseStock, { orderId }, headers);
+    return ReleaseStockReplySchema.parse(reply);
+  }
+
+  private request(
+    subject: string,
+    data: unknown,
+    headers: Record<string, string>,
+  ): Promise<unknown> {
+    const values = natsHeaders();
+    for (const [key, value] of Object.entries(headers)) values.set(key, value);
+    const record = new NatsRecordBuilder(data).setHeaders(values).build();
+    return firstValueFrom(
+      this.client.send<unknown>(subject, record).pipe(timeout(REQUEST_TIMEOUT_MS)),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+}

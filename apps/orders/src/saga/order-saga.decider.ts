@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import {
+  OrderEventTypes,
+  PaymentEventTypes,
+  type EnvelopeMetadata,
+  type OrderEvent,
+  type OrderPlaced,
+  type PaymentOutcome,
+  type PaymentRequested,
+  type ReserveStockReply,
+} from '@switchyard/contracts';
+
+/**
+ * ### The order saga's decisions, pure.
+ *
+ * ```
+ * OrderPlaced ──reserve stock──► reserved ──request payment──► PaymentSucceeded ──► OrderConfirmed
+ *      │                                                    └► PaymentDeclined ──release stock──► OrderCancelled
+ *      └──────────────────────► rejected ──────────────────────────────────────────────────────► OrderRejected
+ * ```
+ * Side effects (the inventory calls, the publishes, the appends) live in the saga
+ * handlers; every decision about *what* happens next lives here.
+ */
+
+const TERMINAL: ReadonlySet<OrderEvent['type']> = new Set([
+  OrderEventTypes.OrderConfirmed,
+  OrderEventTypes.OrderCancelled,
+  OrderEventTypes.OrderRejected,
+]);
+
+/** The order already reached its end: a late or repeated message changes nothing. */
+export const isFinished = (last: OrderEvent): boolean => TERMINAL.has(last.type);
+
+/** Metadata of the event that follows `last`, caused by `cause`. */
+function next(last: OrderEvent, cause: EnvelopeMetadata, now: Date) {
+  return {
+    eventId: randomUUID(),
+    occurredAt: now.toISOString(),
+    aggregateId: last.aggregateId,
+    aggregateVersion: last.aggregateVersion + 1,
+    correlationId: cause.correlationId,
+    causationId: cause.eventId,
+    headers: cause.headers,
+    schemaVersion: 1 as const,
+  };
+}
+
+export type AfterReservation =
+  | { kind: 'request-payment'; request: PaymentRequested }
+  | { kind: 'confirm' }
+  | { kind: 'reject'; reason: string };
+
+/** Stock answered: pay for what was reserved, or reject the order. */
+export function decideAfterReservation(
+  placed: OrderPlaced,
+  reply: ReserveStockReply,
+  now: Date,
+): AfterReservation {
+  if (reply.outcome === 'rejected') {
+    const detail = reply.shortages.map(
+      (s) => `${s.sku}: ${s.requested} requested, ${s.available} available`,
+    );
+    return {
+      kind: 'reject',
+      reason: `${reply.reason}${detail.length ? ` (${detail.join('; ')})` : ''}`,
+    };
+  }
+  if (reply.totalCents === 0) return { kind: 'confirm' }; // nothing to pay
+  return {
+    kind: 'request-payment',
+    request: {
+      eventId: randomUUID(),
+      type: PaymentEventTypes.PaymentRequested,
+      schemaVersion: 1,
+      occurredAt: now.toISOString(),
+      aggregateId: placed.data.orderId,
+      aggregateVersion: 1,
+      correlationId: placed.correlationId,
+      causationId: placed.eventId,
+      headers: placed.headers,
+      data: {
+        orderId: placed.data.orderId,
+        customerId: placed.data.customerId,
+        amountCents: reply.totalCents,
+        currency: 'EUR',
+      },
+    },
+  };
+}
+
+export function orderConfirmed(
+  last: OrderEvent,
+  cause: EnvelopeMetadata,
+  now: Date,
+): OrderEvent | undefined {
+  if (isFinished(last)) return undefined;
+  return {
+    ...next(last, cause, now),
+    type: OrderEventTypes.OrderConfirmed,
+    data: { orderId: last.aggregateId, confirmedAt: now.toISOString() },
+  };
+}
+
+export function orderCancelled(
+  last: OrderEvent,
+  cause: EnvelopeMetadata,
+  reason: string,
+  now: Date,
+): OrderEvent | undefined {
+  if (isFinished(last)) return undefined;
+  return {
+    ...next(last, cause, now),
+    type: OrderEventTypes.OrderCancelled,
+    data: { orderId: last.aggregateId, reason },
+  };
+}
+
+export function orderRejected(
+  last: OrderEvent,
+  cause: EnvelopeMetadata,
+  reason: string,
+  now: Date,
+): OrderEvent | undefined {
+  if (isFinished(last)) return undefined;
+  return {
+    ...next(last, cause, now),
+    type: OrderEventTypes.OrderRejected,
+    data: { orderId: last.aggregateId, reason: reason.slice(0, 200) },
+  };
+}
+
+/** A payment outcome → what the order becomes (and whether stock must be given back). */
+export function decideAfterPayment(
+  outcome: PaymentOutcome,
+): { kind: 'confirm' } | { kind: 'cancel'; reason: string } {
+  return outcome.type === PaymentEventTypes.PaymentSucceeded
+    ? { kind: 'confirm' }
+    : { kind: 'cancel', reason: `payment declined: ${outcome.data.reason}` };
+}
