@@ -1,0 +1,70 @@
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { BenchTopology } from '@switchyard/contracts';
+import { ensurePullConsumer, ensureStream } from '@switchyard/messaging';
+import { nanos } from '@nats-io/transport-node';
+
+/**
+ * ### Raw JetStream: publish with ack, and a durable pull consumer.
+ *
+ * The bench stream uses the same settings as the services' streams (file storage, one
+ * replica), created with the same `ensureStream`, so the figures describe what the write
+ * side pays per append.
+ */
+export async function createBenchStream(
+  nc: NatsConnection,
+  names: BenchTopology,
+): Promise<JetStreamClient> {
+  const jsm = await jetstreamManager(nc);
+  await ensureStream(jsm, names.nats.streams.bench);
+  return jetstream(nc);
+}
+
+export async function deleteBenchStream(nc: NatsConnection, names: BenchTopology): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete(names.nats.streams.bench.name).catch(() => false);
+}
+
+/** Publish and wait for the PubAck: the message is stored (on disk) when this resolves. */
+export async function publishWithAck(
+  js: JetStreamClient,
+  subject: string,
+  body: string,
+): Promise<void> {
+  await js.publish(subject, body);
+}
+
+/**
+ * A durable pull consumer on one subject that calls `onMessage` with each message's
+ * index and acks it: the JetStream rung of the latency ladder.
+ */
+export async function consumeIndexes(
+  nc: NatsConnection,
+  names: BenchTopology,
+  subject: string,
+  onMessage: (index: number) => void,
+): Promise<{ stop(): Promise<void> }> {
+  const jsm = await jetstreamManager(nc);
+  const stream = names.nats.streams.bench.name;
+  const durable = names.nats.consumers.ladder;
+  await ensurePullConsumer(jsm, stream, {
+    durable_name: durable,
+    filter_subject: subject,
+    max_deliver: 5,
+    ack_wait: nanos(30_000),
+  });
+  const consumer = await jetstream(nc).consumers.get(stream, durable);
+  const messages = await consumer.consume({ max_messages: 256 });
+  const loop = (async () => {
+    for await (const msg of messages) {
+      onMessage(msg.json<{ i: number }>().i);
+      msg.ack();
+    }
+  })();
+  return {
+    async stop() {
+      await messages.close();
+      await loop;
+    },
+  };
+}
