@@ -7,6 +7,12 @@ export const OrdersEnvSchema = CommonEnvSchema.extend({
   SAGA_MAX_DELIVER: z.coerce.number().int().min(1).max(1_000).default(30),
   /** How long a saga step may run before JetStream redelivers it to another instance. */
   SAGA_ACK_WAIT_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** How long an `Idempotency-Key` keeps answering with the order it created. */
+  IDEMPOTENCY_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
 });
 
 export const config = loadConfig(OrdersEnvSchema);

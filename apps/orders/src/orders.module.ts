@@ -9,6 +9,7 @@ import {
 import { config } from './config';
 import { OrderEventStore } from './event-store/order-event-store';
 import { PlaceOrderController } from './placing/place-order.controller';
+import { IdempotencyStore } from './placing/idempotency-store';
 import { PlaceOrderHandler } from './placing/place-order.handler';
 import { InventoryClient, RPC_CLIENT } from './saga/inventory.client';
 import { OrderSagaHandlers } from './saga/order-saga.handlers';
@@ -18,7 +19,8 @@ import { OrderSagaRunner } from './saga/order-saga.runner';
  * The orders service: the write side of an order, and the saga that carries it through.
  *
  * Handles (NATS request-reply, queue group `orders`):
- * - `PlaceOrder` → appends `OrderPlaced` to JetStream, then notifies on core NATS.
+ * - `PlaceOrder` → appends `OrderPlaced` to JetStream, then notifies on core NATS;
+ *   an `Idempotency-Key` maps to one order for a day (KV `IDEMPOTENCY`).
  *
  * Saga (durable JetStream consumers `ORDERS_SAGA`, `ORDERS_PAYMENT_OUTCOMES`):
  * - `OrderPlaced`      → `ReserveStock` (inventory) → `PaymentRequested`, or `OrderRejected`
@@ -47,6 +49,7 @@ import { OrderSagaRunner } from './saga/order-saga.runner';
   controllers: [PlaceOrderController],
   providers: [
     OrderEventStore,
+    IdempotencyStore,
     PlaceOrderHandler,
     InventoryClient,
     OrderSagaHandlers,

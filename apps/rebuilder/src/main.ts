@@ -29,7 +29,10 @@ function projection(value: string): string {
 async function once<T>(
   job: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>,
 ) {
-  const app = await NestFactory.createApplicationContext(RebuilderModule, { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(RebuilderModule, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   try {
     return await job(app);

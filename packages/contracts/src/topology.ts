@@ -161,7 +161,12 @@ export function topology(namespace = '') {
        * `reservation.<orderId>` (what one order holds): every change is a compare-and-set
        * on the key's revision, so concurrent instances never oversell.
        */
-      kv: { inventory: upper('INVENTORY'), payments: upper('PAYMENTS') },
+      kv: {
+        inventory: upper('INVENTORY'),
+        payments: upper('PAYMENTS'),
+        /** `Idempotency-Key` → the order it created (orders service), kept for a day. */
+        idempotency: upper('IDEMPOTENCY'),
+      },
       consumers,
     },
     kafka: {

@@ -28,7 +28,9 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   const app = await NestFactory.create<NestFastifyApplication>(
     module as never,
     new FastifyAdapter({ bodyLimit: bodyLimitBytes }),
-    { bufferLogs: true },
+    // abortOnError false: a wiring error (a missing provider) rejects here, and `start`
+    // exits non-zero, instead of leaving a half-started process running.
+    { bufferLogs: true, abortOnError: false },
   );
   const logger = app.get(Logger);
   app.useLogger(logger);

@@ -72,16 +72,24 @@ export async function startService({
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
 
-  await waitFor(
-    `${label} to be ready`,
-    () => {
-      if (exited !== undefined) {
-        throw new Error(`${label} exited with ${exited}:\n${lines.slice(-20).join('\n')}`);
-      }
-      return url;
-    },
-    { timeoutMs },
-  );
+  // Ready (the URL is known) or exited, whichever comes first; a process that neither
+  // gets ready nor exits in time is killed, so a failed start never leaks a process.
+  try {
+    const outcome = await waitFor(
+      `${label} to be ready`,
+      () => (exited !== undefined ? 'exited' : url && 'ready'),
+      {
+        timeoutMs,
+      },
+    );
+    if (outcome === 'exited') {
+      throw new Error(`${label} exited with ${String(exited)}:\n${lines.slice(-20).join('\n')}`);
+    }
+  } catch (error) {
+    if (exited === undefined) child.kill('SIGKILL');
+    logFile.end();
+    throw error;
+  }
 
   return {
     name: label,

@@ -3,6 +3,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   HttpStatus,
   NotFoundException,
@@ -13,6 +14,7 @@ import {
 } from '@nestjs/common';
 import {
   GetOrderQuerySchema,
+  IdempotencyKeySchema,
   PlaceOrderRequestSchema,
   type GetOrderReply,
   type OrderView,
@@ -26,6 +28,11 @@ import { problem } from '../http/problem-details';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
 import { ServiceClient } from '../nats/service-client';
 
+const idempotencyKeyPipe = new ZodValidationPipe(
+  IdempotencyKeySchema.optional(),
+  'Invalid Idempotency-Key',
+);
+
 /** HTTP → NATS request-reply. Validation happens here; every decision lives in the services. */
 @Controller('orders')
 export class OrdersHttpController {
@@ -35,12 +42,16 @@ export class OrdersHttpController {
   @HttpCode(HttpStatus.CREATED)
   async placeOrder(
     @Body(new ZodValidationPipe(PlaceOrderRequestSchema, 'Invalid order')) body: PlaceOrderRequest,
+    // Optional. Retrying with the same key (after a timeout, a dropped connection) returns
+    // the first order instead of placing a second one.
+    @Headers('idempotency-key') rawIdempotencyKey: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlaceOrderReply> {
+    const idempotencyKey = idempotencyKeyPipe.transform(rawIdempotencyKey);
     const result = await this.services.request<PlaceOrderReply>(
       TOPOLOGY.nats.subjects.placeOrder,
-      { ...body, commandId: randomUUID() },
+      { ...body, commandId: randomUUID(), idempotencyKey },
       propagatedHeaders(request),
     );
     void reply.header('location', `/orders/${result.orderId}`);

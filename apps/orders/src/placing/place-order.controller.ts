@@ -17,6 +17,7 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import { fromNatsHeaders } from '@switchyard/messaging';
 import { TOPOLOGY } from '../config';
 import { ConcurrencyConflictError } from '../event-store/order-event-store';
+import { IdempotencyKeyReusedError } from './idempotency-store';
 import { PlaceOrderHandler } from './place-order.handler';
 
 /**
@@ -52,6 +53,13 @@ export class PlaceOrderController {
         ),
       });
     } catch (error) {
+      if (error instanceof IdempotencyKeyReusedError) {
+        throw new RpcException({
+          status: HttpStatus.UNPROCESSABLE_ENTITY,
+          title: 'Idempotency-Key reused',
+          detail: error.message,
+        });
+      }
       if (error instanceof ConcurrencyConflictError) {
         throw new RpcException({
           status: HttpStatus.CONFLICT,

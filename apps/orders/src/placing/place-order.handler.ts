@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { PlaceOrderCommand, PlaceOrderReply } from '@switchyard/contracts';
+import type { OrderEvent, PlaceOrderCommand, PlaceOrderReply } from '@switchyard/contracts';
 import { NATS_CONNECTION } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
-import { OrderEventStore } from '../event-store/order-event-store';
+import { ConcurrencyConflictError, OrderEventStore } from '../event-store/order-event-store';
+import { hashOf, IdempotencyStore } from './idempotency-store';
 import { decidePlaceOrder } from './place-order.decider';
 
 export interface MessageMetadata {
@@ -18,12 +19,19 @@ export class PlaceOrderHandler {
 
   constructor(
     private readonly store: OrderEventStore,
+    private readonly idempotency: IdempotencyStore,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
 
   async handle(command: PlaceOrderCommand, metadata: MessageMetadata): Promise<PlaceOrderReply> {
+    const { orderId, commandId } = await this.identify(command);
+    // Retried beyond the duplicate window with the same Idempotency-Key: already stored.
+    if (command.idempotencyKey && (await this.store.last(orderId))) {
+      this.logger.log({ msg: 'order placed', orderId, duplicate: true });
+      return { orderId, status: 'PLACED' };
+    }
     const event = decidePlaceOrder(command, {
-      orderId: randomUUID(),
+      orderId,
       eventId: randomUUID(),
       now: new Date(),
       ...metadata,
@@ -31,10 +39,16 @@ export class PlaceOrderHandler {
     // The command id is the message id: a retried command within the duplicate window
     // is stored once, and the retry gets the first attempt's order id back.
     // A new order's subject must be empty: expected last sequence 0.
-    const { stored, duplicate } = await this.store.append(event, {
-      expectedLastSequence: 0,
-      messageId: command.commandId,
-    });
+    let result: { stored: OrderEvent; duplicate: boolean };
+    try {
+      result = await this.store.append(event, { expectedLastSequence: 0, messageId: commandId });
+    } catch (error) {
+      // Two requests with one Idempotency-Key raced past the check above: the loser's
+      // append finds the order already there, which is the answer it wanted anyway.
+      if (!(error instanceof ConcurrencyConflictError && command.idempotencyKey)) throw error;
+      return { orderId, status: 'PLACED' };
+    }
+    const { stored, duplicate } = result;
 
     if (!duplicate) {
       // Core NATS, at-most-once: a listener that is offline right now never sees this.
@@ -51,5 +65,19 @@ export class PlaceOrderHandler {
     }
     this.logger.log({ msg: 'order placed', orderId: stored.aggregateId, duplicate });
     return { orderId: stored.aggregateId, status: 'PLACED' };
+  }
+
+  /** A new order id, or the one an `Idempotency-Key` already stands for. */
+  private async identify(
+    command: PlaceOrderCommand,
+  ): Promise<{ orderId: string; commandId: string }> {
+    if (!command.idempotencyKey) return { orderId: randomUUID(), commandId: command.commandId };
+    const { customerId, region, items } = command;
+    const record = await this.idempotency.claim(command.idempotencyKey, {
+      orderId: randomUUID(),
+      commandId: command.commandId,
+      requestHash: hashOf({ customerId, region, items }),
+    });
+    return { orderId: record.orderId, commandId: record.commandId };
   }
 }

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { OrderLineSchema, RegionSchema } from './order-line';
 
+/** An `Idempotency-Key` header value: 1–255 visible ASCII characters. */
+export const IdempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, '1-255 visible ASCII characters');
+
 /** The HTTP body of `POST /orders`. Unknown fields are rejected, not silently dropped. */
 export const PlaceOrderRequestSchema = z.strictObject({
   customerId: z.string().trim().min(1).max(64),
@@ -16,10 +21,15 @@ export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequestSchema>;
  */
 export const PlaceOrderCommandSchema = PlaceOrderRequestSchema.extend({
   commandId: z.uuid(),
+  /**
+   * The client's `Idempotency-Key`, if it sent one: every request with the same key gets
+   * the order the first one created, for as long as the key is remembered (a day), far
+   * beyond JetStream's duplicate window.
+   */
+  idempotencyKey: IdempotencyKeySchema.optional(),
 });
 export type PlaceOrderCommand = z.infer<typeof PlaceOrderCommandSchema>;
 
-/** Where an order stands: `PLACED` first, then `CONFIRMED` or `CANCELLED` (a confirmed order can still be cancelled). */
 /**
  * PLACED → CONFIRMED (stock reserved, payment succeeded), PLACED → CANCELLED (payment
  * declined; stock released), PLACED → REJECTED (stock could not be reserved).
