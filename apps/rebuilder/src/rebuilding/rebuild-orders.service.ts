@@ -227,14 +227,18 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
         reporter?.update(progress.eventsApplied);
       },
     });
+    // The deadline covers the whole replay, joining the group included, and is checked
+    // before "caught up": a replay that finished late still counts as too late, so the
+    // outcome does not depend on how the last poll happens to line up with the clock.
+    const deadline = Date.now() + timeoutMs;
     await consumer.start();
     try {
-      const deadline = Date.now() + timeoutMs;
-      while (!caughtUp()) {
+      for (;;) {
         if (this.shutdown.signal.aborted)
           throw new Error('rebuild aborted: the rebuilder is shutting down');
         if (Date.now() > deadline)
           throw new Error(`rebuild did not catch up within ${timeoutMs} ms`);
+        if (caughtUp()) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } finally {
