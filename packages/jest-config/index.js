@@ -25,7 +25,8 @@ function tier(name, extra = {}) {
     roots: ['<rootDir>/src'],
     testMatch: [`**/*.${name}.spec.ts`],
     transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
-    transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nats-io)/)'],
+    // ESM-only dependencies that tests load must be listed here to be transformed.
+    transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nats-io|commander)/)'],
     moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
     ...extra,
   };

@@ -1,15 +1,9 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
+import { positiveInt } from '@switchyard/config';
+import { Command } from 'commander';
 import { connectNats } from '@switchyard/messaging';
 import { config, TOPOLOGY } from './config';
 import { redriveDeadLetters } from './redriving/redrive-dead-letters';
-
-function positiveInt(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0)
-    throw new InvalidArgumentError('expected a positive integer');
-  return parsed;
-}
 
 const program = new Command()
   .name('redrive')

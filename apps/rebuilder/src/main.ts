@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { positiveInt } from '@switchyard/config';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { PROJECTIONS } from '@switchyard/contracts';
@@ -10,13 +11,6 @@ import { RebuilderModule, RebuilderServerModule } from './rebuilder.module';
 import { progressReporter } from './rebuilding/progress';
 import { RebuildOrdersService } from './rebuilding/rebuild-orders.service';
 import { RollbackOrdersService } from './rolling-back/rollback-orders.service';
-
-function positiveInt(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0)
-    throw new InvalidArgumentError('expected a positive integer');
-  return parsed;
-}
 
 function projection(value: string): string {
   if (!(PROJECTIONS as readonly string[]).includes(value)) {

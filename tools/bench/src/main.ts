@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { positiveInt } from '@switchyard/config';
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,13 +12,6 @@ import { runBench, writeOutputs } from './runner';
 
 /** Paths on the command line are relative to where `npm run bench` was typed, not to this workspace. */
 const fromInvocation = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
-
-function positiveInt(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0)
-    throw new InvalidArgumentError('expected a positive integer');
-  return parsed;
-}
 
 const program = new Command()
   .name('bench')

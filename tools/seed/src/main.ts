@@ -1,20 +1,12 @@
 #!/usr/bin/env node
 import { randomInt } from 'node:crypto';
-import { CommonEnvSchema, loadConfig } from '@switchyard/config';
+import { CommonEnvSchema, loadConfig, positiveInt } from '@switchyard/config';
 import { topology } from '@switchyard/contracts';
 import { createKafka, EventProducer, KafkaAdmin } from '@switchyard/messaging';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkCounts, defaultStart } from './order-lifecycles';
 import { progressFor } from './progress';
 import { seedOrderEvents } from './seed-order-events';
-
-function positiveInt(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed <= 0) {
-    throw new InvalidArgumentError('expected a positive integer');
-  }
-  return parsed;
-}
 
 function fraction(value: string): number {
   const parsed = Number(value);

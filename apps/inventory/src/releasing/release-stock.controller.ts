@@ -2,7 +2,8 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ReleaseStockCommandSchema, type ReleaseStockReply } from '@switchyard/contracts';
 import { TOPOLOGY } from '../config';
-import { parseOrReject, toRpcException } from '../rpc-errors';
+import { toRpcException } from '../rpc-errors';
+import { parsePayload } from '@switchyard/service';
 import { ReleaseStockHandler } from './release-stock.handler';
 
 /** `ReleaseStock` over NATS request-reply, queue group `inventory`. */
@@ -12,7 +13,7 @@ export class ReleaseStockController {
 
   @MessagePattern(TOPOLOGY.nats.subjects.releaseStock, { queue: TOPOLOGY.nats.queues.inventory })
   async release(@Payload() payload: unknown): Promise<ReleaseStockReply> {
-    const command = parseOrReject(
+    const command = parsePayload(
       ReleaseStockCommandSchema,
       payload,
       'Invalid ReleaseStock command',

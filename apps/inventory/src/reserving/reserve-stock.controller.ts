@@ -2,7 +2,8 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ReserveStockCommandSchema, type ReserveStockReply } from '@switchyard/contracts';
 import { TOPOLOGY } from '../config';
-import { parseOrReject, toRpcException } from '../rpc-errors';
+import { toRpcException } from '../rpc-errors';
+import { parsePayload } from '@switchyard/service';
 import { ReserveStockHandler } from './reserve-stock.handler';
 
 /** `ReserveStock` over NATS request-reply, queue group `inventory`. */
@@ -12,7 +13,7 @@ export class ReserveStockController {
 
   @MessagePattern(TOPOLOGY.nats.subjects.reserveStock, { queue: TOPOLOGY.nats.queues.inventory })
   async reserve(@Payload() payload: unknown): Promise<ReserveStockReply> {
-    const command = parseOrReject(
+    const command = parsePayload(
       ReserveStockCommandSchema,
       payload,
       'Invalid ReserveStock command',

@@ -10,11 +10,11 @@ import {
   MessageHeaders,
   PlaceOrderCommandSchema,
   TRACE_HEADERS,
-  toFieldErrors,
   type PlaceOrderReply,
 } from '@switchyard/contracts';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import { fromNatsHeaders } from '@switchyard/messaging';
+import { parsePayload } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 import { ConcurrencyConflictError } from '../event-store/order-event-store';
 import { IdempotencyKeyReusedError } from './idempotency-store';
@@ -35,19 +35,12 @@ export class PlaceOrderController {
     @Ctx() context: NatsContext,
   ): Promise<PlaceOrderReply> {
     // Never trust the wire, even from our own gateway.
-    const command = PlaceOrderCommandSchema.safeParse(payload);
-    if (!command.success) {
-      throw new RpcException({
-        status: HttpStatus.BAD_REQUEST,
-        title: 'Invalid PlaceOrder command',
-        errors: toFieldErrors(command.error),
-      });
-    }
+    const command = parsePayload(PlaceOrderCommandSchema, payload, 'Invalid PlaceOrder command');
     // Nest types NATS headers as `any`; they are nats.js `MsgHdrs`.
     const headers = fromNatsHeaders(context.getHeaders() as MsgHdrs | undefined);
     try {
-      return await this.handler.handle(command.data, {
-        correlationId: headers[MessageHeaders.correlationId] ?? command.data.commandId,
+      return await this.handler.handle(command, {
+        correlationId: headers[MessageHeaders.correlationId] ?? command.commandId,
         headers: Object.fromEntries(
           TRACE_HEADERS.flatMap((name) => (headers[name] ? [[name, headers[name]]] : [])),
         ),

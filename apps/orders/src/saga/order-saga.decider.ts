@@ -101,7 +101,12 @@ export function orderConfirmed(
   };
 }
 
-export function orderCancelled(
+/**
+ * The order ends without being confirmed: `OrderCancelled` (payment declined, stock
+ * given back) or `OrderRejected` (stock could not be reserved). Both carry a reason.
+ */
+export function orderEnded(
+  type: typeof OrderEventTypes.OrderCancelled | typeof OrderEventTypes.OrderRejected,
   last: OrderEvent,
   cause: EnvelopeMetadata,
   reason: string,
@@ -110,21 +115,7 @@ export function orderCancelled(
   if (isFinished(last)) return undefined;
   return {
     ...next(last, cause, now),
-    type: OrderEventTypes.OrderCancelled,
-    data: { orderId: last.aggregateId, reason },
-  };
-}
-
-export function orderRejected(
-  last: OrderEvent,
-  cause: EnvelopeMetadata,
-  reason: string,
-  now: Date,
-): OrderEvent | undefined {
-  if (isFinished(last)) return undefined;
-  return {
-    ...next(last, cause, now),
-    type: OrderEventTypes.OrderRejected,
+    type,
     data: { orderId: last.aggregateId, reason: reason.slice(0, 200) },
   };
 }

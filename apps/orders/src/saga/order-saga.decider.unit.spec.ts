@@ -4,8 +4,8 @@ import {
   decideAfterPayment,
   decideAfterReservation,
   isFinished,
-  orderCancelled,
   orderConfirmed,
+  orderEnded,
 } from './order-saga.decider';
 
 const now = new Date('2026-11-26T12:00:00Z');
@@ -93,7 +93,7 @@ describe('order saga decisions', () => {
 
   it('given an order that already finished, when a late outcome arrives, then nothing is appended', () => {
     const order = placed();
-    const cancelled = orderCancelled(order, order, 'payment declined', now)!;
+    const cancelled = orderEnded('OrderCancelled', order, order, 'payment declined', now)!;
     expect(isFinished(cancelled)).toBe(true);
     expect(orderConfirmed(cancelled, order, now)).toBeUndefined();
   });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import {
   envelopeHeaders,
+  OrderEventTypes,
   TRACE_HEADERS,
   type EnvelopeMetadata,
   type OrderPlaced,
@@ -16,9 +17,8 @@ import {
   decideAfterPayment,
   decideAfterReservation,
   isFinished,
-  orderCancelled,
   orderConfirmed,
-  orderRejected,
+  orderEnded,
 } from './order-saga.decider';
 
 /** The headers a saga request carries on: correlation and trace context of its cause. */
@@ -75,7 +75,7 @@ export class OrderSagaHandlers {
         break;
       case 'reject':
         await this.store.appendNext(orderId, (last) =>
-          orderRejected(last, placed, decision.reason, new Date()),
+          orderEnded(OrderEventTypes.OrderRejected, last, placed, decision.reason, new Date()),
         );
         break;
     }
@@ -93,7 +93,7 @@ export class OrderSagaHandlers {
       // reader who sees CANCELLED can rely on the stock being available again.
       await this.inventory.release(orderId, propagated(outcome));
       await this.store.appendNext(orderId, (last) =>
-        orderCancelled(last, outcome, decision.reason, new Date()),
+        orderEnded(OrderEventTypes.OrderCancelled, last, outcome, decision.reason, new Date()),
       );
     }
     this.logger.log({ msg: 'saga: payment answered', orderId, next: decision.kind });

@@ -1,8 +1,8 @@
-import { Controller, HttpStatus, Inject } from '@nestjs/common';
-import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { GetOrderQuerySchema, toFieldErrors, type GetOrderReply } from '@switchyard/contracts';
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { GetOrderQuerySchema, type GetOrderReply } from '@switchyard/contracts';
 import { findOrder } from '@switchyard/read-models';
-import { PG_POOL } from '@switchyard/service';
+import { parsePayload, PG_POOL } from '@switchyard/service';
 import type { Pool } from 'pg';
 import { TOPOLOGY } from '../config';
 
@@ -13,15 +13,8 @@ export class GetOrderController {
 
   @MessagePattern(TOPOLOGY.nats.subjects.getOrder, { queue: TOPOLOGY.nats.queues.projector })
   async getOrder(@Payload() payload: unknown): Promise<GetOrderReply> {
-    const query = GetOrderQuerySchema.safeParse(payload);
-    if (!query.success) {
-      throw new RpcException({
-        status: HttpStatus.BAD_REQUEST,
-        title: 'Invalid GetOrder query',
-        errors: toFieldErrors(query.error),
-      });
-    }
-    const order = await findOrder(this.pool, TOPOLOGY.postgres.schema, query.data.orderId);
+    const query = parsePayload(GetOrderQuerySchema, payload, 'Invalid GetOrder query');
+    const order = await findOrder(this.pool, TOPOLOGY.postgres.schema, query.orderId);
     return order ? { found: true, order } : { found: false };
   }
 }

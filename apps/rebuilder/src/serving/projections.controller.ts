@@ -3,12 +3,11 @@ import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import {
   GetProjectionStatusQuerySchema,
   RebuildProjectionCommandSchema,
-  toFieldErrors,
   type ProjectionName,
   type ProjectionStatus,
   type RebuildProjectionReply,
 } from '@switchyard/contracts';
-import type { z } from 'zod';
+import { parsePayload } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 import {
   RebuildAlreadyRunningError,
@@ -42,7 +41,7 @@ export class ProjectionsController {
     queue: TOPOLOGY.nats.queues.rebuilder,
   })
   async rebuild(@Payload() payload: unknown): Promise<RebuildProjectionReply> {
-    const { projection } = parse(
+    const { projection } = parsePayload(
       RebuildProjectionCommandSchema,
       payload,
       'Invalid RebuildProjection command',
@@ -69,25 +68,11 @@ export class ProjectionsController {
     queue: TOPOLOGY.nats.queues.rebuilder,
   })
   async status(@Payload() payload: unknown): Promise<ProjectionStatus> {
-    const { projection } = parse(
+    const { projection } = parsePayload(
       GetProjectionStatusQuerySchema,
       payload,
       'Invalid GetProjectionStatus query',
     );
     return this.statuses.status(projection);
   }
-}
-
-function parse<TSchema extends z.ZodType>(
-  schema: TSchema,
-  payload: unknown,
-  title: string,
-): z.infer<TSchema> {
-  const result = schema.safeParse(payload);
-  if (result.success) return result.data;
-  throw new RpcException({
-    status: HttpStatus.BAD_REQUEST,
-    title,
-    errors: toFieldErrors(result.error),
-  });
 }
