@@ -6,13 +6,12 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
 import {
-  ensurePullConsumer,
   ensureStream,
   EventProducer,
   KafkaAdmin,
-  PullConsumerRunner,
+  startDurableWorker,
+  type PullConsumerRunner,
   type createKafka,
 } from '@switchyard/messaging';
 import { JETSTREAM, JETSTREAM_MANAGER, KAFKA } from '@switchyard/service';
@@ -47,27 +46,19 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
     await this.producer.connect();
 
     for (const route of TOPOLOGY.bridgeRoutes) {
-      await ensurePullConsumer(this.jsm, route.stream, {
-        durable_name: route.durable,
-        filter_subject: route.filterSubject,
-        ack_wait: nanos(config.BRIDGE_ACK_WAIT_MS),
-        max_deliver: config.BRIDGE_MAX_DELIVER,
-        // At most this many unacked messages per instance set: bounds redelivery storms.
-        max_ack_pending: config.BRIDGE_BATCH_SIZE * 4,
-      });
       const forwarder = new RouteForwarder(this.producer, route);
-      const runner = new PullConsumerRunner({
-        js: this.js,
+      const runner = await startDurableWorker(this.js, this.jsm, {
         stream: route.stream,
         durable: route.durable,
+        filterSubject: route.filterSubject,
         maxDeliver: config.BRIDGE_MAX_DELIVER,
         ackWaitMs: config.BRIDGE_ACK_WAIT_MS,
+        maxAckPending: config.BRIDGE_BATCH_SIZE * 4,
         deadLetterSubject: route.deadLetterSubject,
         batchSize: config.BRIDGE_BATCH_SIZE,
         handle: (messages) => forwarder.forward(messages),
         logger: this.logger,
       });
-      await runner.start();
       this.runners.push(runner);
       this.logger.log({
         msg: 'forwarding',

@@ -6,12 +6,11 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
 import { OrderEventTypes, PaymentOutcomeSchema, upcastOrderEvent } from '@switchyard/contracts';
 import {
-  ensurePullConsumer,
   ensureStream,
-  PullConsumerRunner,
+  startDurableWorker,
+  type PullConsumerRunner,
   type Disposition,
 } from '@switchyard/messaging';
 import { JETSTREAM, JETSTREAM_MANAGER } from '@switchyard/service';
@@ -77,16 +76,10 @@ export class OrderSagaRunner implements OnApplicationBootstrap, OnApplicationShu
     consumer: { stream: string; durable: string; filterSubject: string; deadLetterSubject: string },
     handle: (message: JsMsg) => Promise<Disposition>,
   ): Promise<void> {
-    await ensurePullConsumer(this.jsm, consumer.stream, {
-      durable_name: consumer.durable,
-      filter_subject: consumer.filterSubject,
-      ack_wait: nanos(config.SAGA_ACK_WAIT_MS),
-      max_deliver: config.SAGA_MAX_DELIVER,
-    });
-    const runner = new PullConsumerRunner({
-      js: this.js,
+    const runner = await startDurableWorker(this.js, this.jsm, {
       stream: consumer.stream,
       durable: consumer.durable,
+      filterSubject: consumer.filterSubject,
       maxDeliver: config.SAGA_MAX_DELIVER,
       ackWaitMs: config.SAGA_ACK_WAIT_MS,
       deadLetterSubject: consumer.deadLetterSubject,
@@ -103,7 +96,6 @@ export class OrderSagaRunner implements OnApplicationBootstrap, OnApplicationShu
         ),
       logger: this.logger,
     });
-    await runner.start();
     this.runners.push(runner);
   }
 }

@@ -6,8 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
-import { ensurePullConsumer, ensureStream, PullConsumerRunner } from '@switchyard/messaging';
+import { ensureStream, startDurableWorker, type PullConsumerRunner } from '@switchyard/messaging';
 import { JETSTREAM, JETSTREAM_MANAGER } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 import { ProcessPaymentHandler } from './process-payment.handler';
@@ -34,18 +33,12 @@ export class PaymentsWorker implements OnApplicationBootstrap, OnApplicationShut
     await ensureStream(this.jsm, streams.paymentEvents);
     await ensureStream(this.jsm, streams.deadLetters);
     const { stream, durable, deadLetterSubject } = consumers.paymentsWorker;
-    await ensurePullConsumer(this.jsm, stream, {
-      durable_name: durable,
-      ack_wait: nanos(config.PAYMENTS_ACK_WAIT_MS),
-      max_deliver: config.PAYMENTS_MAX_DELIVER,
-      max_ack_pending: config.PAYMENTS_BATCH_SIZE * 10,
-    });
-    this.runner = new PullConsumerRunner({
-      js: this.js,
+    this.runner = await startDurableWorker(this.js, this.jsm, {
       stream,
       durable,
       maxDeliver: config.PAYMENTS_MAX_DELIVER,
       ackWaitMs: config.PAYMENTS_ACK_WAIT_MS,
+      maxAckPending: config.PAYMENTS_BATCH_SIZE * 10,
       deadLetterSubject,
       batchSize: config.PAYMENTS_BATCH_SIZE,
       // One request at a time within a batch: a processor call is the slow part anyway.
@@ -56,7 +49,6 @@ export class PaymentsWorker implements OnApplicationBootstrap, OnApplicationShut
       },
       logger: this.logger,
     });
-    await this.runner.start();
   }
 
   /** Finish the batch in hand (publish outcomes, ack), then stop pulling. */
