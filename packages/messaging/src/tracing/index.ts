@@ -1,0 +1,3 @@
+export * from './semconv';
+export * from './trace-context';
+export * from './spans';
