@@ -1,0 +1,3 @@
+export * from './pausable';
+export * from './pause-gate';
+export * from './consumer-control-responder';

@@ -1,0 +1,81 @@
+import { hostname } from 'node:os';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { serveConsumerControl, type PausableConsumer } from '@switchyard/messaging';
+import { NATS_CONNECTION } from './nats.module';
+
+export interface ConsumerControlOptions {
+  /** Contracts' service name (`payments`, `bridge`…). */
+  service: string;
+  /** `TOPOLOGY.nats.subjects.consumerControl(service)`. */
+  subject: string;
+}
+
+const CONSUMER_CONTROL_OPTIONS = Symbol('switchyard:consumer-control-options');
+
+/** The consumers this instance runs; each worker registers its runners once started. */
+@Injectable()
+export class ConsumerRegistry {
+  private readonly consumers: PausableConsumer[] = [];
+
+  register(...consumers: PausableConsumer[]): void {
+    this.consumers.push(...consumers);
+  }
+
+  all(): readonly PausableConsumer[] {
+    return this.consumers;
+  }
+}
+
+/** Answers pause / resume / status for this instance's registered consumers. */
+@Injectable()
+export class ConsumerControlServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ConsumerControl');
+  private subscription: Subscription | undefined;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(CONSUMER_CONTROL_OPTIONS) private readonly options: ConsumerControlOptions,
+    private readonly registry: ConsumerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = serveConsumerControl(this.nc, {
+      ...this.options,
+      instance: `${hostname()}:${process.pid}`,
+      consumers: () => this.registry.all(),
+      logger: this.logger,
+    });
+  }
+
+  /** Stop answering first: a shutting-down instance should not claim consumers. */
+  onApplicationShutdown(): void {
+    if (!this.nc.isClosed()) this.subscription?.unsubscribe();
+  }
+}
+
+/**
+ * The consumer control plane of one service (docs/adr/0016): needs
+ * `NatsConnectionModule` for its connection. Workers inject `ConsumerRegistry`.
+ */
+@Global()
+@Module({})
+export class ConsumerControlModule {
+  static forRoot(options: ConsumerControlOptions): DynamicModule {
+    const providers = [
+      { provide: CONSUMER_CONTROL_OPTIONS, useValue: options },
+      ConsumerRegistry,
+      ConsumerControlServer,
+    ];
+    return { module: ConsumerControlModule, providers, exports: [ConsumerRegistry] };
+  }
+}
