@@ -1,0 +1,163 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { topology } from '@switchyard/contracts';
+import {
+  cleanupNamespace,
+  repoRoot,
+  startService,
+  uniqueNamespace,
+  type ServiceProcess,
+} from '@switchyard/testkit';
+
+/**
+ * Debian's chromium, driven by playwright-core: nothing is downloaded (ADR 0013). The
+ * flags keep it quiet and self-contained: no GPU, no sandbox (CI containers run as
+ * root), no QUIC, no background traffic to Google, no component or sync updates.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * ### The dashboard in a real browser, against the real system
+ *
+ * Every app runs as a process; the page is loaded from the gateway like a demo runner
+ * would. The order is placed with the page's own form (keyboard only), its `placed` and
+ * `confirmed` notifications must arrive over the live feed, and the health panels must
+ * show figures the gateway read from JetStream and Kafka.
+ */
+describe('the dashboard', () => {
+  const namespace = uniqueNamespace('d');
+  const names = topology(namespace);
+  const env = {
+    SWITCHYARD_NAMESPACE: namespace,
+    PAYMENTS_DECLINE_RATE: '0',
+    PAYMENTS_FAILURE_RATE: '0',
+    PAYMENTS_LATENCY_MS: '0',
+  };
+  const services: ServiceProcess[] = [];
+  // Seven Node processes start at once: on a busy 2-core CI machine that takes a while.
+  const timeoutMs = 90_000;
+  let gateway: ServiceProcess;
+  let userDataDir: string;
+  let context: BrowserContext;
+  let page: Page;
+  const browserErrors: string[] = [];
+
+  beforeAll(async () => {
+    services.push(
+      ...(await Promise.all(
+        ['orders', 'inventory', 'payments', 'bridge', 'projector'].map((app) =>
+          startService({ app, env, timeoutMs }),
+        ),
+      )),
+      // The rebuilder as a service, so the page's rebuild button has someone to ask.
+      await startService({ app: 'rebuilder', env, args: ['serve'], timeoutMs }),
+    );
+    gateway = await startService({ app: 'gateway', env, timeoutMs });
+    services.push(gateway);
+
+    userDataDir = mkdtempSync(join(tmpdir(), 'switchyard-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1360, height: 1000 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => browserErrors.push(String(error)));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await Promise.all(services.map((service) => service.stop()));
+    await cleanupNamespace(namespace);
+  });
+
+  it('places an order from the page, shows it in the live feed, and shows real pending and lag figures', async () => {
+    await page.goto(gateway.url);
+    await page.getByRole('status').filter({ hasText: 'Live feed: connected' }).waitFor();
+
+    // Keyboard only: type the count into the labelled field, Enter submits the form.
+    await page.getByLabel('Orders', { exact: true }).fill('1');
+    await page.getByLabel('Region', { exact: true }).selectOption('eu-west');
+    await page.getByLabel('Orders', { exact: true }).press('Enter');
+    const result = page.locator('#burst-result');
+    await result.filter({ hasText: 'Placed 1 of 1 (201)' }).waitFor();
+    const orderId = /last order ([0-9a-f-]{36})/.exec((await result.textContent()) ?? '')?.[1];
+    expect(orderId).toBeDefined();
+
+    // The live feed (core NATS → SSE): placed first, then the saga's confirmation.
+    const feed = page.getByRole('log');
+    await feed.locator(`li.placed[data-order-id="${orderId}"]`).waitFor();
+    await feed.locator(`li.confirmed[data-order-id="${orderId}"]`).waitFor();
+    const euWest = page.locator('#region-counters tr', { hasText: 'eu-west' });
+    expect(await euWest.locator('td').allTextContents()).toEqual(['eu-west', '1', '1', '0', '0']);
+
+    // The health panels, from GET /api/overview: numbers from the brokers themselves.
+    const bridgeRow = page.locator('#js-consumers tr', { hasText: 'bridge: orders' });
+    await bridgeRow.waitFor();
+    const [, pending, ackPending] = await bridgeRow.locator('td').allTextContents();
+    expect(pending).toMatch(/^\d+$/);
+    expect(ackPending).toMatch(/^\d+$/);
+    // Kafka lag of the projector's group, per partition, from the broker's offsets.
+    await page.locator('#kafka-lag th', { hasText: names.kafka.groups.projector }).waitFor();
+    const lagTotal = page.locator('#kafka-lag tr', { hasText: 'total' });
+    expect(await lagTotal.locator('td').last().textContent()).toMatch(/^\d+$/);
+    expect(await page.locator('#kafka-lag tr', { hasText: /^partition \d+/ }).count()).toBe(
+      names.kafka.topics.orderEvents.partitions,
+    );
+    // A committed offset (not "—") appears once the projector projected and committed.
+    await page.locator('#kafka-lag td:nth-child(2)').filter({ hasText: /^\d+$/ }).first().waitFor();
+    // The gateway measured its own request-reply round trips (the POST above at least).
+    await page
+      .locator('#latency dd')
+      .first()
+      .filter({ hasText: /\d+\.\d+ ms/ })
+      .waitFor();
+
+    const artifacts = join(repoRoot, 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    const screenshot = join(artifacts, 'dashboard.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    // A commit-ready copy for the README; the lead decides whether to commit it.
+    mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
+    copyFileSync(screenshot, join(repoRoot, 'docs', 'images', 'dashboard.png'));
+
+    expect(browserErrors).toEqual([]);
+  });
+
+  it('pauses and resumes a consumer, and rebuilds the read model with a progress bar', async () => {
+    // Pause payments: the button calls POST /admin/consumers/payments/pause.
+    const pause = page.getByRole('button', { name: 'Pause payments consumers' });
+    await pause.waitFor();
+    await pause.click();
+    await page.locator('#consumer-result', { hasText: 'payments: paused' }).waitFor();
+    await page.getByRole('button', { name: 'Resume payments consumers' }).click();
+    await page.locator('#consumer-result', { hasText: 'payments: consuming' }).waitFor();
+
+    // Rebuild from Kafka offset zero: 202, then progress until the new version is live.
+    await page.getByRole('button', { name: 'Rebuild orders projection' }).click();
+    await page.locator('#rebuild-result', { hasText: /Done: v\d+ is live/ }).waitFor({
+      timeout: 120_000,
+    });
+    expect(await page.locator('#rebuild-progress').getAttribute('value')).toBe('100');
+
+    const screenshot = join(repoRoot, 'test-artifacts', 'dashboard-lessons.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    // Every panel filled and the rebuild done: the better picture for the README.
+    copyFileSync(screenshot, join(repoRoot, 'docs', 'images', 'dashboard.png'));
+    expect(browserErrors).toEqual([]);
+  });
+});
