@@ -38,4 +38,7 @@ module.exports = {
   // but every wait inside a test is a bounded poll, never a bare sleep.
   int: tier('int', { setupFilesAfterEnv: [require.resolve('./int-timeout.js')] }),
   e2e: tier('e2e', { setupFilesAfterEnv: [require.resolve('./e2e-timeout.js')] }),
+  // Fault drills (tests/drills): one shared system under load, drills in sequence; each
+  // drill waits out a broker outage or a restart, so a test may take minutes.
+  drill: tier('drill', { setupFilesAfterEnv: [require.resolve('./drill-timeout.js')] }),
 };

@@ -1,0 +1,3 @@
+const { drill } = require('@switchyard/jest-config');
+
+module.exports = { projects: [drill] };
