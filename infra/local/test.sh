@@ -4,8 +4,9 @@
 # 1. Starts whatever broker is missing (NATS, Kafka, Postgres: see brokers.sh).
 # 2. Builds every package and app (tests run the built apps as real processes).
 # 3. Runs the tiers: unit (pure logic), int (real NATS/Kafka/Postgres), e2e (every app
-#    as a process, driven over HTTP). Each test suite works in its own namespace, so
-#    suites run in parallel and can be re-run on the same brokers.
+#    as a process, driven over HTTP), then drill (faults under load, on brokers of its
+#    own). Each test suite works in its own namespace, so suites run in parallel and
+#    can be re-run on the same brokers.
 # 4. Prints one closing line: "N passed, N failed".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,6 +21,11 @@ status=0
 npx turbo run test:unit test:int --concurrency=2 --continue || status=$?
 if [ "$status" -eq 0 ]; then
   npx turbo run test:e2e --continue || status=$?
+fi
+# Fault drills last: they start their own NATS and Kafka and break them under load
+# (tests/drills, ADR 0014); their results count in the closing line like every tier.
+if [ "$status" -eq 0 ]; then
+  npx turbo run test:drill --continue || status=$?
 fi
 
 node -e '

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import {
+  ConsumerControlModule,
   HealthModule,
   KafkaModule,
   KafkaReadiness,
   loggingModule,
+  MetricsModule,
   NatsConnectionModule,
   NatsReadiness,
 } from '@switchyard/service';
@@ -19,7 +21,13 @@ import { BridgeRoutesRunner } from './forwarding/bridge-routes.runner';
 @Module({
   imports: [
     loggingModule('bridge', config),
+    MetricsModule.forRoot({ service: 'bridge' }),
     NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'bridge' }),
+    // Pause / resume forwarding: events wait in JetStream, Kafka falls behind (ADR 0016).
+    ConsumerControlModule.forRoot({
+      service: 'bridge',
+      subject: TOPOLOGY.nats.subjects.consumerControl('bridge'),
+    }),
     KafkaModule.forRoot({
       clientId: TOPOLOGY.kafka.clientId('bridge'),
       brokers: config.KAFKA_BROKERS,

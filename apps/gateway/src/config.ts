@@ -12,6 +12,21 @@ export const GatewayEnvSchema = CommonEnvSchema.extend({
     .int()
     .positive()
     .default(64 * 1024),
+  /** `GET /events`: a comment line this often keeps proxies from closing an idle stream. */
+  SSE_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
+  /**
+   * `GET /events`: bytes a client may have unread in its socket buffer before further
+   * events for it are dropped (and counted). Bounds the memory one slow client can hold.
+   */
+  SSE_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
+  /** `GET /api/overview`: answers are reused this long, so many dashboards cost one probe. */
+  OVERVIEW_CACHE_MS: z.coerce.number().int().nonnegative().default(1_000),
+  /** Request-reply latency percentiles cover roughly this recent window. */
+  LATENCY_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
 });
 
 export const config = loadConfig(GatewayEnvSchema);

@@ -1,12 +1,24 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { HealthModule, loggingModule } from '@switchyard/service';
+import {
+  HealthModule,
+  loggingModule,
+  MetricsModule,
+  NatsConnectionModule,
+} from '@switchyard/service';
+import { ConsumersHttpController } from './admin/consumers.http.controller';
 import { ProjectionsHttpController } from './admin/projections.http.controller';
 import { config } from './config';
+import { DashboardStatic } from './dashboard/dashboard-static';
+import { EventsHttpController } from './events/events.http.controller';
+import { LiveFeed } from './events/live-feed';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { NatsClientModule } from './nats/nats-client.module';
 import { NatsReadiness } from './nats/service-client';
 import { OrdersHttpController } from './orders/orders.http.controller';
+import { KafkaProbe } from './overview/kafka-probe';
+import { OverviewHttpController } from './overview/overview.http.controller';
+import { SystemOverviewService } from './overview/system-overview';
 
 /**
  * The gateway: HTTP in, NATS request-reply out.
@@ -15,6 +27,11 @@ import { OrdersHttpController } from './orders/orders.http.controller';
  * - `GET  /orders/:id`   → `GetOrder`   (projector's read model)
  * - `POST /admin/projections/:name/rebuild` → `RebuildProjection`   (rebuilder; 202)
  * - `GET  /admin/projections/:name`         → `GetProjectionStatus` (rebuilder)
+ * - `GET  /admin/consumers`, `POST /admin/consumers/:service/pause|resume`
+ *                                            → `ConsumerControl` (every instance; ADR 0016)
+ * - `GET  /events`        → live feed: core NATS `notify.orders.>` + rebuild progress as SSE
+ * - `GET  /api/overview`  → dashboard panels: latency, JetStream pending, Kafka lag, dead letters
+ * - `GET  /`              → the dashboard (static files from `public/`)
  * - `GET  /healthz`, `GET /readyz` (ready when NATS answers)
  *
  * Every error is RFC 9457 problem details.
@@ -22,10 +39,25 @@ import { OrdersHttpController } from './orders/orders.http.controller';
 @Module({
   imports: [
     loggingModule('gateway', config),
+    MetricsModule.forRoot({ service: 'gateway' }),
     NatsClientModule,
+    // A plain NATS connection (besides Nest's client) for subscriptions and JetStream info.
+    NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'gateway' }),
     HealthModule.forChecks([NatsReadiness], [NatsClientModule]),
   ],
-  controllers: [OrdersHttpController, ProjectionsHttpController],
-  providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+  controllers: [
+    OrdersHttpController,
+    ProjectionsHttpController,
+    ConsumersHttpController,
+    EventsHttpController,
+    OverviewHttpController,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    LiveFeed,
+    KafkaProbe,
+    SystemOverviewService,
+    DashboardStatic,
+  ],
 })
 export class GatewayModule {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import {
   HealthModule,
   loggingModule,
+  MetricsModule,
   NatsConnectionModule,
   NatsReadiness,
 } from '@switchyard/service';
@@ -28,6 +29,7 @@ import { StockStore } from './stock/stock-store';
 @Module({
   imports: [
     loggingModule('inventory', config),
+    MetricsModule.forRoot({ service: 'inventory' }),
     NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'inventory' }),
     HealthModule.forChecks([NatsReadiness]),
   ],

@@ -1,3 +1,4 @@
+import './telemetry';
 import 'reflect-metadata';
 import { runService, start } from '@switchyard/service';
 import { config } from './config';

@@ -1,17 +1,21 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import {
+  ConsumerControlModule,
   HealthModule,
   loggingModule,
+  MetricsModule,
   NatsConnectionModule,
   NatsReadiness,
 } from '@switchyard/service';
-import { config } from './config';
+import { config, TOPOLOGY } from './config';
 import { OrderEventStore } from './event-store/order-event-store';
 import { PlaceOrderController } from './placing/place-order.controller';
 import { IdempotencyStore } from './placing/idempotency-store';
 import { PlaceOrderHandler } from './placing/place-order.handler';
+import { OrderNotifier } from './notifying/order-notifier';
 import { InventoryClient, RPC_CLIENT } from './saga/inventory.client';
+import { OrderDeadlineHandler } from './saga/order-deadline.handler';
 import { OrderSagaHandlers } from './saga/order-saga.handlers';
 import { OrderSagaRunner } from './saga/order-saga.runner';
 
@@ -27,12 +31,25 @@ import { OrderSagaRunner } from './saga/order-saga.runner';
  * - `PaymentSucceeded` → `OrderConfirmed`
  * - `PaymentDeclined`  → `ReleaseStock` (inventory) → `OrderCancelled`
  *
+ * Order deadline (durable `ORDERS_DEADLINES`, `OrderPlaced` nak'ed until due):
+ * - still open `ORDERS_PAYMENT_TIMEOUT_MS` after placing → `ReleaseStock` → `OrderCancelled`
+ *
+ * Every saga consumer has a `*_REDRIVE` twin on stream `REDRIVES` (`npm run redrive`).
+ *
+ * Notifications (core NATS, at-most-once, after each append): `notify.orders.<region>.<event>`.
+ *
  * Owns: the `ORDERS` stream. Ready when: NATS answers.
  */
 @Module({
   imports: [
     loggingModule('orders', config),
+    MetricsModule.forRoot({ service: 'orders' }),
     NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'orders' }),
+    // Pause / resume the saga's consumers (`PlaceOrder` keeps answering): ADR 0016.
+    ConsumerControlModule.forRoot({
+      service: 'orders',
+      subject: TOPOLOGY.nats.subjects.consumerControl('orders'),
+    }),
     ClientsModule.register([
       {
         name: RPC_CLIENT,
@@ -53,7 +70,9 @@ import { OrderSagaRunner } from './saga/order-saga.runner';
     PlaceOrderHandler,
     InventoryClient,
     OrderSagaHandlers,
+    OrderDeadlineHandler,
     OrderSagaRunner,
+    OrderNotifier,
   ],
 })
 export class OrdersModule {}

@@ -1,9 +1,18 @@
 #!/usr/bin/env node
 import { positiveInt } from '@switchyard/config';
 import { Command } from 'commander';
-import { connectNats } from '@switchyard/messaging';
+import { connectNats, redriveDeadLetters } from '@switchyard/messaging';
 import { config, TOPOLOGY } from './config';
-import { redriveDeadLetters } from './redriving/redrive-dead-letters';
+
+/**
+ * The payments shortcut of the one redrive command (`npm run redrive -- --source
+ * payments.requested`, tools/redrive): same library, same output, kept so the payments
+ * lesson reads in one place.
+ */
+const source = TOPOLOGY.deadLetterSources.find(
+  ({ deadLetterSubject }) =>
+    deadLetterSubject === TOPOLOGY.nats.consumers.paymentsWorker.deadLetterSubject,
+)!;
 
 const program = new Command()
   .name('redrive')
@@ -15,12 +24,12 @@ const program = new Command()
     try {
       const redriven = await redriveDeadLetters(nc, {
         deadLetterStream: TOPOLOGY.nats.streams.deadLetters.name,
-        deadLetterSubject: TOPOLOGY.nats.consumers.paymentsWorker.deadLetterSubject,
+        source,
         ...options,
       });
       for (const item of redriven) {
         process.stdout.write(
-          `${options.dryRun ? 'would redrive' : 'redriven'} #${item.deadLetterSequence} → ${item.originalSubject} (was: ${item.reason})\n`,
+          `${options.dryRun ? 'would redrive' : 'redriven'} #${item.deadLetterSequence} → ${item.target} (was: ${item.reason})\n`,
         );
       }
       process.stdout.write(

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import {
+  ConsumerControlModule,
   HealthModule,
   KafkaModule,
   KafkaReadiness,
   loggingModule,
+  MetricsModule,
+  NatsConnectionModule,
   PostgresModule,
   PostgresReadiness,
 } from '@switchyard/service';
@@ -23,11 +26,18 @@ import { GetOrderController } from './querying/get-order.controller';
 @Module({
   imports: [
     loggingModule('projector', config),
+    MetricsModule.forRoot({ service: 'projector' }),
     KafkaModule.forRoot({
       clientId: TOPOLOGY.kafka.clientId('projector'),
       brokers: config.KAFKA_BROKERS,
     }),
     PostgresModule.forRoot({ url: config.DATABASE_URL, applicationName: 'projector' }),
+    // Pause / resume the projection: Kafka lag grows, the read model stands still (ADR 0016).
+    NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'projector' }),
+    ConsumerControlModule.forRoot({
+      service: 'projector',
+      subject: TOPOLOGY.nats.subjects.consumerControl('projector'),
+    }),
     HealthModule.forChecks([KafkaReadiness, PostgresReadiness]),
   ],
   controllers: [GetOrderController],

@@ -5,6 +5,17 @@ import { z } from 'zod';
 export const RebuilderEnvSchema = CommonEnvSchema.extend({
   /** `serve` mode: a rebuild that has not caught up after this long fails (live untouched). */
   REBUILD_TIMEOUT_MS: z.coerce.number().int().positive().default(3_600_000),
+  /**
+   * How long the broker may hold a replay fetch that found nothing: the replay waits for
+   * the fetch in flight when it stops, so this is added to every rebuild's end.
+   */
+  REBUILD_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(100),
+  /** Bytes per partition per replay fetch: bigger batches mean fewer transactions. */
+  REBUILD_FETCH_MAX_BYTES_PER_PARTITION: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(1024 * 1024),
 });
 
 export const config = loadConfig(RebuilderEnvSchema);

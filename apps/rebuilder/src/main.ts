@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './telemetry';
 import { positiveInt } from '@switchyard/config';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';

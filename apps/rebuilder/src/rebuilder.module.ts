@@ -4,6 +4,7 @@ import {
   KafkaModule,
   KafkaReadiness,
   loggingModule,
+  MetricsModule,
   PostgresModule,
   PostgresReadiness,
 } from '@switchyard/service';
@@ -45,7 +46,11 @@ export class RebuilderModule {}
  * - `GET /healthz`, `GET /readyz` (Kafka and Postgres answer)
  */
 @Module({
-  imports: [RebuilderModule, HealthModule.forChecks([KafkaReadiness, PostgresReadiness])],
+  imports: [
+    MetricsModule.forRoot({ service: 'rebuilder' }),
+    RebuilderModule,
+    HealthModule.forChecks([KafkaReadiness, PostgresReadiness]),
+  ],
   controllers: [ProjectionsController],
   providers: [ProjectionStatusService],
 })

@@ -54,3 +54,4 @@ export function loadConfig<TSchema extends z.ZodType>(
 /** Nest injection token for the service's parsed configuration. */
 export const CONFIG = Symbol('switchyard:config');
 export * from './cli';
+export * from './shutdown';

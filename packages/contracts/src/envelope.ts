@@ -46,7 +46,12 @@ export const MessageHeaders = {
   tracestate: 'tracestate',
   /** Set on dead letters: why the message could not be processed. */
   deadLetterReason: 'sy-dead-letter-reason',
+  /** `<stream>:<sequence>:<subject>` (JetStream) or `<topic>:<partition>:<offset>` (Kafka). */
   deadLetterSource: 'sy-dead-letter-source',
+  /** Kafka dead letters: the original record's position, one header each for tools like kcat. */
+  deadLetterTopic: 'sy-dead-letter-topic',
+  deadLetterPartition: 'sy-dead-letter-partition',
+  deadLetterOffset: 'sy-dead-letter-offset',
   deliveryCount: 'sy-delivery-count',
 } as const;
 

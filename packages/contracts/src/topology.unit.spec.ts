@@ -37,4 +37,28 @@ describe('topology', () => {
       }
     }
   });
+
+  it('redrives a work queue to its own subject, and an event-log reader never into the log it read', () => {
+    const names = topology('t1');
+    const logs = [names.nats.streams.orders, names.nats.streams.paymentEvents];
+    const inLog = (subject: string) =>
+      logs.some((stream) => stream.subjects.some((s) => subject.startsWith(s.replace(/>$/, ''))));
+    const bySource = new Map(names.deadLetterSources.map((source) => [source.source, source]));
+    expect([...bySource.keys()].sort()).toEqual([
+      'bridge.orders',
+      'orders.deadlines',
+      'orders.payment-outcomes',
+      'orders.saga',
+      'payments.requested',
+    ]);
+    expect(bySource.get('payments.requested')!.redriveSubject).toBeNull();
+    expect(bySource.get('orders.saga')).toEqual({
+      source: 'orders.saga',
+      deadLetterSubject: 't1.deadletter.orders.saga',
+      redriveSubject: 't1.redrive.orders.saga',
+    });
+    for (const { redriveSubject } of names.deadLetterSources) {
+      if (redriveSubject) expect(inLog(redriveSubject)).toBe(false);
+    }
+  });
 });

@@ -1,2 +1,5 @@
 export * from './nats';
 export * from './kafka';
+export * from './control';
+export * from './tracing';
+export * from './observing';

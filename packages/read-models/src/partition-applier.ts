@@ -1,6 +1,7 @@
 import type { BatchOutcome, ConsumedRecord } from '@switchyard/messaging';
 import type { Pool } from 'pg';
-import { applyOrderRecords, type PoisonRecord } from './orders-projection';
+import type { PoisonRecord } from './orders-projection';
+import { applyIsolatingPoison } from './poison-isolation';
 import type { ProjectionStore } from './projection-store';
 
 export interface ApplierOptions {
@@ -31,8 +32,9 @@ export interface ApplierOptions {
  * 2. If the live version changed since this partition was last seen (a rebuild was
  *    swapped in), or this is the first batch since start and the log is ahead of the
  *    checkpoint, the consumer is sent back to the checkpoint (`seekTo`) instead.
- * 3. Poison records are dead-lettered *before* the commit moves past them: never a
- *    silent drop, and never a partition blocked behind one bad record.
+ * 3. Poison records (unparseable, schema-invalid, or refused by Postgres as data) are
+ *    dead-lettered *before* the commit moves past them: never a silent drop, and never
+ *    a partition blocked behind one bad record.
  */
 export class PartitionApplier {
   private readonly seen = new Map<string, number>();
@@ -74,7 +76,8 @@ export class PartitionApplier {
         await client.query('ROLLBACK');
         return { applied: 0 };
       }
-      const { applied, poison } = await applyOrderRecords(client, store.schema, version, fresh);
+      // A record Postgres refuses (not just one that fails to parse) is poison too.
+      const { applied, poison } = await applyIsolatingPoison(client, store.schema, version, fresh);
       if (poison.length > 0) await deadLetter(poison);
       const last = fresh[fresh.length - 1]!;
       await store.saveCheckpoint(client, version, topic, partition, BigInt(last.offset) + 1n);

@@ -3,6 +3,7 @@ import { Transport, type NatsOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { CommonEnv } from '@switchyard/config';
+import { TracingInterceptor } from './tracing';
 
 export interface ServiceDefinition {
   /** Service name: log field, NATS connection name, Kafka client id. */
@@ -34,6 +35,8 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   );
   const logger = app.get(Logger);
   app.useLogger(logger);
+  // Before the microservice connects: with inheritAppConfig it shares these interceptors.
+  app.useGlobalInterceptors(new TracingInterceptor());
   app.enableShutdownHooks();
 
   if (natsServer) {
@@ -45,6 +48,11 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
           name: `${name}-rpc`,
           maxReconnectAttempts: -1,
           reconnectTimeWait: 250,
+          // On shutdown, leave the queue groups first (new requests go to the other
+          // instances), give the handlers in flight a moment to reply, then close. Closing
+          // at once dropped their replies: the callers got 504s (found by the fault drills).
+          gracefulShutdown: true,
+          gracePeriod: 1_000,
         },
       },
       { inheritAppConfig: true },

@@ -1,15 +1,25 @@
 import {
   Controller,
   Get,
-  HttpCode,
-  HttpStatus,
   Inject,
   Module,
+  Optional,
+  Res,
+  ServiceUnavailableException,
   type DynamicModule,
   type Type,
-  Res,
 } from '@nestjs/common';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  TerminusModule,
+  type HealthCheckResult,
+  type HealthIndicatorFunction,
+} from '@nestjs/terminus';
+import { loadConfig, ShutdownEnvSchema } from '@switchyard/config';
+import { jetStreamConsumerState } from '@switchyard/messaging';
 import type { FastifyReply } from 'fastify';
+import { OwnedConsumers } from './consumers/owned-consumers';
 
 /** One dependency a service needs before it can take work (NATS, Kafka, Postgres…). */
 export interface ReadinessCheck {
@@ -21,61 +31,106 @@ export interface ReadinessCheck {
 export const READINESS_CHECKS = Symbol('switchyard:readiness-checks');
 
 const CHECK_TIMEOUT_MS = 2_000;
-
-async function runCheck(check: ReadinessCheck): Promise<{ up: boolean; detail?: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
-      CHECK_TIMEOUT_MS,
-    );
-  });
-  try {
-    await Promise.race([check.check(), timeout]);
-    return { up: true };
-  } catch (error) {
-    return { up: false, detail: (error as Error).message };
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const { SHUTDOWN_UNREADY_MS } = loadConfig(ShutdownEnvSchema);
 
 /**
- * `GET /healthz`: liveness. The process is alive and its event loop turns; it says
- * nothing about brokers, so an orchestrator never restarts a service just because
- * NATS is down (the restart would not bring NATS back).
+ * Health with `@nestjs/terminus`; the body is terminus' (`status`, `info`, `error`,
+ * `details` per indicator).
  *
- * `GET /readyz`: readiness. Every dependency answers now; `503` takes the instance out
- * of the load balancer until they do, and is the first thing to go red on shutdown.
+ * `GET /healthz`: liveness. The process is alive, its event loop turns, and no Kafka
+ * consumer of it has crashed for good. It never asks a broker, so an orchestrator does
+ * not restart a service just because NATS is down (the restart would not bring NATS
+ * back); a crashed consumer, though, only a restart repairs.
+ *
+ * `GET /readyz`: readiness. Every dependency answers now (NATS round trip, Kafka
+ * metadata, `SELECT 1`), every JetStream durable consumer this service runs exists on the
+ * server, and this instance is a member of each of its Kafka consumer groups. `503` takes
+ * the instance out of the load balancer until they do, and is the first thing to go red
+ * on shutdown.
  */
 @Controller()
 export class HealthController {
   private shuttingDown = false;
 
-  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+  constructor(
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    @Optional() private readonly owned?: OwnedConsumers,
+  ) {}
 
   @Get('healthz')
-  @HttpCode(HttpStatus.OK)
-  liveness() {
-    return { status: 'ok' };
+  liveness(@Res({ passthrough: true }) reply: FastifyReply) {
+    const groups = this.owned?.kafka() ?? [];
+    return this.answer(reply, [
+      () => this.indicator.check('process').up({ uptimeSeconds: Math.round(process.uptime()) }),
+      ...groups.map(({ groupId, membership }) => () => {
+        const state = membership();
+        const session = this.indicator.check(`kafka-consumer:${groupId}`);
+        return state === 'crashed' ? session.down({ membership: state }) : session.up();
+      }),
+    ]);
   }
 
   @Get('readyz')
-  async readiness(@Res({ passthrough: true }) reply: FastifyReply) {
-    const results = await Promise.all(
-      this.checks.map(async (check) => [check.name, await runCheck(check)] as const),
-    );
-    const ready = !this.shuttingDown && results.every(([, result]) => result.up);
-    void reply.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return {
-      status: ready ? 'ready' : 'unready',
-      ...(this.shuttingDown ? { reason: 'shutting down' } : {}),
-      checks: Object.fromEntries(results),
-    };
+  readiness(@Res({ passthrough: true }) reply: FastifyReply) {
+    if (this.shuttingDown) {
+      void reply.status(503);
+      return { status: 'error', reason: 'shutting down', info: {}, error: {}, details: {} };
+    }
+    return this.answer(reply, [
+      ...this.checks.map(
+        (check) => () =>
+          this.indicator
+            .check(check.name)
+            .attempt(() => check.check())
+            .withTimeout(CHECK_TIMEOUT_MS),
+      ),
+      ...(this.owned?.jetStream() ?? []).map(
+        ({ jsm, stream, durable }) =>
+          () =>
+            this.indicator
+              .check(`jetstream-consumer:${durable}`)
+              .attempt(async () => {
+                const state = await jetStreamConsumerState(jsm, stream, durable);
+                if (!state) throw new Error(`durable ${durable} does not exist on ${stream}`);
+                return { pending: state.numPending, ackPending: state.numAckPending };
+              })
+              .withTimeout(CHECK_TIMEOUT_MS),
+      ),
+      ...(this.owned?.kafka() ?? []).map(({ groupId, membership }) => () => {
+        const state = membership();
+        const session = this.indicator.check(`kafka-group:${groupId}`);
+        return state === 'member' ? session.up() : session.down({ membership: state });
+      }),
+    ]);
   }
 
-  beforeApplicationShutdown() {
+  /**
+   * Unready first, then a pause (`SHUTDOWN_UNREADY_MS`) before Nest closes the listener:
+   * without it the 503 would last microseconds and no prober would ever see it.
+   */
+  async beforeApplicationShutdown() {
     this.shuttingDown = true;
+    await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_UNREADY_MS));
+  }
+
+  /**
+   * terminus throws a 503 exception when an indicator is down. It is answered here, not
+   * left to exception filters: a health probe gets terminus' JSON, never the gateway's
+   * problem-details rewrite of it.
+   */
+  private async answer(
+    reply: FastifyReply,
+    indicators: HealthIndicatorFunction[],
+  ): Promise<HealthCheckResult | object> {
+    try {
+      return await this.health.check(indicators);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse() as object;
+    }
   }
 }
 
@@ -88,7 +143,9 @@ export class HealthModule {
   ): DynamicModule {
     return {
       module: HealthModule,
-      imports: from,
+      // No terminus logger: a probe polled during an outage would log every poll; the
+      // reason is in the response body.
+      imports: [TerminusModule.forRoot({ logger: false }), ...from],
       controllers: [HealthController],
       providers: [
         {

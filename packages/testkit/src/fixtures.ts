@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderPlaced } from '@switchyard/contracts';
+import type { OrderPlaced, PaymentRequested } from '@switchyard/contracts';
 
 /** A valid `OrderPlaced` event (current version) for tests; override any field. */
 export function anOrderPlaced(overrides: Partial<OrderPlaced> = {}): OrderPlaced {
@@ -21,5 +21,28 @@ export function anOrderPlaced(overrides: Partial<OrderPlaced> = {}): OrderPlaced
       items: [{ lineNo: 1, sku: 'SKU-1', quantity: 1 }],
     },
     ...overrides,
+  };
+}
+
+/**
+ * A valid `PaymentRequested` (what the saga publishes once stock is reserved) for a new
+ * order, paid by `customerId`: the payments test cards pick a path by customer id.
+ */
+export function aPaymentRequested(
+  customerId = 'c-1',
+  overrides: Partial<PaymentRequested['data']> = {},
+): PaymentRequested {
+  const orderId = overrides.orderId ?? randomUUID();
+  return {
+    eventId: randomUUID(),
+    type: 'PaymentRequested',
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+    aggregateId: orderId,
+    aggregateVersion: 1,
+    correlationId: randomUUID(),
+    causationId: null,
+    headers: {},
+    data: { orderId, customerId, amountCents: 2_500, currency: 'EUR', ...overrides },
   };
 }

@@ -59,6 +59,7 @@ describe('gateway with no service behind it', () => {
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${gateway.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { nats: { up: true } } });
+    // terminus' body (ADR 0018): one entry per indicator.
+    expect(await ready.json()).toMatchObject({ status: 'ok', info: { nats: { status: 'up' } } });
   });
 });

@@ -368,7 +368,7 @@ describe('an order, end to end', () => {
         413,
         undefined,
       ],
-    ])('%s → %i problem details', async (_case, body, expectedStatus, field) => {
+    ])('%s → a 4xx with problem details', async (_case, body, expectedStatus, field) => {
       const response = await postPatiently(`${gateway.url}/orders`, body);
       expect(response.status).toBe(expectedStatus);
       expect(response.contentType).toContain('application/problem+json');

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Inject,
   Injectable,
@@ -14,7 +15,14 @@ import {
   type PullConsumerRunner,
   type createKafka,
 } from '@switchyard/messaging';
-import { JETSTREAM, JETSTREAM_MANAGER, KAFKA } from '@switchyard/service';
+import {
+  BridgeMetrics,
+  ConsumerMonitor,
+  ConsumerRegistry,
+  JETSTREAM,
+  JETSTREAM_MANAGER,
+  KAFKA,
+} from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 import { RouteForwarder } from './route-forwarder';
 
@@ -33,6 +41,9 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     private readonly admin: KafkaAdmin,
+    private readonly control: ConsumerRegistry,
+    private readonly monitor: ConsumerMonitor,
+    private readonly metrics: BridgeMetrics,
   ) {
     this.producer = new EventProducer(kafka);
   }
@@ -42,31 +53,76 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
     // Declared here too (same definitions as the writers use), so the bridge can start first.
     await ensureStream(this.jsm, streams.orders);
     await ensureStream(this.jsm, streams.deadLetters);
+    await ensureStream(this.jsm, streams.redrives);
     await this.admin.ensureTopics(Object.values(TOPOLOGY.kafka.topics));
     await this.producer.connect();
 
     for (const route of TOPOLOGY.bridgeRoutes) {
       const forwarder = new RouteForwarder(this.producer, route);
-      const runner = await startDurableWorker(this.js, this.jsm, {
-        stream: route.stream,
-        durable: route.durable,
-        filterSubject: route.filterSubject,
-        maxDeliver: config.BRIDGE_MAX_DELIVER,
-        ackWaitMs: config.BRIDGE_ACK_WAIT_MS,
-        maxAckPending: config.BRIDGE_BATCH_SIZE * 4,
-        deadLetterSubject: route.deadLetterSubject,
-        batchSize: config.BRIDGE_BATCH_SIZE,
-        handle: (messages) => forwarder.forward(messages),
-        logger: this.logger,
-      });
-      this.runners.push(runner);
-      this.logger.log({
-        msg: 'forwarding',
-        route: route.name,
-        from: route.filterSubject,
-        to: route.topic,
-      });
+      // The route, and its twin on `redrive.bridge.<route>` (stream REDRIVES): dead letters
+      // brought back by `npm run redrive` come through there, never through the event log.
+      for (const from of [route, route.redrive]) {
+        await this.letOrphansComeBackFirst(from.stream, from.durable);
+        const runner = await startDurableWorker(this.js, this.jsm, {
+          stream: from.stream,
+          durable: from.durable,
+          filterSubject: from.filterSubject,
+          maxDeliver: config.BRIDGE_MAX_DELIVER,
+          ackWaitMs: config.BRIDGE_ACK_WAIT_MS,
+          maxAckPending: config.BRIDGE_BATCH_SIZE * 4,
+          deadLetterSubject: route.deadLetterSubject,
+          batchSize: config.BRIDGE_BATCH_SIZE,
+          // An order's events must reach Kafka in order: a retried batch goes first.
+          preserveOrder: true,
+          // Pull batch N+1 while batch N waits for Kafka's ack: batches still reach Kafka
+          // (and are acked) one at a time, in order; only the pull's round trip overlaps.
+          prefetch: true,
+          handle: async (messages) => {
+            const dispositions = await forwarder.forward(messages);
+            // Kafka acked: time each forwarded event from its JetStream publish.
+            this.metrics.forwarded(
+              route.name,
+              messages
+                .filter((_, index) => dispositions[index]?.kind === 'ack')
+                .map((message) => message.info.timestampNanos / 1e6),
+            );
+            return dispositions;
+          },
+          logger: this.logger,
+          observer: this.monitor.jetStream(this.jsm, from.stream, from.durable),
+        });
+        this.runners.push(runner);
+        this.control.register(runner);
+        this.logger.log({
+          msg: 'forwarding',
+          route: route.name,
+          from: from.filterSubject,
+          to: route.topic,
+        });
+      }
     }
+  }
+
+  /**
+   * A bridge killed mid-batch (kill -9, OOM) leaves that batch delivered and unacked.
+   * JetStream redelivers it only after `ack_wait`, and serves newer messages to our first
+   * pulls meanwhile: an order's OrderConfirmed could reach Kafka before its OrderPlaced
+   * (found by the fault drills). So if deliveries are still outstanding when we start,
+   * wait one `ack_wait` first: the orphans are then queued for redelivery ahead of
+   * anything newer. (Deliveries of another live instance count too: then we merely
+   * start a little later.)
+   */
+  private async letOrphansComeBackFirst(stream: string, durable: string): Promise<void> {
+    const info = await this.jsm.consumers.info(stream, durable).catch(() => undefined);
+    if (!info || info.num_ack_pending === 0) return;
+    const waitMs = Math.ceil((info.config.ack_wait ?? 30e9) / 1e6) + 1_000;
+    this.logger.log({
+      msg: 'deliveries outstanding at start: letting them come back first',
+      durable,
+      outstanding: info.num_ack_pending,
+      waitMs,
+    });
+    await sleep(waitMs);
   }
 
   /** Finish the batch in hand (Kafka ack, then JetStream ack), then stop. */

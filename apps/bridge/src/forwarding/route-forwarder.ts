@@ -1,6 +1,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { BridgeRoute } from '@switchyard/contracts';
 import type { Disposition, EventProducer, ProducedRecord } from '@switchyard/messaging';
+import { ForwardingSpans } from './forwarding-spans';
 import { toKafkaRecord } from './to-kafka-record';
 
 /**
@@ -19,14 +20,21 @@ export class RouteForwarder {
   ) {}
 
   async forward(messages: JsMsg[]): Promise<Disposition[]> {
+    const spans = new ForwardingSpans(this.route, messages);
     const records: ProducedRecord[] = [];
-    const dispositions = messages.map((message): Disposition => {
+    const dispositions = messages.map((message, index): Disposition => {
       const result = toKafkaRecord(message);
       if ('reason' in result) return { kind: 'dead-letter', reason: result.reason };
-      records.push(result.record);
+      records.push(spans.traced(index, result.record));
       return { kind: 'ack' };
     });
-    await this.producer.send(this.route.topic, records);
+    try {
+      await this.producer.send(this.route.topic, records);
+    } catch (error) {
+      spans.fail(error);
+      throw error;
+    }
+    spans.end(dispositions);
     return dispositions;
   }
 }

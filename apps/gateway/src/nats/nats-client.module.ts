@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import { config } from '../config';
+import { ConsumerControlClient } from './consumer-control.client';
+import { RequestLatency } from './request-latency';
 import { NATS_CLIENT, NatsReadiness, ServiceClient } from './service-client';
 
-/** The gateway's only way out: NATS request-reply. It never talks to Kafka or Postgres. */
+/** The gateway's way to the services: NATS request-reply through Nest's client. */
 @Module({
   imports: [
     ClientsModule.register([
@@ -19,7 +21,7 @@ import { NATS_CLIENT, NatsReadiness, ServiceClient } from './service-client';
       },
     ]),
   ],
-  providers: [ServiceClient, NatsReadiness],
-  exports: [ServiceClient, NatsReadiness],
+  providers: [ServiceClient, NatsReadiness, RequestLatency, ConsumerControlClient],
+  exports: [ServiceClient, NatsReadiness, RequestLatency, ConsumerControlClient],
 })
 export class NatsClientModule {}

@@ -10,9 +10,11 @@ import {
 import { ClientProxy, NatsRecordBuilder } from '@nestjs/microservices';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { endSpan, injectTraceHeaders, startProducerSpan } from '@switchyard/messaging';
 import type { ReadinessCheck } from '@switchyard/service';
 import { config } from '../config';
 import { problem } from '../http/problem-details';
+import { RequestLatency } from './request-latency';
 
 export const NATS_CLIENT = Symbol('NATS_CLIENT');
 
@@ -28,21 +30,35 @@ export const NATS_CLIENT = Symbol('NATS_CLIENT');
  */
 @Injectable()
 export class ServiceClient implements OnApplicationShutdown {
-  constructor(@Inject(NATS_CLIENT) private readonly client: ClientProxy) {}
+  constructor(
+    @Inject(NATS_CLIENT) private readonly client: ClientProxy,
+    private readonly latency: RequestLatency,
+  ) {}
 
   async request<TReply>(
     subject: string,
     data: unknown,
     headers: Record<string, string>,
   ): Promise<TReply> {
+    // A CLIENT span per request. Its trace context rides in the NATS headers, so the
+    // service's handler span (another process) becomes its child: one trace.
+    const span = startProducerSpan({ system: 'nats', operation: 'request', destination: subject });
     const natsHeaderValues = natsHeaders();
-    for (const [key, value] of Object.entries(headers)) natsHeaderValues.set(key, value);
+    for (const [key, value] of Object.entries(injectTraceHeaders(headers, span.context))) {
+      natsHeaderValues.set(key, value);
+    }
     const record = new NatsRecordBuilder(data).setHeaders(natsHeaderValues).build();
+    const started = performance.now();
     try {
-      return await firstValueFrom(
+      const reply = await firstValueFrom(
         this.client.send<TReply>(subject, record).pipe(timeout(config.NATS_REQUEST_TIMEOUT_MS)),
       );
+      // Only round trips that got a reply: a timeout measures our patience, not NATS.
+      this.latency.record(performance.now() - started);
+      endSpan(span.span);
+      return reply;
     } catch (error) {
+      endSpan(span.span, error);
       throw toHttpException(error, subject);
     }
   }

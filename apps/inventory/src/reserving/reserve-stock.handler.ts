@@ -75,7 +75,6 @@ export class ReserveStockHandler {
     for (const [index, line] of lines.entries()) {
       const taken = await this.stock.adjust(line.sku, -line.quantity);
       if (!taken.ok) {
-        await this.giveBack(lines.slice(0, index));
         const rejected: Reservation = {
           ...owned.reservation,
           state: 'rejected',
@@ -84,7 +83,13 @@ export class ReserveStockHandler {
           reason: taken.available === null ? 'unknown-sku' : 'insufficient-stock',
           shortages: [{ sku: line.sku, requested: line.quantity, available: taken.available ?? 0 }],
         };
-        await this.commit(orderId, rejected, owned.revision, []);
+        // Mark first, then give back. The other way round, a failed mark (NATS restarting)
+        // left the claim pending with `applied` lines recorded, and the instance taking it
+        // over gave them back a second time: stock appeared from nowhere (found by the fault
+        // drills). Dying between the two now strands the units instead: under-selling,
+        // never overselling, as in `ReleaseStockHandler`.
+        await this.commit(orderId, rejected, owned.revision);
+        await this.giveBack(lines.slice(0, index));
         return this.answer(orderId, rejected);
       }
       const progress: Reservation = {
@@ -102,19 +107,17 @@ export class ReserveStockHandler {
       owned = progressed;
     }
     const reserved: Reservation = { ...owned.reservation, state: 'reserved' };
-    await this.commit(orderId, reserved, owned.revision, lines);
+    await this.commit(orderId, reserved, owned.revision);
     return this.answer(orderId, reserved);
   }
 
-  /** Final CAS write of the reservation; if it was taken over meanwhile, undo what we hold. */
-  private async commit(
-    orderId: string,
-    reservation: Reservation,
-    revision: number,
-    held: OrderLine[],
-  ): Promise<void> {
+  /**
+   * Final CAS write of the reservation. Losing it means another instance took the claim
+   * over, and that instance gives back every line the claim records as applied: ours
+   * included, so giving them back here too would return them twice.
+   */
+  private async commit(orderId: string, reservation: Reservation, revision: number): Promise<void> {
     if (await this.reservations.replace(orderId, reservation, revision)) return;
-    await this.giveBack(held);
     throw new ReservationInProgressError(orderId);
   }
 

@@ -6,7 +6,7 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { envelopeHeaders, OrderEventSchema, type OrderEvent } from '@switchyard/contracts';
-import { ensureStream, toNatsHeaders } from '@switchyard/messaging';
+import { ensureStream, toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
 import { JETSTREAM, JETSTREAM_MANAGER } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 
@@ -60,12 +60,25 @@ export class OrderEventStore implements OnModuleInit {
   async append(event: OrderEvent, options: AppendOptions): Promise<AppendResult> {
     const subject = TOPOLOGY.nats.subjects.orderEvents(event.aggregateId);
     try {
-      const ack = await this.js.publish(subject, JSON.stringify(event), {
-        msgID: options.messageId,
-        expect: { lastSubjectSequence: options.expectedLastSequence },
-        headers: toNatsHeaders(envelopeHeaders(event)),
-        timeout: 5_000,
-      });
+      // A PRODUCER span per append; its trace context goes in the message headers, so
+      // the bridge and the saga continue this trace when they consume the event.
+      const ack = await withProducerSpan(
+        {
+          system: 'nats',
+          operation: 'publish',
+          destination: subject,
+          destinationTemplate: TOPOLOGY.nats.subjects.orderEvents('{orderId}'),
+          messageId: event.eventId,
+        },
+        envelopeHeaders(event),
+        (headers) =>
+          this.js.publish(subject, JSON.stringify(event), {
+            msgID: options.messageId,
+            expect: { lastSubjectSequence: options.expectedLastSequence },
+            headers: toNatsHeaders(headers),
+            timeout: 5_000,
+          }),
+      );
       if (!ack.duplicate) return { sequence: ack.seq, duplicate: false, stored: event };
       // A retry of a command we already stored: answer with what was stored then, so
       // the caller sees the same order id both times.
@@ -97,7 +110,8 @@ export class OrderEventStore implements OnModuleInit {
    * there is nothing left to do (a redelivered saga step that already happened).
    *
    * The append expects the sequence it read: if another writer got in between, JetStream
-   * rejects it and we decide again on fresh state. The message id is `<orderId>:<version>`,
+   * rejects it (or answers "duplicate" with the other writer's event) and we decide
+   * again on fresh state. The message id is `<orderId>:<version>`,
    * so a retried step within the duplicate window is stored once even before that check.
    */
   async appendNext(
@@ -110,11 +124,15 @@ export class OrderEventStore implements OnModuleInit {
       const next = decide(last.event);
       if (!next) return undefined;
       try {
-        await this.append(next, {
+        const { stored } = await this.append(next, {
           expectedLastSequence: last.sequence,
           messageId: `${orderId}:${next.aggregateVersion}`,
         });
-        return next;
+        // JetStream checks `Nats-Msg-Id` before the expected sequence: if another writer
+        // stored a *different* event at this version (the deadline's cancel racing the
+        // saga's confirm), we get a duplicate ack, not a conflict. That is a lost race
+        // too: decide again on fresh state (which will see the order ended).
+        if (stored.eventId === next.eventId) return next;
       } catch (error) {
         if (!(error instanceof ConcurrencyConflictError)) throw error;
       }

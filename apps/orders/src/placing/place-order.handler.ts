@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { OrderEvent, PlaceOrderCommand, PlaceOrderReply } from '@switchyard/contracts';
+import {
+  toOrderNotification,
+  type OrderEvent,
+  type PlaceOrderCommand,
+  type PlaceOrderReply,
+} from '@switchyard/contracts';
 import { NATS_CONNECTION } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 import { ConcurrencyConflictError, OrderEventStore } from '../event-store/order-event-store';
@@ -56,11 +61,7 @@ export class PlaceOrderHandler {
       // (Not a duplicate: what was stored is `event`, this `OrderPlaced`.)
       this.nc.publish(
         TOPOLOGY.nats.subjects.orderPlacedNotification(event.data.region),
-        JSON.stringify({
-          orderId: event.data.orderId,
-          region: event.data.region,
-          occurredAt: event.occurredAt,
-        }),
+        JSON.stringify(toOrderNotification(event, event.data.region)),
       );
     }
     this.logger.log({ msg: 'order placed', orderId: stored.aggregateId, duplicate });

@@ -9,6 +9,7 @@ import {
   type ReserveStockReply,
 } from '@switchyard/contracts';
 import { firstValueFrom, timeout } from 'rxjs';
+import { withProducerSpan } from '@switchyard/messaging';
 import { TOPOLOGY } from '../config';
 
 export const RPC_CLIENT = Symbol('orders:rpc-client');
@@ -42,16 +43,23 @@ export class InventoryClient implements OnApplicationShutdown {
     return ReleaseStockReplySchema.parse(reply);
   }
 
+  /** A CLIENT span per request; inventory's handler span is its child (NATS headers). */
   private request(
     subject: string,
     data: unknown,
     headers: Record<string, string>,
   ): Promise<unknown> {
-    const values = natsHeaders();
-    for (const [key, value] of Object.entries(headers)) values.set(key, value);
-    const record = new NatsRecordBuilder(data).setHeaders(values).build();
-    return firstValueFrom(
-      this.client.send<unknown>(subject, record).pipe(timeout(REQUEST_TIMEOUT_MS)),
+    return withProducerSpan(
+      { system: 'nats', operation: 'request', destination: subject },
+      headers,
+      (traced) => {
+        const values = natsHeaders();
+        for (const [key, value] of Object.entries(traced)) values.set(key, value);
+        const record = new NatsRecordBuilder(data).setHeaders(values).build();
+        return firstValueFrom(
+          this.client.send<unknown>(subject, record).pipe(timeout(REQUEST_TIMEOUT_MS)),
+        );
+      },
     );
   }
 

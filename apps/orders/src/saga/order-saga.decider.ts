@@ -128,3 +128,63 @@ export function decideAfterPayment(
     ? { kind: 'confirm' }
     : { kind: 'cancel', reason: `payment declined: ${outcome.data.reason}` };
 }
+
+/** What the order deadline does with an order when its timer message comes round. */
+export type AtDeadline =
+  /** Not due yet: look again in `delayMs`. */
+  | { kind: 'wait'; delayMs: number }
+  /**
+   * The order ended. `releaseAgain`: the deadline itself cancelled it, so stock is
+   * released once more, in case a reservation raced in just before the cancel.
+   */
+  | { kind: 'finished'; releaseAgain: boolean }
+  /** Due and still open: release its stock, then cancel it with `reason`. */
+  | { kind: 'cancel'; reason: string };
+
+/**
+ * ### The order deadline, decided.
+ *
+ * Every order must end. One stuck in `PLACED` (its payment request dead-lettered,
+ * payments down for longer than the deadline, a saga step failing every time) is
+ * cancelled `timeoutMs` after it was placed. An order that ended earlier is left alone.
+ */
+export function decideAtDeadline(
+  placed: OrderPlaced,
+  last: OrderEvent,
+  now: Date,
+  timeoutMs: number,
+): AtDeadline {
+  if (isFinished(last)) {
+    return {
+      kind: 'finished',
+      // The deadline's cancel is caused by the OrderPlaced it times; a decline's by the payment.
+      releaseAgain:
+        last.type === OrderEventTypes.OrderCancelled && last.causationId === placed.eventId,
+    };
+  }
+  const dueAt = Date.parse(placed.occurredAt) + timeoutMs;
+  if (now.getTime() < dueAt) return { kind: 'wait', delayMs: dueAt - now.getTime() };
+  return { kind: 'cancel', reason: `timed out: not paid within ${timeoutMs} ms of placing` };
+}
+
+/**
+ * A payment outcome for an order that already ended. A late decline changes nothing
+ * (the stock is released again, harmlessly). A late **success** means money was taken
+ * for an order that is cancelled: it cannot become `CONFIRMED` again (a cancelled order
+ * never comes back), so it is recorded for a refund.
+ */
+export function decideLateOutcome(
+  outcome: PaymentOutcome,
+  last: OrderEvent,
+): { kind: 'ignore' } | { kind: 'refund-due'; reason: string } {
+  if (
+    outcome.type === PaymentEventTypes.PaymentSucceeded &&
+    last.type === OrderEventTypes.OrderCancelled
+  ) {
+    return {
+      kind: 'refund-due',
+      reason: `refund due: payment of ${outcome.data.amountCents} cents succeeded after order ${last.aggregateId} was cancelled (${last.data.reason})`,
+    };
+  }
+  return { kind: 'ignore' };
+}

@@ -3,34 +3,24 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import {
   envelopeHeaders,
   OrderEventTypes,
-  TRACE_HEADERS,
-  type EnvelopeMetadata,
   type OrderPlaced,
   type PaymentOutcome,
 } from '@switchyard/contracts';
-import { toNatsHeaders } from '@switchyard/messaging';
+import { injectTraceHeaders, toNatsHeaders, type Disposition } from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 import { OrderEventStore } from '../event-store/order-event-store';
+import { OrderNotifier } from '../notifying/order-notifier';
 import { InventoryClient } from './inventory.client';
 import {
   decideAfterPayment,
   decideAfterReservation,
+  decideLateOutcome,
   isFinished,
   orderConfirmed,
   orderEnded,
 } from './order-saga.decider';
-
-/** The headers a saga request carries on: correlation and trace context of its cause. */
-function propagated(cause: EnvelopeMetadata): Record<string, string> {
-  const all = envelopeHeaders(cause);
-  return Object.fromEntries(
-    Object.entries(all).filter(
-      ([name]) =>
-        name === 'sy-correlation-id' || (TRACE_HEADERS as readonly string[]).includes(name),
-    ),
-  );
-}
+import { propagated } from './propagated-headers';
 
 /**
  * ### The saga's side effects, one step per message.
@@ -47,6 +37,7 @@ export class OrderSagaHandlers {
     private readonly store: OrderEventStore,
     private readonly inventory: InventoryClient,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    private readonly notifier: OrderNotifier,
   ) {}
 
   /** `OrderPlaced` → reserve stock → request payment (or reject the order). */
@@ -57,6 +48,12 @@ export class OrderSagaHandlers {
 
     const items = placed.data.items.map(({ sku, quantity }) => ({ sku, quantity }));
     const reply = await this.inventory.reserve(orderId, items, propagated(placed));
+    if (reply.outcome === 'reserved' && (await this.endedMeanwhile(orderId))) {
+      // The order deadline cancelled it while we were reserving: give the stock back
+      // instead of asking for a payment (see OrderDeadlineHandler for the other half).
+      await this.inventory.release(orderId, propagated(placed));
+      return;
+    }
     const decision = decideAfterReservation(placed, reply, new Date());
     switch (decision.kind) {
       case 'request-payment':
@@ -66,36 +63,76 @@ export class OrderSagaHandlers {
           {
             // One payment request per order, however often this step runs.
             msgID: `payment-request:${orderId}`,
-            headers: toNatsHeaders(envelopeHeaders(decision.request)),
+            // The saga step's span goes along: payments continues this order's trace.
+            headers: toNatsHeaders(injectTraceHeaders(envelopeHeaders(decision.request))),
           },
         );
         break;
       case 'confirm':
-        await this.store.appendNext(orderId, (last) => orderConfirmed(last, placed, new Date()));
+        // Notify only once the append resolved: never announce an event that is not stored.
+        await this.notifier.notify(
+          await this.store.appendNext(orderId, (last) => orderConfirmed(last, placed, new Date())),
+          placed.data.region,
+        );
         break;
       case 'reject':
-        await this.store.appendNext(orderId, (last) =>
-          orderEnded(OrderEventTypes.OrderRejected, last, placed, decision.reason, new Date()),
+        await this.notifier.notify(
+          await this.store.appendNext(orderId, (last) =>
+            orderEnded(OrderEventTypes.OrderRejected, last, placed, decision.reason, new Date()),
+          ),
+          placed.data.region,
         );
         break;
     }
     this.logger.log({ msg: 'saga: stock answered', orderId, next: decision.kind });
   }
 
-  /** `PaymentSucceeded` → confirm; `PaymentDeclined` → release stock, then cancel. */
-  async onPaymentOutcome(outcome: PaymentOutcome): Promise<void> {
+  /**
+   * `PaymentSucceeded` → confirm; `PaymentDeclined` → release stock, then cancel. A
+   * success that comes after the order deadline cancelled the order is dead-lettered
+   * with "refund due": the money was taken and an operator must give it back.
+   */
+  async onPaymentOutcome(outcome: PaymentOutcome): Promise<Disposition> {
     const orderId = outcome.data.orderId;
     const decision = decideAfterPayment(outcome);
     if (decision.kind === 'confirm') {
-      await this.store.appendNext(orderId, (last) => orderConfirmed(last, outcome, new Date()));
+      const confirmed = await this.store.appendNext(orderId, (last) =>
+        orderConfirmed(last, outcome, new Date()),
+      );
+      await this.notifier.notify(confirmed);
+      if (!confirmed) {
+        const late = await this.lateOutcome(outcome);
+        if (late) return late;
+      }
     } else {
       // Compensation first: the stock goes back before the order says "cancelled", so a
       // reader who sees CANCELLED can rely on the stock being available again.
       await this.inventory.release(orderId, propagated(outcome));
-      await this.store.appendNext(orderId, (last) =>
-        orderEnded(OrderEventTypes.OrderCancelled, last, outcome, decision.reason, new Date()),
+      await this.notifier.notify(
+        await this.store.appendNext(orderId, (last) =>
+          orderEnded(OrderEventTypes.OrderCancelled, last, outcome, decision.reason, new Date()),
+        ),
       );
     }
     this.logger.log({ msg: 'saga: payment answered', orderId, next: decision.kind });
+    return { kind: 'ack' };
+  }
+
+  private async endedMeanwhile(orderId: string): Promise<boolean> {
+    const latest = await this.store.last(orderId);
+    return latest !== undefined && isFinished(latest.event);
+  }
+
+  /** Nothing was appended: the order had ended. Was it cancelled while the payment went through? */
+  private async lateOutcome(outcome: PaymentOutcome): Promise<Disposition | undefined> {
+    const latest = await this.store.last(outcome.data.orderId);
+    if (!latest) return undefined;
+    const late = decideLateOutcome(outcome, latest.event);
+    if (late.kind === 'ignore') return undefined;
+    // The stock went back with the cancel; releasing again is idempotent and covers a
+    // reservation that raced the deadline. The order stays CANCELLED.
+    await this.inventory.release(outcome.data.orderId, propagated(outcome));
+    this.logger.error({ msg: 'saga: payment after cancel', orderId: outcome.data.orderId });
+    return { kind: 'dead-letter', reason: late.reason };
   }
 }

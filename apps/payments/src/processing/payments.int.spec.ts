@@ -13,6 +13,7 @@ import {
 } from '@switchyard/contracts';
 import { connectNats, fromNatsHeaders, toNatsHeaders } from '@switchyard/messaging';
 import {
+  aPaymentRequested,
   cleanupNamespace,
   repoRoot,
   startService,
@@ -22,22 +23,6 @@ import {
   type ServiceProcess,
 } from '@switchyard/testkit';
 import { TEST_CARDS } from './simulated-processor';
-
-function paymentRequested(customerId: string): PaymentRequested {
-  const orderId = randomUUID();
-  return {
-    eventId: randomUUID(),
-    type: 'PaymentRequested',
-    schemaVersion: 1,
-    occurredAt: new Date().toISOString(),
-    aggregateId: orderId,
-    aggregateVersion: 1,
-    correlationId: randomUUID(),
-    causationId: null,
-    headers: {},
-    data: { orderId, customerId, amountCents: 2_500, currency: 'EUR' },
-  };
-}
 
 /** The payments work queue on real JetStream, through real payments processes. */
 describe('payments work queue', () => {
@@ -108,8 +93,8 @@ describe('payments work queue', () => {
       app: 'payments',
       env: { ...baseEnv, PAYMENTS_FAILURE_RATE: '0' },
     });
-    const flaky = paymentRequested(TEST_CARDS.flaky);
-    const declined = paymentRequested(TEST_CARDS.declined);
+    const flaky = aPaymentRequested(TEST_CARDS.flaky);
+    const declined = aPaymentRequested(TEST_CARDS.declined);
     await request(flaky);
     await request(declined);
 
@@ -161,7 +146,7 @@ describe('payments work queue', () => {
       env: { ...baseEnv, PAYMENTS_FAILURE_RATE: '1' },
       label: 'payments-outage',
     });
-    const stuck = paymentRequested('c-outage');
+    const stuck = aPaymentRequested('c-outage');
     await request(stuck);
 
     const letter = await waitFor('the dead letter', async () =>

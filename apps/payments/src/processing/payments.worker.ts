@@ -6,8 +6,18 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { ensureStream, startDurableWorker, type PullConsumerRunner } from '@switchyard/messaging';
-import { JETSTREAM, JETSTREAM_MANAGER } from '@switchyard/service';
+import {
+  ensureStream,
+  startDurableWorker,
+  withJetStreamSpan,
+  type PullConsumerRunner,
+} from '@switchyard/messaging';
+import {
+  ConsumerMonitor,
+  ConsumerRegistry,
+  JETSTREAM,
+  JETSTREAM_MANAGER,
+} from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 import { ProcessPaymentHandler } from './process-payment.handler';
 
@@ -25,6 +35,8 @@ export class PaymentsWorker implements OnApplicationBootstrap, OnApplicationShut
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     private readonly handler: ProcessPaymentHandler,
+    private readonly control: ConsumerRegistry,
+    private readonly monitor: ConsumerMonitor,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -44,11 +56,18 @@ export class PaymentsWorker implements OnApplicationBootstrap, OnApplicationShut
       // One request at a time within a batch: a processor call is the slow part anyway.
       handle: async (messages) => {
         const dispositions = [];
-        for (const message of messages) dispositions.push(await this.handler.handle(message));
+        for (const message of messages) {
+          // One `process` span per request, in the trace of the order that asked for it.
+          dispositions.push(
+            await withJetStreamSpan(message, { durable }, () => this.handler.handle(message)),
+          );
+        }
         return dispositions;
       },
       logger: this.logger,
+      observer: this.monitor.jetStream(this.jsm, stream, durable),
     });
+    this.control.register(this.runner);
   }
 
   /** Finish the batch in hand (publish outcomes, ack), then stop pulling. */

@@ -6,7 +6,7 @@ import {
   PaymentRequestedEnvelopeSchema,
   type PaymentOutcome,
 } from '@switchyard/contracts';
-import { toNatsHeaders, type Disposition } from '@switchyard/messaging';
+import { injectTraceHeaders, toNatsHeaders, type Disposition } from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 import { PaymentOutcomeStore } from './payment-outcome-store';
@@ -79,7 +79,8 @@ export class ProcessPaymentHandler {
       JSON.stringify(outcome),
       {
         msgID: `payment-outcome:${outcome.data.orderId}`,
-        headers: toNatsHeaders(envelopeHeaders(outcome)),
+        // This payment's span goes along: the saga continues the order's trace.
+        headers: toNatsHeaders(injectTraceHeaders(envelopeHeaders(outcome))),
       },
     );
   }

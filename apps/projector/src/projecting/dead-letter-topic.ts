@@ -20,6 +20,9 @@ export async function deadLetterRecords(
         ...record.headers,
         [MessageHeaders.deadLetterReason]: reason,
         [MessageHeaders.deadLetterSource]: `${record.topic}:${record.partition}:${record.offset}`,
+        [MessageHeaders.deadLetterTopic]: record.topic,
+        [MessageHeaders.deadLetterPartition]: String(record.partition),
+        [MessageHeaders.deadLetterOffset]: record.offset,
       },
     })),
   );

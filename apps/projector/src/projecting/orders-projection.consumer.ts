@@ -5,9 +5,15 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { BatchConsumer, EventProducer, KafkaAdmin, type createKafka } from '@switchyard/messaging';
+import {
+  BatchConsumer,
+  EventProducer,
+  KafkaAdmin,
+  withRecordSpans,
+  type createKafka,
+} from '@switchyard/messaging';
 import { PartitionApplier, ProjectionStore } from '@switchyard/read-models';
-import { KAFKA, PG_POOL } from '@switchyard/service';
+import { ConsumerMonitor, ConsumerRegistry, KAFKA, PG_POOL } from '@switchyard/service';
 import type { Pool } from 'pg';
 import { TOPOLOGY } from '../config';
 import { deadLetterRecords } from './dead-letter-topic';
@@ -31,22 +37,39 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
     @Inject(KAFKA) kafka: ReturnType<typeof createKafka>,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly admin: KafkaAdmin,
+    private readonly control: ConsumerRegistry,
+    monitor: ConsumerMonitor,
   ) {
     this.producer = new EventProducer(kafka);
+    const observer = monitor.kafka({
+      admin,
+      groupId: TOPOLOGY.kafka.groups.projector,
+      topic: TOPOLOGY.kafka.topics.orderEvents.name,
+      projection: 'orders',
+      membership: () => this.consumer.membership,
+    });
     const applier = new PartitionApplier({
       pool,
       store: this.store,
       target: { kind: 'live' },
-      deadLetter: (poison) =>
-        deadLetterRecords(this.producer, TOPOLOGY.kafka.topics.deadLetters.name, poison),
+      deadLetter: async (poison) => {
+        await deadLetterRecords(this.producer, TOPOLOGY.kafka.topics.deadLetters.name, poison);
+        observer.settled('dead_letter', poison.length);
+      },
     });
     this.consumer = new BatchConsumer(kafka, {
       groupId: TOPOLOGY.kafka.groups.projector,
       topic: TOPOLOGY.kafka.topics.orderEvents.name,
       fromBeginning: true,
       logger: this.logger,
+      observer,
       handle: async (records) => {
-        const outcome = await applier.apply(records);
+        // One `process` span per record, each in its order's trace (Kafka headers).
+        const outcome = await withRecordSpans(
+          records,
+          { groupId: TOPOLOGY.kafka.groups.projector },
+          () => applier.apply(records),
+        );
         if (outcome.seekTo !== undefined) {
           this.logger.log({
             msg: 'read model version changed: re-reading from its checkpoint',
@@ -70,6 +93,7 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
     await this.admin.ensureTopics([orderEvents, deadLetters]);
     await this.producer.connect();
     await this.consumer.start();
+    this.control.register(this.consumer);
   }
 
   /** Leave the group first (partitions move to the other instances), then stop producing. */

@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { ProjectionName, RebuildProgress } from '@switchyard/contracts';
+import { PROJECTIONS, type ProjectionName, type RebuildProgress } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
+import { RebuildMetrics } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 
 /**
@@ -18,7 +19,13 @@ export class ProgressPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(ProgressPublisher.name);
   private connection: Promise<NatsConnection | undefined> | undefined;
 
+  /** `serve` has metrics (`/metrics`); the CLI does not. */
+  constructor(@Optional() private readonly metrics?: RebuildMetrics) {
+    for (const projection of PROJECTIONS) metrics?.track(projection);
+  }
+
   publish(projection: ProjectionName, progress: Omit<RebuildProgress, 'projection'>): void {
+    this.metrics?.sample(projection, progress);
     void this.connect().then((nc) => {
       if (!nc || nc.isClosed()) return;
       try {

@@ -15,9 +15,10 @@ import {
 import { KAFKA, PG_POOL } from '@switchyard/service';
 import type { Pool, PoolClient } from 'pg';
 import type { ProjectionName } from '@switchyard/contracts';
-import { TOPOLOGY } from '../config';
+import { config, TOPOLOGY } from '../config';
 import type { ProgressReporter } from './progress';
 import { ProgressPublisher } from './progress-publisher';
+import { PartitionPipeline } from './partition-pipeline';
 import { RunProgress } from './run-progress';
 
 const PROJECTION: ProjectionName = 'orders';
@@ -213,19 +214,33 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
         ([partition, end]) => end === 0n || (positions.get(partition) ?? 0n) >= end,
       );
     const reporter = run.reporter?.(progress.total);
-    const consumer = new BatchConsumer(this.kafka, {
-      groupId,
-      topic,
-      fromBeginning: true,
-      partitionsConsumedConcurrently: Math.max(1, finishLine.size),
-      logger: this.logger,
-      handle: async (records) => {
-        await applier.apply(records);
+    // Writes overlap the next fetch (one write in flight per partition, in order).
+    const pipeline = new PartitionPipeline({
+      write: async (records) => {
+        const outcome = await applier.apply(records);
+        // A brand-new version has no checkpoint to send the consumer back to.
+        if (outcome.seekTo !== undefined)
+          throw new Error(`unexpected checkpoint ${outcome.seekTo} in a new version`);
         const last = records[records.length - 1]!;
         positions.set(last.partition, BigInt(last.offset) + 1n);
         progress.add(records.length);
         reporter?.update(progress.eventsApplied);
       },
+    });
+    const consumer = new BatchConsumer(this.kafka, {
+      groupId,
+      topic,
+      fromBeginning: true,
+      partitionsConsumedConcurrently: Math.max(1, finishLine.size),
+      // The replay stops the moment it caught up; a long-polling fetch in flight would
+      // hold that stop for kafkajs' default 5 s (profiled: the "fixed startup" cost).
+      maxWaitTimeInMs: config.REBUILD_FETCH_MAX_WAIT_MS,
+      maxBytesPerPartition: config.REBUILD_FETCH_MAX_BYTES_PER_PARTITION,
+      logger: this.logger,
+      // The group's Kafka commits may now run ahead of the writes. Harmless here: a rebuild
+      // never resumes from them (a new run starts from zero in a new group, and this one's
+      // group is deleted); the positions that count are set after each write.
+      handle: (records) => pipeline.push(records),
     });
     // The deadline covers the whole replay, joining the group included, and is checked
     // before "caught up": a replay that finished late still counts as too late, so the
@@ -238,12 +253,15 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
           throw new Error('rebuild aborted: the rebuilder is shutting down');
         if (Date.now() > deadline)
           throw new Error(`rebuild did not catch up within ${timeoutMs} ms`);
+        if (pipeline.failure) throw pipeline.failure;
         if (caughtUp()) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } finally {
       reporter?.stop();
       await consumer.stop();
+      // Nothing may still be writing into the version once the replay is over.
+      await pipeline.drain().catch(() => undefined);
     }
     if (skippedPoison > 0)
       this.logger.warn({

@@ -51,6 +51,7 @@ export class EventProducer {
         value: record.value,
         headers: record.headers,
         timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
+        partition: record.partition,
       })),
     });
   }

@@ -3,3 +3,5 @@ export * from './records';
 export * from './event-producer';
 export * from './kafka-admin';
 export * from './batch-consumer';
+export * from './consumer-lag';
+export * from './record-spans';

@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { consumerGroupLag, type PartitionLag } from './consumer-lag';
 
 export interface TopicSpec {
   name: string;
@@ -52,6 +53,11 @@ export class KafkaAdmin {
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
     const offsets = await this.admin.fetchTopicOffsets(topic);
     return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
+  }
+
+  /** Lag of `groupId` on `topic` per partition (see `consumerGroupLag`). */
+  consumerGroupLag(groupId: string, topic: string): Promise<PartitionLag[]> {
+    return consumerGroupLag(this.admin, groupId, topic);
   }
 
   async deleteGroups(groupIds: string[]): Promise<void> {

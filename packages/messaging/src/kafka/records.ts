@@ -17,6 +17,8 @@ export interface ProducedRecord {
   headers?: Record<string, string>;
   /** Epoch milliseconds; the bridge sets it to the event's `occurredAt`. */
   timestamp?: number;
+  /** Only to aim at one partition on purpose (a poison-record drill); normally the key decides. */
+  partition?: number;
 }
 
 export function decodeHeaders(
