@@ -1,19 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderPlaced, PaymentRequested } from '@switchyard/contracts';
 
-/** A valid `OrderPlaced` event (current version) for tests; override any field. */
-export function anOrderPlaced(overrides: Partial<OrderPlaced> = {}): OrderPlaced {
-  const orderId = overrides.aggregateId ?? randomUUID();
+/** The envelope fields of a first event of a new aggregate, fresh ids, now. */
+function firstEventOf(aggregateId: string) {
   return {
     eventId: randomUUID(),
-    type: 'OrderPlaced',
-    schemaVersion: 2,
     occurredAt: new Date().toISOString(),
-    aggregateId: orderId,
+    aggregateId,
     aggregateVersion: 1,
     correlationId: randomUUID(),
     causationId: null,
     headers: {},
+  };
+}
+
+/** A valid `OrderPlaced` event (current version) for tests; override any field. */
+export function anOrderPlaced(overrides: Partial<OrderPlaced> = {}): OrderPlaced {
+  const orderId = overrides.aggregateId ?? randomUUID();
+  return {
+    ...firstEventOf(orderId),
+    type: 'OrderPlaced',
+    schemaVersion: 2,
     data: {
       orderId,
       customerId: 'c-1',
@@ -34,15 +41,9 @@ export function aPaymentRequested(
 ): PaymentRequested {
   const orderId = overrides.orderId ?? randomUUID();
   return {
-    eventId: randomUUID(),
+    ...firstEventOf(orderId),
     type: 'PaymentRequested',
     schemaVersion: 1,
-    occurredAt: new Date().toISOString(),
-    aggregateId: orderId,
-    aggregateVersion: 1,
-    correlationId: randomUUID(),
-    causationId: null,
-    headers: {},
     data: { orderId, customerId, amountCents: 2_500, currency: 'EUR', ...overrides },
   };
 }

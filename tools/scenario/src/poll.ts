@@ -1,30 +1,17 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@switchyard/testkit';
 
 /**
  * Polls `probe` until it returns something other than `undefined`/`false`, or throws
- * with `description` after `timeoutMs`. A scenario waits for a condition it can name.
+ * with `description` after `timeoutMs`. A scenario waits for a condition it can name:
+ * testkit's `waitFor`, with the longer, gentler defaults of a person watching a demo.
  */
-export async function until<T>(
+export function until<T>(
   description: string,
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 60_000,
   intervalMs = 200,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`gave up after ${timeoutMs / 1_000} s waiting for ${description}${why}`);
-    }
-    await sleep(intervalMs);
-  }
+  return waitFor(description, probe, { timeoutMs, intervalMs });
 }
 
 /** Long reasons (a schema's every issue) cut for a terminal line. */
