@@ -8,9 +8,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ClientProxy, NatsRecordBuilder } from '@nestjs/microservices';
-import { headers as natsHeaders } from '@nats-io/transport-node';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
-import { endSpan, injectTraceHeaders, startProducerSpan } from '@switchyard/messaging';
+import { toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
 import type { ReadinessCheck } from '@switchyard/service';
 import { config } from '../config';
 import { problem } from '../http/problem-details';
@@ -42,23 +41,22 @@ export class ServiceClient implements OnApplicationShutdown {
   ): Promise<TReply> {
     // A CLIENT span per request. Its trace context rides in the NATS headers, so the
     // service's handler span (another process) becomes its child: one trace.
-    const span = startProducerSpan({ system: 'nats', operation: 'request', destination: subject });
-    const natsHeaderValues = natsHeaders();
-    for (const [key, value] of Object.entries(injectTraceHeaders(headers, span.context))) {
-      natsHeaderValues.set(key, value);
-    }
-    const record = new NatsRecordBuilder(data).setHeaders(natsHeaderValues).build();
     const started = performance.now();
     try {
-      const reply = await firstValueFrom(
-        this.client.send<TReply>(subject, record).pipe(timeout(config.NATS_REQUEST_TIMEOUT_MS)),
+      const reply = await withProducerSpan(
+        { system: 'nats', operation: 'request', destination: subject },
+        headers,
+        (traced) => {
+          const record = new NatsRecordBuilder(data).setHeaders(toNatsHeaders(traced)).build();
+          return firstValueFrom(
+            this.client.send<TReply>(subject, record).pipe(timeout(config.NATS_REQUEST_TIMEOUT_MS)),
+          );
+        },
       );
       // Only round trips that got a reply: a timeout measures our patience, not NATS.
       this.latency.record(performance.now() - started);
-      endSpan(span.span);
       return reply;
     } catch (error) {
-      endSpan(span.span, error);
       throw toHttpException(error, subject);
     }
   }

@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy, NatsRecordBuilder } from '@nestjs/microservices';
-import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   ReleaseStockReplySchema,
   ReserveStockReplySchema,
@@ -9,7 +8,7 @@ import {
   type ReserveStockReply,
 } from '@switchyard/contracts';
 import { firstValueFrom, timeout } from 'rxjs';
-import { withProducerSpan } from '@switchyard/messaging';
+import { toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
 import { TOPOLOGY } from '../config';
 
 export const RPC_CLIENT = Symbol('orders:rpc-client');
@@ -53,9 +52,7 @@ export class InventoryClient implements OnApplicationShutdown {
       { system: 'nats', operation: 'request', destination: subject },
       headers,
       (traced) => {
-        const values = natsHeaders();
-        for (const [key, value] of Object.entries(traced)) values.set(key, value);
-        const record = new NatsRecordBuilder(data).setHeaders(values).build();
+        const record = new NatsRecordBuilder(data).setHeaders(toNatsHeaders(traced)).build();
         return firstValueFrom(
           this.client.send<unknown>(subject, record).pipe(timeout(REQUEST_TIMEOUT_MS)),
         );
