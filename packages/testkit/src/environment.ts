@@ -14,3 +14,14 @@ export const testEnv = loadConfig(
 export function uniqueNamespace(prefix = 't'): string {
   return `${prefix}${randomBytes(5).toString('hex')}`;
 }
+
+/**
+ * Env for a payments process whose simulated processor never declines, never fails and
+ * never waits: only the test cards (`test-card-declined`, `test-card-flaky`) pick an
+ * outcome, so a test knows how each of its orders ends.
+ */
+export const PREDICTABLE_PAYMENTS = {
+  PAYMENTS_DECLINE_RATE: '0',
+  PAYMENTS_FAILURE_RATE: '0',
+  PAYMENTS_LATENCY_MS: '0',
+} as const;

@@ -9,6 +9,7 @@ import {
   startService,
   uniqueNamespace,
   type ServiceProcess,
+  PREDICTABLE_PAYMENTS,
 } from '@switchyard/testkit';
 
 /**
@@ -41,9 +42,7 @@ describe('the dashboard', () => {
   const names = topology(namespace);
   const env = {
     SWITCHYARD_NAMESPACE: namespace,
-    PAYMENTS_DECLINE_RATE: '0',
-    PAYMENTS_FAILURE_RATE: '0',
-    PAYMENTS_LATENCY_MS: '0',
+    ...PREDICTABLE_PAYMENTS,
   };
   const services: ServiceProcess[] = [];
   // Seven Node processes start at once: on a busy 2-core CI machine that takes a while.

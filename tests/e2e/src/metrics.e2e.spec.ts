@@ -8,6 +8,7 @@ import {
   uniqueNamespace,
   waitFor,
   type ServiceProcess,
+  PREDICTABLE_PAYMENTS,
 } from '@switchyard/testkit';
 import { find, parseSamples, promtoolCheck, type Sample } from './metrics/prometheus-text';
 
@@ -21,9 +22,7 @@ describe('metrics and health of every service', () => {
   const names = topology(namespace);
   const env = {
     SWITCHYARD_NAMESPACE: namespace,
-    PAYMENTS_DECLINE_RATE: '0',
-    PAYMENTS_FAILURE_RATE: '0',
-    PAYMENTS_LATENCY_MS: '0',
+    ...PREDICTABLE_PAYMENTS,
   };
   const services = new Map<string, ServiceProcess>();
   let nc: NatsConnection;

@@ -14,6 +14,7 @@ import {
   uniqueNamespace,
   waitFor,
   type ServiceProcess,
+  PREDICTABLE_PAYMENTS,
 } from '@switchyard/testkit';
 import { Client } from 'pg';
 
@@ -90,9 +91,7 @@ describe('an order, end to end', () => {
   // The simulated payment processor never declines or fails here, except for test cards.
   const env = {
     SWITCHYARD_NAMESPACE: namespace,
-    PAYMENTS_DECLINE_RATE: '0',
-    PAYMENTS_FAILURE_RATE: '0',
-    PAYMENTS_LATENCY_MS: '0',
+    ...PREDICTABLE_PAYMENTS,
   };
   const services: ServiceProcess[] = [];
   let gateway: ServiceProcess;

@@ -14,6 +14,7 @@ import {
   testEnv,
   uniqueNamespace,
   type ServiceProcess,
+  PREDICTABLE_PAYMENTS,
 } from '@switchyard/testkit';
 
 /**
@@ -26,9 +27,7 @@ describe('scenarios for people, against the whole system', () => {
   // No random declines or failures: the outcomes are exact.
   const env = {
     SWITCHYARD_NAMESPACE: namespace,
-    PAYMENTS_DECLINE_RATE: '0',
-    PAYMENTS_FAILURE_RATE: '0',
-    PAYMENTS_LATENCY_MS: '0',
+    ...PREDICTABLE_PAYMENTS,
   };
   const services: ServiceProcess[] = [];
   let gateway: ServiceProcess;

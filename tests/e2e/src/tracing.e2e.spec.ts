@@ -5,6 +5,7 @@ import {
   uniqueNamespace,
   waitFor,
   type ServiceProcess,
+  PREDICTABLE_PAYMENTS,
 } from '@switchyard/testkit';
 import { SpanKinds, startOtlpReceiver, type ReceivedSpan } from './tracing/otlp-receiver';
 
@@ -51,9 +52,7 @@ describe('one order, one trace, across NATS and Kafka', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       // Export each batch of spans quickly (the default waits 5 s).
       OTEL_BSP_SCHEDULE_DELAY: '100',
-      PAYMENTS_DECLINE_RATE: '0',
-      PAYMENTS_FAILURE_RATE: '0',
-      PAYMENTS_LATENCY_MS: '0',
+      ...PREDICTABLE_PAYMENTS,
     };
     services.push(
       ...(await Promise.all(

@@ -21,6 +21,7 @@ import {
   uniqueNamespace,
   waitFor,
   type ServiceProcess,
+  PREDICTABLE_PAYMENTS,
 } from '@switchyard/testkit';
 
 /**
@@ -37,9 +38,7 @@ describe('npm run redrive', () => {
   const env = {
     SWITCHYARD_NAMESPACE: namespace,
     SAGA_MAX_DELIVER: '2',
-    PAYMENTS_DECLINE_RATE: '0',
-    PAYMENTS_FAILURE_RATE: '0',
-    PAYMENTS_LATENCY_MS: '0',
+    ...PREDICTABLE_PAYMENTS,
   };
   const services: ServiceProcess[] = [];
   let nc: NatsConnection;

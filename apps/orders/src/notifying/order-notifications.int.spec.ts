@@ -17,6 +17,7 @@ import {
   uniqueNamespace,
   waitFor,
   type ServiceProcess,
+  PREDICTABLE_PAYMENTS,
 } from '@switchyard/testkit';
 
 /**
@@ -28,9 +29,7 @@ describe('order notifications for every transition', () => {
   const names = topology(namespace);
   const env = {
     SWITCHYARD_NAMESPACE: namespace,
-    PAYMENTS_DECLINE_RATE: '0',
-    PAYMENTS_FAILURE_RATE: '0',
-    PAYMENTS_LATENCY_MS: '0',
+    ...PREDICTABLE_PAYMENTS,
   };
   const services: ServiceProcess[] = [];
   const heard: OrderNotification[] = [];
