@@ -64,6 +64,22 @@ export function evolveOrderRow(
 }
 
 /**
+ * Does `event` start its order's row from nothing? True for `OrderPlaced`: it sets every
+ * column, and each later event sets `status`, `version` and `lastEventId` outright. So
+ * when a batch holds an order's `OrderPlaced`, folding the batch's events for that order
+ * from `undefined` gives the same row as folding them from the stored one, or a row the
+ * upsert's version guard rejects (a duplicate `OrderPlaced` redelivered after later
+ * events were stored): the batch needs no lookup for that order.
+ *
+ * A new event type that reads the row it changes (a running total, say) must keep this
+ * true or make this return false for the events it follows; `order-row.unit.spec.ts`
+ * checks the equivalence over every ordering of a lifecycle.
+ */
+export function startsOrderRow(event: CurrentOrderEvent): boolean {
+  return event.type === OrderEventTypes.OrderPlaced;
+}
+
+/**
  * A later event of a placed order. Without a row there is nothing to change: every
  * event of one order shares a Kafka key, hence a partition and its order, so the
  * `OrderPlaced` always comes first — unless retention already deleted it, and then the

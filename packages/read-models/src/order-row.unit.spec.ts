@@ -5,7 +5,8 @@ import type {
   OrderPlaced,
   OrderRejected,
 } from '@switchyard/contracts';
-import { evolveOrderRow, type OrderRow } from './order-row';
+import { evolveOrderRow, startsOrderRow, type OrderRow } from './order-row';
+import type { CurrentOrderEvent } from '@switchyard/contracts';
 
 const metadata = (aggregateId: string, aggregateVersion: number) => ({
   eventId: randomUUID(),
@@ -162,4 +163,64 @@ describe('evolveOrderRow', () => {
   ])('given no row, when %s arrives, then there is still no row to show', (_name, event) => {
     expect(evolveOrderRow(undefined, event())).toBeUndefined();
   });
+});
+
+/** Folds events from `row`, the way a batch is folded. */
+function fold(row: OrderRow | undefined, events: CurrentOrderEvent[]): OrderRow | undefined {
+  return events.reduce<OrderRow | undefined>(
+    (current, event) => evolveOrderRow(current, event),
+    row,
+  );
+}
+
+/** What the upsert leaves: the written row only if its version is newer than the stored one. */
+function upsert(stored: OrderRow | undefined, written: OrderRow | undefined) {
+  if (!written) return stored;
+  return stored && stored.version >= written.version ? stored : written;
+}
+
+describe('startsOrderRow', () => {
+  it('is true for OrderPlaced only', () => {
+    const orderId = randomUUID();
+    expect(startsOrderRow(orderPlaced())).toBe(true);
+    expect(startsOrderRow(orderConfirmed(orderId, 2))).toBe(false);
+    expect(startsOrderRow(orderCancelled(orderId, 2))).toBe(false);
+    expect(startsOrderRow(orderRejected(orderId, 2))).toBe(false);
+  });
+
+  // The lookup the projection skips must not matter: for every lifecycle, every
+  // at-least-once log of it (a resend repeats a run of events, in order) and every batch
+  // that begins with an OrderPlaced, folding the batch from nothing and upserting equals
+  // folding it from the stored row.
+  const lifecycles: ((orderId: string) => CurrentOrderEvent[])[] = [
+    (id) => [orderPlaced({ aggregateId: id })],
+    (id) => [orderPlaced({ aggregateId: id }), orderConfirmed(id, 2)],
+    (id) => [orderPlaced({ aggregateId: id }), orderRejected(id, 2)],
+    (id) => [orderPlaced({ aggregateId: id }), orderCancelled(id, 2)],
+    (id) => [orderPlaced({ aggregateId: id }), orderConfirmed(id, 2), orderCancelled(id, 3)],
+  ];
+
+  it.each(lifecycles.map((lifecycle, index) => [index, lifecycle] as const))(
+    'lifecycle %i: a batch starting at an OrderPlaced needs no stored row',
+    (_index, lifecycle) => {
+      const history = lifecycle(randomUUID());
+      // Every log "history[0..i] then history[j..]" with j <= i: events j..i sent twice.
+      const logs: CurrentOrderEvent[][] = [history];
+      for (let i = 0; i < history.length; i++)
+        for (let j = 0; j <= i; j++) logs.push([...history.slice(0, i + 1), ...history.slice(j)]);
+      let checked = 0;
+      for (const log of logs) {
+        for (let start = 0; start < log.length; start++) {
+          if (!startsOrderRow(log[start]!)) continue;
+          const stored = fold(undefined, log.slice(0, start));
+          for (let end = start + 1; end <= log.length; end++) {
+            const batch = log.slice(start, end);
+            expect(upsert(stored, fold(undefined, batch))).toEqual(fold(stored, batch));
+            checked += 1;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(0);
+    },
+  );
 });

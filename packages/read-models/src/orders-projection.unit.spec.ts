@@ -10,14 +10,19 @@ import { applyOrderRecords } from './orders-projection';
  */
 function fakeClient(existing: OrderRow[] = []) {
   const upserted: OrderRow[][] = [];
+  const lookedUp: string[][] = [];
   const client = {
     query: (sql: string, params: unknown[]) => {
-      if (sql.trimStart().startsWith('SELECT')) return Promise.resolve({ rows: existing });
-      upserted.push(JSON.parse(params[0] as string) as OrderRow[]);
-      return Promise.resolve({ rows: [] });
+      if (sql.trimStart().startsWith('SELECT')) {
+        lookedUp.push(params[0] as string[]);
+        return Promise.resolve({ rows: existing });
+      }
+      const rows = JSON.parse(params[0] as string) as OrderRow[];
+      upserted.push(rows);
+      return Promise.resolve({ rows: [], rowCount: rows.length });
     },
   };
-  return { client: client as unknown as PoolClient, upserted };
+  return { client: client as unknown as PoolClient, upserted, lookedUp };
 }
 
 let offset = 0;
@@ -120,5 +125,37 @@ describe('applyOrderRecords', () => {
       expect.stringContaining('unknown order event type "OrderShipped"'),
     ]);
     expect(upserted[0]).toEqual([expect.objectContaining({ orderId, status: 'PLACED' })]);
+  });
+
+  it("given a batch of new orders and one follow-up, when applied, then only the follow-up's order is looked up", async () => {
+    const newOrder = randomUUID();
+    const stored = randomUUID();
+    const { client: seedClient, upserted: placed } = fakeClient();
+    await applyOrderRecords(seedClient, 'switchyard', 1, [record(placedV1(stored))]);
+    const { client, lookedUp, upserted } = fakeClient(placed[0]);
+
+    await applyOrderRecords(client, 'switchyard', 1, [
+      record(placedV1(newOrder)),
+      record({ ...envelope(newOrder, 2, 'OrderConfirmed', 1), data: { orderId: newOrder } }),
+      record({ ...envelope(stored, 2, 'OrderConfirmed', 1), data: { orderId: stored } }),
+    ]);
+
+    expect(lookedUp).toEqual([[stored]]);
+    expect(upserted[0]).toEqual([
+      expect.objectContaining({ orderId: newOrder, status: 'CONFIRMED', version: 2 }),
+      expect.objectContaining({ orderId: stored, status: 'CONFIRMED', version: 2 }),
+    ]);
+  });
+
+  it('given a batch that only places orders, when applied, then nothing is looked up', async () => {
+    const { client, lookedUp } = fakeClient();
+
+    const result = await applyOrderRecords(client, 'switchyard', 1, [
+      record(placedV1(randomUUID())),
+      record(placedV1(randomUUID())),
+    ]);
+
+    expect(result.applied).toBe(2);
+    expect(lookedUp).toEqual([]);
   });
 });
