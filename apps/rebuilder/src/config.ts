@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { CommonEnvSchema, loadConfig } from '@switchyard/config';
 import { topology } from '@switchyard/contracts';
 import { z } from 'zod';
@@ -16,6 +17,11 @@ export const RebuilderEnvSchema = CommonEnvSchema.extend({
     .int()
     .min(64 * 1024)
     .default(1024 * 1024),
+  /**
+   * Worker threads that parse, validate, fold and write the replayed batches (at most one
+   * per partition). The main thread keeps only the Kafka consumer. Default: one per core.
+   */
+  REBUILD_WORKERS: z.coerce.number().int().min(1).default(availableParallelism()),
 });
 
 export const config = loadConfig(RebuilderEnvSchema);

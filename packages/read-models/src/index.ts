@@ -5,3 +5,4 @@ export * from './rebuild-runs';
 export * from './orders-projection';
 export * from './order-queries';
 export * from './partition-applier';
+export * from './parallel/worker-applier';

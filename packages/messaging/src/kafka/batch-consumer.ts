@@ -37,6 +37,13 @@ export interface BatchConsumerOptions {
   maxWaitTimeInMs?: number;
   /** Bytes per partition per fetch (kafkajs default 1 MiB): bigger batches, fewer round trips. */
   maxBytesPerPartition?: number;
+  /**
+   * Commit each handled batch's offset to the group (default true). A consumer whose
+   * position lives only in its own store and whose group is thrown away afterwards (the
+   * rebuilder) turns this off: the commit is a broker round trip per batch, and kafkajs
+   * fetches again only after every batch of the previous fetch returned.
+   */
+  commitOffsets?: boolean;
   logger: RunnerLogger;
   /** Counts what the consumer does (metrics); observes nothing when left out. */
   observer?: ConsumerObserver;
@@ -156,6 +163,10 @@ export class BatchConsumer implements PausableConsumer {
     }
     const last = batch.lastOffset();
     resolveOffset(last);
+    if (this.options.commitOffsets === false) {
+      observer.settled('ack', records.length);
+      return;
+    }
     await this.consumer.commitOffsets([
       {
         topic: batch.topic,

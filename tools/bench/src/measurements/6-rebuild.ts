@@ -142,7 +142,7 @@ export const rebuild: Measurement = {
           'issue #4 states the targets on 1M events; run `npm run bench -- --only 6 --rebuild-events 1000000` for that',
       },
       notes: [
-        'eventsPerSec is the rebuilder\'s own events ÷ seconds: it includes creating the new table, joining a fresh group, the digest and the view swap, a fixed cost that dominates small N. replayWindowEventsPerSec counts from its "rebuild started" to its "rebuild swapped in" log line. marginalEventsPerSec is (N − N/10) ÷ (seconds at N − seconds at N/10): the per-event cost without the fixed part.',
+        'eventsPerSec is the rebuilder\'s own events ÷ seconds: it includes creating the new table, joining a fresh group and the view swap (the row digest it computes after the swap is timed apart), a fixed cost that dominates small N. replayWindowEventsPerSec counts from its "rebuild started" to its "rebuild swapped in" log line. marginalEventsPerSec is (N − N/10) ÷ (seconds at N − seconds at N/10): the per-event cost without the fixed part.',
       ],
     };
   },

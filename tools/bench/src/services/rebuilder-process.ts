@@ -5,11 +5,11 @@ import { sampleMemory } from '../report/proc';
 
 export interface RebuildRun {
   events: number;
-  /** The rebuilder's own timing: new table, replay from offset 0, view swap. */
+  /** The rebuilder's own timing: new table, replay from offset 0, view swap (not the digest after it). */
   seconds: number;
   /**
    * Seconds between the rebuilder's `rebuild started` and `rebuild swapped in` log lines
-   * (replay + digest + swap, without table creation and process start), when it logs them.
+   * (replay and swap, without table creation and process start), when it logs them.
    */
   replaySeconds?: number;
   /** Peak resident memory of the rebuilder process (VmHWM), MiB. */
