@@ -2,4 +2,4 @@ import { startTelemetry } from '@switchyard/telemetry';
 
 // First import of main.ts: OpenTelemetry must patch node:http before Fastify loads.
 // Exports spans only when OTEL_EXPORTER_OTLP_ENDPOINT is set (packages/telemetry).
-startTelemetry('bridge');
+export const TELEMETRY = startTelemetry('bridge');

@@ -64,7 +64,7 @@ describe('bridge crash between the Kafka ack and the JetStream ack', () => {
       createKafka({ clientId: 'crashing-bridge', brokers: testEnv.KAFKA_BROKERS, logger: quiet }),
     );
     await producer.connect();
-    const dispositions = await new RouteForwarder(producer, route).forward([message!]);
+    const dispositions = await new RouteForwarder(producer, route, false).forward([message!]);
     expect(dispositions).toEqual([{ kind: 'ack' }]);
     await producer.disconnect();
     await crashing.close(); // no ack was sent

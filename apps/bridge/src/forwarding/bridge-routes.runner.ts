@@ -24,6 +24,7 @@ import {
   KAFKA,
 } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
+import { TELEMETRY } from '../telemetry';
 import { RouteForwarder } from './route-forwarder';
 
 /**
@@ -58,7 +59,7 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
     await this.producer.connect();
 
     for (const route of TOPOLOGY.bridgeRoutes) {
-      const forwarder = new RouteForwarder(this.producer, route);
+      const forwarder = new RouteForwarder(this.producer, route, TELEMETRY.exporting);
       // The route, and its twin on `redrive.bridge.<route>` (stream REDRIVES): dead letters
       // brought back by `npm run redrive` come through there, never through the event log.
       for (const from of [route, route.redrive]) {
