@@ -16,12 +16,12 @@ function record(offset: number, value: string | null): ConsumedRecord {
 }
 
 describe('packBatch / unpackBatch', () => {
-  it('given records with values, an empty value and a null value, when packed and unpacked, then each comes back without its headers', () => {
+  it('given records with values, an empty value and a null value, when packed and unpacked, then each comes back without its key and headers', () => {
     const records = [record(7, '{"a":1}'), record(8, null), record(9, ''), record(10, 'é€')];
 
     const unpacked = unpackBatch(structuredClone(packBatch(records)));
 
-    expect(unpacked).toEqual(records.map((one) => ({ ...one, headers: {} })));
+    expect(unpacked).toEqual(records.map((one) => ({ ...one, key: null, headers: {} })));
     expect(unpacked[3]!.value!.toString('utf8')).toBe('é€');
   });
 

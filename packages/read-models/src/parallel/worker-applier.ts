@@ -38,7 +38,7 @@ const WORKER_SCRIPT = require.resolve('@switchyard/read-models/dist/parallel/app
  *   it; the applier skips what the checkpoint covers). A worker that dies rejects every
  *   batch it held and every later one: the rebuild fails and the live version stays.
  * - For replays into a fixed version only: poison records are counted, not dead-lettered
- *   (`close()` returns the count), and headers do not reach the workers.
+ *   (`close()` returns the count), and keys and headers do not reach the workers.
  */
 export class WorkerApplier {
   private readonly pending = new Map<number, Pending>();
