@@ -17,7 +17,10 @@ import { TOPOLOGY } from '../config';
 import { problem } from '../http/problem-details';
 import { ConsumerControlClient } from '../nats/consumer-control.client';
 import { controlResult, summarizeConsumers } from './consumer-summary';
-import { KnownServicePipe } from './known-service.pipe';
+import { KnownNamePipe } from './known-name.pipe';
+
+/** `:service`: one whose consumers can be controlled; anything else is a 404. */
+const knownService = new KnownNamePipe<ControlledService>('service', CONTROLLED_SERVICES);
 
 /**
  * The consumer control plane over HTTP (ADR 0016): see which consumers run, pause a
@@ -46,13 +49,13 @@ export class ConsumersHttpController {
   /** 200 once every instance that answered has finished its in-flight work and paused. */
   @Post(':service/pause')
   @HttpCode(HttpStatus.OK)
-  pause(@Param('service', new KnownServicePipe()) service: ControlledService) {
+  pause(@Param('service', knownService) service: ControlledService) {
     return this.apply(service, 'pause');
   }
 
   @Post(':service/resume')
   @HttpCode(HttpStatus.OK)
-  resume(@Param('service', new KnownServicePipe()) service: ControlledService) {
+  resume(@Param('service', knownService) service: ControlledService) {
     return this.apply(service, 'resume');
   }
 

@@ -1,14 +1,18 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
-import type {
-  ProjectionName,
-  ProjectionStatus,
-  RebuildProjectionReply,
+import {
+  PROJECTIONS,
+  type ProjectionName,
+  type ProjectionStatus,
+  type RebuildProjectionReply,
 } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TOPOLOGY } from '../config';
 import { propagatedHeaders } from '../http/correlation';
 import { ServiceClient } from '../nats/service-client';
-import { KnownProjectionPipe } from './known-projection.pipe';
+import { KnownNamePipe } from './known-name.pipe';
+
+/** `:name`: a projection the contracts know; anything else is a 404. */
+const knownProjection = new KnownNamePipe<ProjectionName>('projection', PROJECTIONS);
 
 /**
  * Operator endpoints for the read models, answered by the rebuilder over NATS. Like
@@ -26,7 +30,7 @@ export class ProjectionsHttpController {
   @Post(':name/rebuild')
   @HttpCode(HttpStatus.ACCEPTED)
   async rebuild(
-    @Param('name', new KnownProjectionPipe()) projection: ProjectionName,
+    @Param('name', knownProjection) projection: ProjectionName,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RebuildProjectionReply> {
@@ -42,7 +46,7 @@ export class ProjectionsHttpController {
   /** Live and kept versions, and the last run: state, events applied, events/s, ETA. */
   @Get(':name')
   status(
-    @Param('name', new KnownProjectionPipe()) projection: ProjectionName,
+    @Param('name', knownProjection) projection: ProjectionName,
     @Req() request: FastifyRequest,
   ): Promise<ProjectionStatus> {
     return this.services.request<ProjectionStatus>(
