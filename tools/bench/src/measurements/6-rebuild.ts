@@ -3,6 +3,7 @@ import { cleanupNamespace, uniqueNamespace } from '@switchyard/testkit';
 import type { BenchContext, Measurement, MeasurementResult } from '../measurement';
 import { createTopic, plainProducer, rawKafka, replayNoOp, sendBatches } from '../raw/raw-kafka';
 import { asKafkaRecord, orderEvents } from '../services/events';
+import { ownCpuMsDuring, pidsOf, sampleCpu } from '../report/cpu';
 import { openAdmin } from '../services/offsets';
 import { runRebuilder, type RebuildRun } from '../services/rebuilder-process';
 import { median } from '../stats/latency';
@@ -58,19 +59,24 @@ export const rebuild: Measurement = {
     const ours: RebuildRun[] = [];
     const smallRuns: RebuildRun[] = [];
     const raw: number[] = [];
+    const rawCpu: { node: number; broker: number }[] = [];
     const admin = await openAdmin('bench-rebuild-watch');
     try {
       const topic = topology(large).kafka.topics.orderEvents.name;
       const endOffsets = await admin.endOffsets(topic);
       const kafka = rawKafka(`bench-raw-replay-${large}`);
       for (let rep = 0; rep < profile.throughputRepetitions; rep++) {
-        const replay = await replayNoOp(
-          kafka,
-          topology(large).kafka.groups.rebuilder('raw'),
-          topic,
-          endOffsets,
-          timeoutMs,
+        const broker = sampleCpu(pidsOf('kafka.Kafka'));
+        const { value: replay, cpuMs } = await ownCpuMsDuring(() =>
+          replayNoOp(
+            kafka,
+            topology(large).kafka.groups.rebuilder('raw'),
+            topic,
+            endOffsets,
+            timeoutMs,
+          ),
         );
+        rawCpu.push({ node: cpuMs / replay.events, broker: broker.stop() / replay.events });
         raw.push(replay.events / replay.seconds);
         const run = await runRebuilder(large, timeoutMs);
         if (run.events !== events)
@@ -95,6 +101,19 @@ export const rebuild: Measurement = {
     const extraSeconds =
       median(ours.map((run) => run.seconds)) - median(smallRuns.map((run) => run.seconds));
     const marginalRate = extraSeconds > 0 ? (events - smallEvents) / extraSeconds : Number.NaN;
+    // CPU per event, µs (ms per event × 1,000): on a machine whose cores are all busy,
+    // throughput follows the total of these, whichever process spends it.
+    const perEvent = (ms: (run: RebuildRun) => number) =>
+      median(ours.map((run) => (ms(run) * 1_000) / run.events));
+    const oursCpu = {
+      node: perEvent((run) => run.cpuMs.rebuilder),
+      postgres: perEvent((run) => run.cpuMs.postgres),
+      broker: perEvent((run) => run.cpuMs.broker),
+    };
+    const rawCpuNode = median(rawCpu.map((cpu) => cpu.node * 1_000));
+    const rawCpuBroker = median(rawCpu.map((cpu) => cpu.broker * 1_000));
+    const oursCpuTotal = oursCpu.node + oursCpu.postgres + oursCpu.broker;
+    const rawCpuTotal = rawCpuNode + rawCpuBroker;
     const peakLarge = median(ours.map((run) => run.peakRssMb));
     const peakSmall = median(smallRuns.map((run) => run.peakRssMb));
     return {
@@ -111,8 +130,17 @@ export const rebuild: Measurement = {
         ...replayFigure(ours),
         [`peakRssMbAt${events}`]: peakLarge,
         [`peakRssMbAt${smallEvents}`]: peakSmall,
+        cpuMicrosPerEventNode: oursCpu.node,
+        cpuMicrosPerEventPostgres: oursCpu.postgres,
+        cpuMicrosPerEventBroker: oursCpu.broker,
+        cpuMicrosPerEventTotal: oursCpuTotal,
       },
-      raw: { eventsPerSec: rawRate },
+      raw: {
+        eventsPerSec: rawRate,
+        cpuMicrosPerEventNode: rawCpuNode,
+        cpuMicrosPerEventBroker: rawCpuBroker,
+        cpuMicrosPerEventTotal: rawCpuTotal,
+      },
       ratios: {
         throughput: ratio('rebuild events/s ÷ raw eachBatch events/s', oursRate, rawRate, {
           op: '>=',
@@ -123,6 +151,7 @@ export const rebuild: Measurement = {
           marginalRate,
           rawRate,
         ),
+        cpu: ratio('CPU per event, all processes: raw twin ÷ rebuild', rawCpuTotal, oursCpuTotal),
         memory: ratio(
           `rebuilder peak RSS at ${events} ÷ at ${smallEvents} events`,
           peakLarge,
@@ -144,6 +173,7 @@ export const rebuild: Measurement = {
             : 'issue #4 states the targets on 1M events (the full profile); this run used another N',
       },
       notes: [
+        'cpuMicrosPerEvent*: CPU time per event read from /proc (every 200 ms) while each side ran: for the rebuild, its process (Kafka thread and worker threads) from start to the swap, every postgres process, and the Kafka broker; for the twin, the bench process during its replay and the broker. The rebuild keeps every core busy, so its rate is bounded by (cores ÷ its total CPU per event); the twin is not CPU-bound (ADR 0020).',
         'eventsPerSec is the rebuilder\'s own events ÷ seconds: it includes creating the new table, joining a fresh group and the view swap (the row digest it computes after the swap is timed apart), a fixed cost that dominates small N. replayWindowEventsPerSec counts from its "rebuild started" to its "rebuild swapped in" log line. marginalEventsPerSec is (N − N/10) ÷ (seconds at N − seconds at N/10): the per-event cost without the fixed part.',
       ],
     };

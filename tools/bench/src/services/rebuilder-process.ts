@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '@switchyard/testkit';
+import { pidsOf, sampleCpu } from '../report/cpu';
 import { sampleMemory } from '../report/proc';
 
 export interface RebuildRun {
@@ -14,6 +15,12 @@ export interface RebuildRun {
   replaySeconds?: number;
   /** Peak resident memory of the rebuilder process (VmHWM), MiB. */
   peakRssMb: number;
+  /**
+   * CPU ms used from the process's start to its "rebuild swapped in" line (the digest after
+   * it excluded): the rebuilder (all its threads), Postgres (every postgres process), the
+   * Kafka broker. Sampled from /proc every 200 ms: a slight undercount.
+   */
+  cpuMs: { rebuilder: number; postgres: number; broker: number };
 }
 
 /**
@@ -37,13 +44,32 @@ export function runRebuilder(namespace: string, timeoutMs: number): Promise<Rebu
       },
     );
     const memory = sampleMemory(child.pid!, 50);
+    const samplers = {
+      rebuilder: sampleCpu(() => [child.pid!]),
+      postgres: sampleCpu(pidsOf('postgres')),
+      broker: sampleCpu(pidsOf('kafka.Kafka')),
+    };
+    let cpuMs: RebuildRun['cpuMs'] | undefined;
+    const stopSampling = () => {
+      cpuMs ??= {
+        rebuilder: samplers.rebuilder.stop(),
+        postgres: samplers.postgres.stop(),
+        broker: samplers.broker.stop(),
+      };
+    };
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      // The swap ends the rebuild; the digest that follows is verification (timed apart).
+      if (!cpuMs && output.includes('"rebuild swapped in"')) stopSampling();
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     const killer = setTimeout(() => child.kill('SIGTERM'), timeoutMs + 30_000);
     child.on('exit', (code) => {
       clearTimeout(killer);
       const { peakMb } = memory.stop();
+      stopSampling();
       const line = output
         .split('\n')
         .reverse()
@@ -60,6 +86,7 @@ export function runRebuilder(namespace: string, timeoutMs: number): Promise<Rebu
         seconds: result.seconds,
         replaySeconds: replaySeconds(output),
         peakRssMb: peakMb,
+        cpuMs: cpuMs!,
       });
     });
   });
