@@ -76,15 +76,21 @@ export class WorkerApplier {
       };
       return new Worker(WORKER_SCRIPT, { workerData: data });
     });
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            worker.once('online', resolve);
-            worker.once('error', reject);
-          }),
-      ),
-    );
+    try {
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve, reject) => {
+              worker.once('online', resolve);
+              worker.once('error', reject);
+            }),
+        ),
+      );
+    } catch (error) {
+      // The ones that did start would keep the process alive: a CLI that failed must exit.
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      throw error;
+    }
     return new WorkerApplier(workers);
   }
 
