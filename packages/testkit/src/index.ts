@@ -5,3 +5,4 @@ export * from './cleanup';
 export * from './nest-request';
 export * from './kafka-records';
 export * from './fixtures';
+export * from './run-script';

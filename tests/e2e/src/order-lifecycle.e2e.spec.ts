@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { MessageHeaders, topology, type GetStockReply } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
@@ -8,7 +6,7 @@ import {
   cleanupNamespace,
   nestRequest,
   readTopicUntil,
-  repoRoot,
+  runScript,
   startService,
   testEnv,
   uniqueNamespace,
@@ -58,25 +56,6 @@ function postPatiently(
     setTimeout(() => {
       if (!answered) request.end(body);
     }, 200);
-  });
-}
-
-/** Runs the rebuilder CLI as a process and returns its exit code and output. */
-function runRebuilder(
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'apps', 'rebuilder', 'dist', 'main.js'), 'orders'],
-      {
-        env: { ...process.env, ...env },
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
   });
 }
 
@@ -187,7 +166,7 @@ describe('an order, end to end', () => {
     );
 
     // Rebuild from offset zero into a new version and swap it in.
-    const rebuild = await runRebuilder(env);
+    const rebuild = await runScript('apps/rebuilder/dist/main.js', ['orders'], env);
     expect(rebuild.code).toBe(0);
     expect(rebuild.output).toContain('rebuild complete');
 

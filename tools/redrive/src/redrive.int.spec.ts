@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
@@ -15,7 +13,7 @@ import { connectNats, fromNatsHeaders } from '@switchyard/messaging';
 import {
   cleanupNamespace,
   nestRequest,
-  repoRoot,
+  runScript,
   startService,
   testEnv,
   uniqueNamespace,
@@ -44,22 +42,14 @@ describe('npm run redrive', () => {
   let nc: NatsConnection;
   let jsm: JetStreamManager;
 
-  const redrive = (...args: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [join(repoRoot, 'tools/redrive/dist/main.js'), ...args],
-        {
-          env: { ...process.env, SWITCHYARD_NAMESPACE: namespace },
-        },
-      );
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.on('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`redrive exited ${code}: ${text}`)),
-      );
+  /** The redrive CLI, as an operator runs it; its output, once it exited 0. */
+  const redrive = async (...args: string[]) => {
+    const run = await runScript('tools/redrive/dist/main.js', args, {
+      SWITCHYARD_NAMESPACE: namespace,
     });
+    expect(run).toMatchObject({ code: 0 });
+    return run.output;
+  };
   const messagesOn = async (stream: string, subject: string) => {
     const info = await jsm.streams.info(stream);
     const found = [];

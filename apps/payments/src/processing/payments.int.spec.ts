@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
@@ -15,7 +13,7 @@ import { connectNats, fromNatsHeaders, toNatsHeaders } from '@switchyard/messagi
 import {
   aPaymentRequested,
   cleanupNamespace,
-  repoRoot,
+  runScript,
   startService,
   testEnv,
   uniqueNamespace,
@@ -164,21 +162,11 @@ describe('payments work queue', () => {
       env: { ...baseEnv, PAYMENTS_FAILURE_RATE: '0' },
       label: 'payments-recovered',
     });
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [join(repoRoot, 'apps', 'payments', 'dist', 'redrive.js')],
-        {
-          env: { ...process.env, SWITCHYARD_NAMESPACE: namespace },
-        },
-      );
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.on('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`redrive exited ${code}: ${text}`)),
-      );
+    const redrive = await runScript('apps/payments/dist/redrive.js', [], {
+      SWITCHYARD_NAMESPACE: namespace,
     });
+    expect(redrive).toMatchObject({ code: 0 });
+    const output = redrive.output;
     expect(output).toContain(`redriven #${letter.seq}`);
 
     expect(await outcomeOf(stuck.data.orderId)).toMatchObject({

@@ -1,32 +1,13 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { envelopeHeaders, topology } from '@switchyard/contracts';
 import { createKafka, EventProducer, KafkaAdmin } from '@switchyard/messaging';
-import { anOrderPlaced, repoRoot, testEnv } from '@switchyard/testkit';
+import { anOrderPlaced, runScript, testEnv, type ScriptRun } from '@switchyard/testkit';
 import type { Pool } from 'pg';
 
 const quiet = { log() {}, warn() {}, error() {} };
 
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the built rebuilder CLI as a process, the way an operator does. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'apps', 'rebuilder', 'dist', 'main.js'), ...args],
-      { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+export function runCli(args: string[], env: Record<string, string>): Promise<ScriptRun> {
+  return runScript('apps/rebuilder/dist/main.js', args, { LOG_LEVEL: 'warn', ...env });
 }
 
 /** Produces `count` valid OrderPlaced events to the namespace's topic; returns the order ids. */

@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './service-process';
+
+export interface ScriptRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, in the order they arrived. */
+  output: string;
+}
+
+/**
+ * Runs a built script of this repository (`node <repo>/<script> ...args`) to its end, the
+ * way an operator runs a CLI, and collects what it printed. `env` is added to this
+ * process's environment. Never rejects on a non-zero exit: the caller asserts on `code`.
+ */
+export function runScript(
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ScriptRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, script), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const run: ScriptRun = { code: null, stdout: '', stderr: '', output: '' };
+    child.stdout.on('data', (chunk: Buffer) => {
+      run.stdout += chunk.toString();
+      run.output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      run.stderr += chunk.toString();
+      run.output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ ...run, code }));
+  });
+}
