@@ -128,6 +128,26 @@ describe('WorkerApplier', () => {
     }
   });
 
+  it('given a batch of a partition in flight, when another batch of that partition is applied, then it is refused until the first one settled', async () => {
+    // Any worker may take any batch, so order within a partition rests on one batch per
+    // partition at a time; a second one is a caller's bug, refused rather than raced.
+    // (Version 9 has no table: every batch that reaches a worker fails with 42P01.)
+    const workers = await start(9, 2);
+    try {
+      const first = workers.apply(records(0, 0, 3));
+      await expect(workers.apply(records(0, 3, 3))).rejects.toThrow(
+        'a batch of orders:0 is already being applied',
+      );
+      // Another partition is not held up.
+      await expect(workers.apply(records(1, 0, 3))).rejects.toMatchObject({ code: '42P01' });
+      await expect(first).rejects.toMatchObject({ code: '42P01' });
+      // Settled (even by failing): the partition takes its next batch.
+      await expect(workers.apply(records(0, 3, 3))).rejects.toMatchObject({ code: '42P01' });
+    } finally {
+      await workers.close();
+    }
+  });
+
   it('given more workers than partitions, when started, then it starts one per partition', async () => {
     const workers = await start(2, 8);
     try {
