@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { ReleaseStockCommand, ReleaseStockReply } from '@switchyard/contracts';
+import type { OrderLine, ReleaseStockCommand, ReleaseStockReply } from '@switchyard/contracts';
 import { ReservationInProgressError } from '../reserving/reserve-stock.handler';
+import { stockOperationId } from '../stock/operation-ids';
 import { ReservationStore } from '../stock/reservation-store';
 import { StockStore } from '../stock/stock-store';
 
@@ -8,9 +9,15 @@ import { StockStore } from '../stock/stock-store';
  * ### Give back what an order holds, exactly once.
  *
  * The reservation is marked `released` (CAS) *before* the stock is returned: of two
- * concurrent releases only one wins the CAS and returns stock. If the process dies in
- * between, those units stay out of stock: the failure errs toward under-selling, never
- * toward overselling.
+ * concurrent releases only one wins the CAS and returns stock. Each line goes back under
+ * its own operation id (`stockOperationId.release`), so a release whose give-backs did
+ * not all happen (an answer lost while NATS restarted, the process stopped half-way) is
+ * finished by the next release of the order, the saga's retry: what already went back
+ * is a duplicate for JetStream, the rest goes back now.
+ *
+ * That retry is trusted only while JetStream still remembers the ids (its duplicate
+ * window, minus a margin for clocks). Later, a line might go back twice (overselling),
+ * so it is not tried: the units stay out of stock, under-selling, never overselling.
  */
 @Injectable()
 export class ReleaseStockHandler {
@@ -21,21 +28,30 @@ export class ReleaseStockHandler {
 
   async handle({ orderId }: ReleaseStockCommand): Promise<ReleaseStockReply> {
     const stored = await this.reservations.get(orderId);
-    if (
-      !stored ||
-      stored.reservation.state === 'rejected' ||
-      stored.reservation.state === 'released'
-    ) {
+    if (!stored || stored.reservation.state === 'rejected') {
       return { orderId, outcome: 'nothing-to-release' };
     }
-    if (stored.reservation.state === 'pending') throw new ReservationInProgressError(orderId);
+    const { reservation, revision } = stored;
+    if (reservation.state === 'released') {
+      if (this.stock.remembersSince(reservation.releasedAt)) {
+        await this.giveBack(orderId, reservation.lines);
+      }
+      return { orderId, outcome: 'nothing-to-release' };
+    }
+    if (reservation.state === 'pending') throw new ReservationInProgressError(orderId);
     const released = await this.reservations.replace(
       orderId,
-      { ...stored.reservation, state: 'released' },
-      stored.revision,
+      { ...reservation, state: 'released', releasedAt: new Date().toISOString() },
+      revision,
     );
     if (!released) return { orderId, outcome: 'nothing-to-release' };
-    for (const line of stored.reservation.lines) await this.stock.adjust(line.sku, line.quantity);
+    await this.giveBack(orderId, reservation.lines);
     return { orderId, outcome: 'released' };
+  }
+
+  private async giveBack(orderId: string, lines: OrderLine[]): Promise<void> {
+    for (const line of lines) {
+      await this.stock.adjust(line.sku, line.quantity, stockOperationId.release(orderId, line.sku));
+    }
   }
 }

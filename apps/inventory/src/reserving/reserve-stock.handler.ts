@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OrderLine, ReserveStockCommand, ReserveStockReply } from '@switchyard/contracts';
+import { stockOperationId } from '../stock/operation-ids';
 import { planReservation } from '../stock/reservation-plan';
 import {
   ReservationStore,
@@ -22,11 +23,17 @@ export class ReservationInProgressError extends Error {
  *
  * 1. Claim `reservation.<orderId>` (create: only one instance wins). A retry finds the
  *    claim and gets the first answer back: reservations are idempotent per order.
- * 2. Take each line from stock (CAS), recording progress in the claim after each one,
- *    so that an instance that dies half-way leaves a record of what it took.
- * 3. A line that cannot be served: give back the lines already taken, mark rejected.
- * A claim left `pending` by a dead instance is taken over after `STALE_PENDING_MS`:
- * the new owner first gives back what the old one recorded, then starts over.
+ * 2. Take each line from stock (CAS, one operation id per line: `stockOperationId`),
+ *    recording progress in the claim after each one, so that an instance that dies
+ *    half-way leaves a record of what it took.
+ * 3. A line that cannot be served: mark rejected, give back the lines already taken.
+ *
+ * A claim left `pending` by a dead instance is taken over after `STALE_PENDING_MS`, and
+ * the new owner carries on from the record: the lines before `applied` are taken for
+ * sure; the next one may have been taken with its answer lost (NATS restarting under
+ * it). Taking it again with the same operation id is then a no-op: JetStream answers it
+ * as a duplicate. (It used to give back what the record said and start over, which
+ * stranded that last line's units: the NATS-restart drill printed them.)
  */
 @Injectable()
 export class ReserveStockHandler {
@@ -51,17 +58,25 @@ export class ReserveStockHandler {
       owned = claim.created;
     } else {
       const { reservation, revision } = claim.existing;
-      if (reservation.state !== 'pending') return this.answer(orderId, reservation);
-      if (Date.now() - Date.parse(reservation.claimedAt) < STALE_PENDING_MS)
-        throw new ReservationInProgressError(orderId);
-      const takenOver = await this.reservations.replace(orderId, fresh, revision);
+      if (reservation.state !== 'pending') {
+        if (reservation.state === 'rejected') await this.finishGivingBack(orderId, reservation);
+        return this.answer(orderId, reservation);
+      }
+      const age = Date.now() - Date.parse(reservation.claimedAt);
+      if (age < STALE_PENDING_MS) throw new ReservationInProgressError(orderId);
+      const resumed: Reservation = { ...reservation, claimedAt: fresh.claimedAt };
+      const takenOver = await this.reservations.replace(orderId, resumed, revision);
       if (!takenOver) throw new ReservationInProgressError(orderId);
       this.logger.warn({
-        msg: 'took over a stale reservation',
+        msg: 'took over a stale reservation, carrying on from its record',
         orderId,
         applied: reservation.applied,
+        ...(age > this.stock.operationMemoryMs
+          ? // Past JetStream's memory of the ids: a line taken with its answer lost is
+            // taken again (units stranded: under-selling, never overselling).
+            { beyondDuplicateWindowMs: age - this.stock.operationMemoryMs }
+          : {}),
       });
-      await this.giveBack(reservation.lines.slice(0, reservation.applied));
       owned = takenOver;
     }
     return this.reserveLines(orderId, owned);
@@ -72,24 +87,32 @@ export class ReserveStockHandler {
     owned: StoredReservation,
   ): Promise<ReserveStockReply> {
     const { lines } = owned.reservation;
-    for (const [index, line] of lines.entries()) {
-      const taken = await this.stock.adjust(line.sku, -line.quantity);
+    for (let index = owned.reservation.applied; index < lines.length; index++) {
+      const line = lines[index]!;
+      const taken = await this.stock.adjust(
+        line.sku,
+        -line.quantity,
+        stockOperationId.reserve(orderId, line.sku),
+      );
       if (!taken.ok) {
         const rejected: Reservation = {
           ...owned.reservation,
           state: 'rejected',
           applied: 0,
           totalCents: 0,
+          returned: index,
+          rejectedAt: new Date().toISOString(),
           reason: taken.available === null ? 'unknown-sku' : 'insufficient-stock',
           shortages: [{ sku: line.sku, requested: line.quantity, available: taken.available ?? 0 }],
         };
         // Mark first, then give back. The other way round, a failed mark (NATS restarting)
-        // left the claim pending with `applied` lines recorded, and the instance taking it
-        // over gave them back a second time: stock appeared from nowhere (found by the fault
-        // drills). Dying between the two now strands the units instead: under-selling,
-        // never overselling, as in `ReleaseStockHandler`.
+        // left the claim pending with `applied` lines recorded though they were back in
+        // stock, and the instance taking it over treated them as held: stock appeared from
+        // nowhere (found by the fault drills). If the give-backs are cut short now, the
+        // saga's retry of this reserve finds the mark and finishes them
+        // (`finishGivingBack`).
         await this.commit(orderId, rejected, owned.revision);
-        await this.giveBack(lines.slice(0, index));
+        await this.giveBack(orderId, lines.slice(0, index));
         return this.answer(orderId, rejected);
       }
       const progress: Reservation = {
@@ -99,9 +122,10 @@ export class ReserveStockHandler {
       };
       const progressed = await this.reservations.replace(orderId, progress, owned.revision);
       if (!progressed) {
-        // Another instance took this reservation over (we were too slow): undo our own
-        // last step; everything recorded before it is the new owner's to give back.
-        await this.giveBack([line]);
+        // Another instance took this reservation over (we were too slow). It carries on
+        // from the record, so it makes this same take, under the same operation id: one
+        // of the two is stored, the other is a duplicate. Nothing to undo here: giving
+        // this line back would return units the new owner counts as taken (overselling).
         throw new ReservationInProgressError(orderId);
       }
       owned = progressed;
@@ -121,8 +145,24 @@ export class ReserveStockHandler {
     throw new ReservationInProgressError(orderId);
   }
 
-  private async giveBack(lines: OrderLine[]): Promise<void> {
-    for (const line of lines) await this.stock.adjust(line.sku, line.quantity);
+  /**
+   * A rejection's give-backs may not all have happened (an answer lost, the process gone
+   * after the mark): a later reserve of the order, the saga's retry, makes them again.
+   * Only while JetStream remembers their operation ids: later, one could go back twice.
+   */
+  private async finishGivingBack(orderId: string, rejected: Reservation): Promise<void> {
+    if (!rejected.returned || !this.stock.remembersSince(rejected.rejectedAt)) return;
+    await this.giveBack(orderId, rejected.lines.slice(0, rejected.returned));
+  }
+
+  private async giveBack(orderId: string, lines: OrderLine[]): Promise<void> {
+    for (const line of lines) {
+      await this.stock.adjust(
+        line.sku,
+        line.quantity,
+        stockOperationId.unreserve(orderId, line.sku),
+      );
+    }
   }
 
   private answer(orderId: string, reservation: Reservation): ReserveStockReply {

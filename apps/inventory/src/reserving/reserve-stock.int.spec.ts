@@ -7,6 +7,7 @@ import {
   type ReleaseStockReply,
   type ReserveStockReply,
 } from '@switchyard/contracts';
+import { jetstream } from '@nats-io/jetstream';
 import { connectNats } from '@switchyard/messaging';
 import {
   cleanupNamespace,
@@ -16,6 +17,8 @@ import {
   uniqueNamespace,
   type ServiceProcess,
 } from '@switchyard/testkit';
+import { stockOperationId } from '../stock/operation-ids';
+import type { Reservation } from '../stock/reservation-store';
 
 /** Two real inventory processes competing for the same stock on the real NATS server. */
 describe('ReserveStock / ReleaseStock with two instances', () => {
@@ -134,5 +137,143 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
     });
     const malformed = await nestRequest(nc, names.nats.subjects.reserveStock, { orderId: 'x' });
     expect(malformed.err).toMatchObject({ status: 400 });
+  });
+
+  /**
+   * A stock change whose answer was lost (NATS restarting under it) is made again under
+   * the same operation id. These set up what a dead or cut-off instance leaves behind,
+   * with the same writes it makes, and let the real services finish the job.
+   */
+  describe('after a stock change whose answer was lost', () => {
+    /** What an instance does to take or give back a line: CAS + the operation's id. */
+    const changeStock = async (sku: string, delta: number, operationId: string) => {
+      const entry = (await bucket.get(`stock.${sku}`))!;
+      const stock = entry.json<{ available: number; priceCents: number }>();
+      await jetstream(nc).publish(
+        `$KV.${names.nats.kv.inventory}.stock.${sku}`,
+        JSON.stringify({ ...stock, available: stock.available + delta }),
+        { msgID: operationId, expect: { lastSubjectSequence: entry.revision } },
+      );
+    };
+    const writeReservation = (orderId: string, reservation: Reservation) =>
+      bucket.put(`reservation.${orderId}`, JSON.stringify(reservation));
+
+    it('given an instance that died after taking a line, when the reservation is taken over, then every line is taken exactly once', async () => {
+      const prefix = randomUUID().slice(0, 8);
+      // Sorted as planned: the line in doubt (A) comes first. A's take leaves none of A,
+      // so the new owner's second try finds "not enough" and must recognise its own take.
+      const [inDoubt, next] = [`${prefix}-A`, `${prefix}-B`];
+      await putStock(inDoubt, 2);
+      await putStock(next, 5);
+      const orderId = randomUUID();
+      const items = [
+        { sku: inDoubt, quantity: 2 },
+        { sku: next, quantity: 1 },
+      ];
+      // The dead owner: claimed 11 s ago (stale), took A, died before recording it.
+      await writeReservation(orderId, {
+        state: 'pending',
+        lines: items,
+        applied: 0,
+        totalCents: 0,
+        claimedAt: new Date(Date.now() - 11_000).toISOString(),
+      });
+      await changeStock(inDoubt, -2, stockOperationId.reserve(orderId, inDoubt));
+
+      const reply = await nestRequest<ReserveStockReply>(nc, names.nats.subjects.reserveStock, {
+        orderId,
+        items,
+      });
+
+      expect(reply.response).toEqual({ outcome: 'reserved', orderId, totalCents: 750 });
+      // Taken once each: before operation ids, the new owner gave back what the record
+      // said (nothing), started over, found A empty and rejected the order, A's 2 units
+      // stranded.
+      expect(await stockOf(inDoubt)).toMatchObject({ available: 0 });
+      expect(await stockOf(next)).toMatchObject({ available: 4 });
+      expect((await release(orderId)).response).toMatchObject({ outcome: 'released' });
+      expect(await stockOf(inDoubt)).toMatchObject({ available: 2 });
+      expect(await stockOf(next)).toMatchObject({ available: 5 });
+    });
+
+    it('given a rejection cut off before it gave back what it took, when the order is reserved again, then that goes back once, and the answer stays rejected', async () => {
+      const prefix = randomUUID().slice(0, 8);
+      const [taken, short] = [`${prefix}-A`, `${prefix}-B`];
+      await putStock(taken, 10);
+      await putStock(short, 1);
+      const orderId = randomUUID();
+      const items = [
+        { sku: taken, quantity: 3 },
+        { sku: short, quantity: 2 },
+      ];
+      // An instance took A, found B short, marked the reservation rejected and lost NATS
+      // before giving A back.
+      await changeStock(taken, -3, stockOperationId.reserve(orderId, taken));
+      await writeReservation(orderId, {
+        state: 'rejected',
+        lines: items,
+        applied: 0,
+        totalCents: 0,
+        returned: 1,
+        rejectedAt: new Date().toISOString(),
+        reason: 'insufficient-stock',
+        shortages: [{ sku: short, requested: 2, available: 1 }],
+        claimedAt: new Date().toISOString(),
+      });
+      expect(await stockOf(taken)).toMatchObject({ available: 7 });
+
+      const rejected = {
+        outcome: 'rejected',
+        orderId,
+        reason: 'insufficient-stock',
+        shortages: [{ sku: short, requested: 2, available: 1 }],
+      };
+      for (let retry = 0; retry < 2; retry++) {
+        const reply = await nestRequest<ReserveStockReply>(nc, names.nats.subjects.reserveStock, {
+          orderId,
+          items,
+        });
+        expect(reply.response).toEqual(rejected);
+      }
+
+      expect(await stockOf(taken)).toMatchObject({ available: 10 });
+      expect(await stockOf(short)).toMatchObject({ available: 1 });
+    });
+
+    it('given a release that gave back only some lines, when the order is released again, then the rest goes back, and nothing twice', async () => {
+      const prefix = randomUUID().slice(0, 8);
+      const [first, second] = [`${prefix}-A`, `${prefix}-B`];
+      await putStock(first, 10);
+      await putStock(second, 10);
+      const orderId = randomUUID();
+      const items = [
+        { sku: first, quantity: 3 },
+        { sku: second, quantity: 4 },
+      ];
+      expect(
+        (
+          await nestRequest<ReserveStockReply>(nc, names.nats.subjects.reserveStock, {
+            orderId,
+            items,
+          })
+        ).response,
+      ).toMatchObject({ outcome: 'reserved' });
+      // The first release: marked released, gave back the first line, then lost NATS.
+      const stored = (await bucket.get(`reservation.${orderId}`))!.json<Reservation>();
+      await writeReservation(orderId, {
+        ...stored,
+        state: 'released',
+        releasedAt: new Date().toISOString(),
+      });
+      await changeStock(first, 3, stockOperationId.release(orderId, first));
+      expect(await stockOf(second)).toMatchObject({ available: 6 });
+
+      // The saga's retry, twice.
+      expect((await release(orderId)).response).toEqual({ orderId, outcome: 'nothing-to-release' });
+      expect((await release(orderId)).response).toEqual({ orderId, outcome: 'nothing-to-release' });
+
+      expect(await stockOf(first)).toMatchObject({ available: 10 });
+      expect(await stockOf(second)).toMatchObject({ available: 10 });
+    });
   });
 });

@@ -16,6 +16,14 @@ export interface Reservation {
   totalCents: number;
   reason?: 'insufficient-stock' | 'unknown-sku';
   claimedAt: string;
+  /** When it was marked `released`: a later release finishes its give-backs (see `ReleaseStockHandler`). */
+  releasedAt?: string;
+  /**
+   * Rejected: how many of `lines` (from the first) it had taken, and gives back, and
+   * when it was marked: a later reserve of the order finishes those give-backs.
+   */
+  returned?: number;
+  rejectedAt?: string;
 }
 
 export interface StoredReservation {

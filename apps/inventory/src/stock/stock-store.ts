@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
-import { backoff } from '@nats-io/transport-node';
+import { backoff, Empty } from '@nats-io/transport-node';
 import { JETSTREAM } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 
@@ -26,23 +26,63 @@ export type AdjustResult =
 const stockKey = (sku: string) => `stock.${sku}`;
 const MAX_CAS_ATTEMPTS = 50;
 const casBackoff = backoff([0, 1, 2, 5, 10, 20]);
+/** No stream's last sequence is ever this: an expectation that cannot hold (see `wasApplied`). */
+const NEVER = Number.MAX_SAFE_INTEGER;
+/** JetStream's default duplicate window, which the KV bucket's stream keeps. */
+const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
+/** Clocks of two instances (and of the NATS server) may differ by this much. */
+const CLOCK_SKEW_MARGIN_MS = 10_000;
 
 /**
- * ### Stock levels in JetStream KV, changed only by compare-and-set.
+ * ### Stock levels in JetStream KV, changed only by compare-and-set, each change once.
  *
- * `update(key, value, revision)` succeeds only if the key is still at the revision we
- * read. Two instances decrementing the same SKU at once: one wins, the other reads the
- * new value and decides again. No locks, no lost updates, never below zero.
+ * A change is a publish to the key's subject with two headers:
+ * - `Nats-Expected-Last-Subject-Sequence` = the revision we read (what `kv.update` sends):
+ *   two instances decrementing the same SKU at once, one wins, the other reads the new
+ *   value and decides again. No locks, no lost updates, never below zero.
+ * - `Nats-Msg-Id` = the change's operation id (`stockOperationId`): the stream remembers
+ *   the ids it stored for its duplicate window (2 min), and answers a second publish of
+ *   one with the first one's ack (`duplicate: true`) instead of storing it. So a change
+ *   whose answer was lost (NATS restarting under it) can be made again, by this instance
+ *   or by the one taking the reservation over, and happens once. Before this, such a
+ *   change was either not redone (units stranded, found by the NATS-restart drill) or
+ *   redone on top (twice).
+ *
+ * The server checks the id *before* the expectation, and registers it only when the
+ * message is stored (both verified against nats-server 2.9.10, the version here): a
+ * CAS that lost does not burn its id, and a duplicate wins whatever revision it expected.
  */
 @Injectable()
 export class StockStore implements OnModuleInit {
   private bucket!: KV;
+  private duplicateWindowMs = DEFAULT_DUPLICATE_WINDOW_MS;
 
   constructor(@Inject(JETSTREAM) private readonly js: JetStreamClient) {}
 
   async onModuleInit(): Promise<void> {
     // `create` opens the bucket if it exists. History 10 keeps recent values for audits.
     this.bucket = await new Kvm(this.js).create(TOPOLOGY.nats.kv.inventory, { history: 10 });
+    const { streamInfo } = await this.bucket.status();
+    const window = streamInfo.config.duplicate_window;
+    if (window) this.duplicateWindowMs = window / 1e6;
+  }
+
+  /**
+   * How long an operation id is remembered: a change retried within it happens once.
+   * A retry after it (a reservation taken over minutes later) may apply a change twice,
+   * which callers keep on the side of under-selling (see the handlers).
+   */
+  get operationMemoryMs(): number {
+    return this.duplicateWindowMs;
+  }
+
+  /**
+   * Whether every change made since `since` (an ISO time another instance may have
+   * written) is still remembered: redoing them then changes nothing twice.
+   */
+  remembersSince(since: string | undefined): boolean {
+    if (!since) return false;
+    return Date.now() - Date.parse(since) < this.duplicateWindowMs - CLOCK_SKEW_MARGIN_MS;
   }
 
   get kv(): KV {
@@ -68,23 +108,33 @@ export class StockStore implements OnModuleInit {
   }
 
   /**
-   * Adds `delta` (negative to take) with a CAS loop. Refuses to go below zero: the
-   * answer then says how many are available. `null` available = unknown SKU.
+   * Adds `delta` (negative to take) with a CAS loop, once per `operationId`. Refuses to go
+   * below zero: the answer then says how many are available. `null` available = unknown
+   * SKU. An operation applied before (its answer lost) answers `ok` again.
    */
-  async adjust(sku: string, delta: number): Promise<AdjustResult> {
+  async adjust(sku: string, delta: number, operationId: string): Promise<AdjustResult> {
+    const subject = this.subjectOf(sku);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const entry = await this.bucket.get(stockKey(sku));
       if (!entry || entry.operation !== 'PUT') return { ok: false, available: null };
       const stock = entry.json<StockEntry>();
       const next = stock.available + delta;
-      if (next < 0) return { ok: false, available: stock.available };
+      if (next < 0) {
+        // Not enough left, unless this very take went through before and its answer was
+        // lost: then the stock is low *because* of it, and refusing it would strand it.
+        if (await this.wasApplied(subject, operationId)) {
+          return { ok: true, available: stock.available, priceCents: stock.priceCents };
+        }
+        return { ok: false, available: stock.available };
+      }
       try {
-        await this.bucket.update(
-          stockKey(sku),
-          JSON.stringify({ ...stock, available: next }),
-          entry.revision,
-        );
-        return { ok: true, available: next, priceCents: stock.priceCents };
+        const ack = await this.js.publish(subject, JSON.stringify({ ...stock, available: next }), {
+          msgID: operationId,
+          expect: { lastSubjectSequence: entry.revision },
+        });
+        // A duplicate stored nothing now: the stock is what we read.
+        const available = ack.duplicate ? stock.available : next;
+        return { ok: true, available, priceCents: stock.priceCents };
       } catch (error) {
         if (!isRevisionConflict(error)) throw error;
         // Lost the race: back off a little (jittered) and decide again on fresh data.
@@ -94,5 +144,30 @@ export class StockStore implements OnModuleInit {
     throw new Error(
       `stock of ${sku} is too contended: ${MAX_CAS_ATTEMPTS} compare-and-set attempts lost`,
     );
+  }
+
+  /**
+   * Did the stream store `operationId` within its duplicate window? Asked without writing:
+   * a publish with that id and an expectation that cannot hold. The server looks the id
+   * up first: a duplicate is answered as such (nothing stored); anything else fails the
+   * expectation (nothing stored, the id not registered).
+   */
+  private async wasApplied(subject: string, operationId: string): Promise<boolean> {
+    try {
+      const ack = await this.js.publish(subject, Empty, {
+        msgID: operationId,
+        expect: { lastSubjectSequence: NEVER },
+      });
+      if (ack.duplicate) return true;
+      throw new Error(`probing operation ${operationId} stored a message on ${subject}`);
+    } catch (error) {
+      if (isRevisionConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The subject a key's values are published on (what `kv.put` uses). */
+  private subjectOf(sku: string): string {
+    return `$KV.${TOPOLOGY.nats.kv.inventory}.${stockKey(sku)}`;
   }
 }
