@@ -4,6 +4,7 @@ export * from './logging';
 export * from './tracing';
 export * from './correlation';
 export * from './nats.module';
+export * from './muxed-reply-client';
 export * from './kafka.module';
 export * from './consumer-control.module';
 export * from './postgres.module';

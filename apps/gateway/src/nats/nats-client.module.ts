@@ -1,17 +1,22 @@
-import { Module } from '@nestjs/common';
-import { ClientsModule, Transport } from '@nestjs/microservices';
+import { Module, type Type } from '@nestjs/common';
+import { ClientsModule, type ClientProxy } from '@nestjs/microservices';
+import { MuxedReplyClientNats } from '@switchyard/service';
 import { config } from '../config';
 import { ConsumerControlClient } from './consumer-control.client';
 import { RequestLatency } from './request-latency';
 import { NATS_CLIENT, NatsReadiness, ServiceClient } from './service-client';
 
-/** The gateway's way to the services: NATS request-reply through Nest's client. */
+/**
+ * The gateway's way to the services: NATS request-reply through Nest's client, with one
+ * reply subscription for all requests instead of one per request (`MuxedReplyClientNats`).
+ */
 @Module({
   imports: [
     ClientsModule.register([
       {
         name: NATS_CLIENT,
-        transport: Transport.NATS,
+        // Nest types `customClass` as a ClientProxy with no status type; ClientNats has one.
+        customClass: MuxedReplyClientNats as unknown as Type<ClientProxy>,
         options: {
           servers: config.NATS_URL.split(','),
           name: 'gateway',

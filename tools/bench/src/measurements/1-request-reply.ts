@@ -8,18 +8,21 @@ import { createNestClient, nestRequestReply, startNestResponder } from '../servi
 import { latencyFigures, medianSummary, type LatencySummary } from '../stats/latency';
 import { ratio } from '../stats/ratios';
 
-type Variant = 'raw' | 'nest' | 'split';
+type Variant = 'raw' | 'nest' | 'split' | 'stock';
 type Operation = (index: number) => Promise<unknown>;
 
 /**
  * ### 1. NATS request-reply: raw nats.js vs NestJS (ClientProxy → @MessagePattern, queue group).
  *
- * Three variants run interleaved in every repetition (the order rotates, so none always
+ * Four variants run interleaved in every repetition (the order rotates, so none always
  * goes first on a cold machine):
  * - **raw**: `nc.request` → queue subscriber answering with `msg.respond`;
- * - **nest**: `ClientProxy.send` → `@MessagePattern(subject, { queue })`, the services' path;
+ * - **nest**: `ClientProxy.send` → `@MessagePattern(subject, { queue })`, the services' path:
+ *   the gateway's client, `MuxedReplyClientNats` (one reply subscription for all requests);
  * - **split**: raw `nc.request` carrying Nest's envelope → the same Nest handler. It splits
- *   Nest's cost into its client half (nest − split) and its server half (split − raw).
+ *   Nest's cost into its client half (nest − split) and its server half (split − raw);
+ * - **stock**: Nest's own `ClientNats` (a reply subscription per request) → the same handler,
+ *   reported beside ours: what the gateway's client changes.
  */
 export const requestReply: Measurement = {
   id: '1',
@@ -36,18 +39,30 @@ export const requestReply: Measurement = {
     const requesterConnection = await connectRaw('bench-raw-requester');
     startRawResponder(responderConnection, rawSubject, queue);
     const nestServer = await startNestResponder(nestSubject, queue);
-    const nestClient = await createNestClient();
+    const nestClient = await createNestClient('gateway');
+    const stockClient = await createNestClient('stock');
 
     const operations: Record<Variant, Operation> = {
       raw: () => rawRequest(requesterConnection, rawSubject, encoded),
       nest: () => nestRequestReply(nestClient, nestSubject, body),
       split: () => nestRequest(requesterConnection, nestSubject, body),
+      stock: () => nestRequestReply(stockClient, nestSubject, body),
     };
-    const sequential: Record<Variant, LatencySummary[]> = { raw: [], nest: [], split: [] };
-    const fixedRate: Record<Variant, LatencySummary[]> = { raw: [], nest: [], split: [] };
+    const sequential: Record<Variant, LatencySummary[]> = {
+      raw: [],
+      nest: [],
+      split: [],
+      stock: [],
+    };
+    const fixedRate: Record<Variant, LatencySummary[]> = {
+      raw: [],
+      nest: [],
+      split: [],
+      stock: [],
+    };
     const { sequential: sequentialCount, rate, count } = profile.requestReply;
     try {
-      const variants: Variant[] = ['raw', 'nest', 'split'];
+      const variants: Variant[] = ['raw', 'nest', 'split', 'stock'];
       for (let rep = 0; rep < profile.repetitions; rep++) {
         const order = variants.map((_, i) => variants[(i + rep) % variants.length]!);
         for (const variant of order) {
@@ -61,6 +76,7 @@ export const requestReply: Measurement = {
       }
     } finally {
       await nestClient.close();
+      await stockClient.close();
       await nestServer.close();
       await requesterConnection.close();
       await responderConnection.close();
@@ -71,12 +87,14 @@ export const requestReply: Measurement = {
     return {
       id: this.id,
       title: this.title,
-      oursLabel: 'NestJS ClientProxy.send → @MessagePattern (queue group)',
+      oursLabel:
+        "NestJS ClientProxy.send (the gateway's MuxedReplyClientNats) → @MessagePattern (queue group)",
       rawLabel: 'nats.js nc.request → queue subscription, msg.respond',
       ours: {
         ...latencyFigures('fixedRate', open('nest')),
         ...latencyFigures('sequential', seq('nest')),
         ...latencyFigures('splitFixedRate', open('split')),
+        ...latencyFigures('stockClientFixedRate', open('stock')),
       },
       raw: {
         ...latencyFigures('fixedRate', open('raw')),
@@ -98,6 +116,16 @@ export const requestReply: Measurement = {
           open('split').p99,
           open('raw').p99,
           { op: '<=', limit: 1.2 },
+        ),
+        stockClientP50: ratio(
+          "Nest's stock ClientNats p50 ÷ raw p50 (fixed rate)",
+          open('stock').p50,
+          open('raw').p50,
+        ),
+        stockClientP99: ratio(
+          "Nest's stock ClientNats p99 ÷ raw p99 (fixed rate)",
+          open('stock').p99,
+          open('raw').p99,
         ),
         serverHalfP50: ratio(
           'raw client → Nest handler p50 ÷ raw p50 (Nest server cost)',
@@ -122,9 +150,11 @@ export const requestReply: Measurement = {
       notes: [
         `Where the time goes: the Nest handler side adds ${pct(open('split').p50, open('raw').p50)} at p50 ` +
           `(raw requester → @MessagePattern vs raw responder); Nest's ClientProxy adds ` +
-          `${pct(open('nest').p50, open('split').p50)} on top. ClientNats.publish subscribes a fresh inbox for ` +
+          `${pct(open('nest').p50, open('split').p50)} on top. Nest's stock ClientNats subscribes a fresh inbox for ` +
           'every request and unsubscribes it after the reply (SUB + PUB + UNSUB, and the server must register the ' +
-          'interest before it can route the reply), where nc.request shares one wildcard inbox. A CPU profile ' +
+          "interest before it can route the reply), where nc.request shares one wildcard inbox; the gateway's " +
+          `MuxedReplyClientNats does the same as nc.request (stock client at p99: ${pct(open('stock').p99, open('raw').p99)} ` +
+          `over raw, ours ${pct(open('nest').p99, open('raw').p99)}). A CPU profile ` +
           '(node --cpu-prof) of this measurement is ~70 % idle: the cost is round-trip work, not JavaScript.',
       ],
     };

@@ -51,7 +51,7 @@ async function nestSide(
   subscribers: number,
   deliveries: Deliveries,
 ): Promise<Side> {
-  const client = await createNestClient();
+  const client = await createNestClient('gateway');
   const apps: INestMicroservice[] = [];
   for (let s = 0; s < subscribers; s++) {
     apps.push(await startNestSubscriber(subject, (i) => deliveries.received(i)));

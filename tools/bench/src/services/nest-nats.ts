@@ -1,7 +1,7 @@
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
-  ClientProxyFactory,
+  ClientNats,
   EventPattern,
   MessagePattern,
   Payload,
@@ -9,6 +9,7 @@ import {
   type ClientProxy,
   type MicroserviceOptions,
 } from '@nestjs/microservices';
+import { MuxedReplyClientNats } from '@switchyard/service';
 import { lastValueFrom, timeout } from 'rxjs';
 import { benchEnv } from '../env';
 
@@ -16,7 +17,8 @@ import { benchEnv } from '../env';
  * ### The NestJS side: a real `@MessagePattern` in a queue group, and a `ClientProxy`.
  *
  * This is exactly how the services talk (the gateway's `ServiceClient` uses
- * `ClientProxy.send`, the orders service answers with `@MessagePattern(…, { queue })`).
+ * `ClientProxy.send` on a `MuxedReplyClientNats`, the orders service answers with
+ * `@MessagePattern(…, { queue })`).
  * The controller is declared inside the factory because a decorator needs its subject
  * when the class is defined, and every bench run has its own namespace.
  */
@@ -67,13 +69,15 @@ export async function startNestSubscriber(
   return app;
 }
 
-export async function createNestClient(): Promise<ClientProxy> {
-  const client = ClientProxyFactory.create({
-    transport: Transport.NATS,
-    options: { servers: benchEnv.NATS_URL.split(','), name: 'bench-nest-client' },
-  });
+/**
+ * The gateway's client (`MuxedReplyClientNats`: one reply subscription for all requests),
+ * or Nest's stock `ClientNats` (a subscription per request), to show what that changes.
+ */
+export async function createNestClient(kind: 'gateway' | 'stock'): Promise<ClientProxy> {
+  const options = { servers: benchEnv.NATS_URL.split(','), name: `bench-nest-client-${kind}` };
+  const client = kind === 'gateway' ? new MuxedReplyClientNats(options) : new ClientNats(options);
   await client.connect();
-  return client;
+  return client as unknown as ClientProxy;
 }
 
 /** `ClientProxy.send` with a timeout (it has none by default, nestjs/nest#837). */
