@@ -157,19 +157,42 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
     };
     const writeReservation = (orderId: string, reservation: Reservation) =>
       bucket.put(`reservation.${orderId}`, JSON.stringify(reservation));
+    /** Two fresh SKUs with stock, and an order for `[A, B]` quantities of them (SKU order). */
+    const twoLineOrder = async (stock: [number, number], quantities: [number, number]) => {
+      const prefix = randomUUID().slice(0, 8);
+      const skus = [`${prefix}-A`, `${prefix}-B`] as const;
+      await putStock(skus[0], stock[0]);
+      await putStock(skus[1], stock[1]);
+      const items = [
+        { sku: skus[0], quantity: quantities[0] },
+        { sku: skus[1], quantity: quantities[1] },
+      ];
+      return { skus, items, orderId: randomUUID() };
+    };
+    /** What inventory answers is available of each SKU, in order. */
+    const availableOf = (skus: readonly string[]) =>
+      Promise.all(
+        skus.map(async (sku) => {
+          const reply = await stockOf(sku);
+          return reply && 'available' in reply ? reply.available : undefined;
+        }),
+      );
+    const reserveItems = async (orderId: string, items: { sku: string; quantity: number }[]) =>
+      (
+        await nestRequest<ReserveStockReply>(nc, names.nats.subjects.reserveStock, {
+          orderId,
+          items,
+        })
+      ).response;
 
     it('given an instance that died after taking a line, when the reservation is taken over, then every line is taken exactly once', async () => {
-      const prefix = randomUUID().slice(0, 8);
       // Sorted as planned: the line in doubt (A) comes first. A's take leaves none of A,
       // so the new owner's second try finds "not enough" and must recognise its own take.
-      const [inDoubt, next] = [`${prefix}-A`, `${prefix}-B`];
-      await putStock(inDoubt, 2);
-      await putStock(next, 5);
-      const orderId = randomUUID();
-      const items = [
-        { sku: inDoubt, quantity: 2 },
-        { sku: next, quantity: 1 },
-      ];
+      const {
+        skus: [inDoubt, next],
+        items,
+        orderId,
+      } = await twoLineOrder([2, 5], [2, 1]);
       // The dead owner: claimed 11 s ago (stale), took A, died before recording it.
       await writeReservation(orderId, {
         state: 'pending',
@@ -180,32 +203,25 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
       });
       await changeStock(inDoubt, -2, stockOperationId.reserve(orderId, inDoubt));
 
-      const reply = await nestRequest<ReserveStockReply>(nc, names.nats.subjects.reserveStock, {
+      expect(await reserveItems(orderId, items)).toEqual({
+        outcome: 'reserved',
         orderId,
-        items,
+        totalCents: 750,
       });
-
-      expect(reply.response).toEqual({ outcome: 'reserved', orderId, totalCents: 750 });
       // Taken once each: before operation ids, the new owner gave back what the record
       // said (nothing), started over, found A empty and rejected the order, A's 2 units
       // stranded.
-      expect(await stockOf(inDoubt)).toMatchObject({ available: 0 });
-      expect(await stockOf(next)).toMatchObject({ available: 4 });
+      expect(await availableOf([inDoubt, next])).toEqual([0, 4]);
       expect((await release(orderId)).response).toMatchObject({ outcome: 'released' });
-      expect(await stockOf(inDoubt)).toMatchObject({ available: 2 });
-      expect(await stockOf(next)).toMatchObject({ available: 5 });
+      expect(await availableOf([inDoubt, next])).toEqual([2, 5]);
     });
 
     it('given a rejection cut off before it gave back what it took, when the order is reserved again, then that goes back once, and the answer stays rejected', async () => {
-      const prefix = randomUUID().slice(0, 8);
-      const [taken, short] = [`${prefix}-A`, `${prefix}-B`];
-      await putStock(taken, 10);
-      await putStock(short, 1);
-      const orderId = randomUUID();
-      const items = [
-        { sku: taken, quantity: 3 },
-        { sku: short, quantity: 2 },
-      ];
+      const {
+        skus: [taken, short],
+        items,
+        orderId,
+      } = await twoLineOrder([10, 1], [3, 2]);
       // An instance took A, found B short, marked the reservation rejected and lost NATS
       // before giving A back.
       await changeStock(taken, -3, stockOperationId.reserve(orderId, taken));
@@ -229,35 +245,19 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
         shortages: [{ sku: short, requested: 2, available: 1 }],
       };
       for (let retry = 0; retry < 2; retry++) {
-        const reply = await nestRequest<ReserveStockReply>(nc, names.nats.subjects.reserveStock, {
-          orderId,
-          items,
-        });
-        expect(reply.response).toEqual(rejected);
+        expect(await reserveItems(orderId, items)).toEqual(rejected);
       }
 
-      expect(await stockOf(taken)).toMatchObject({ available: 10 });
-      expect(await stockOf(short)).toMatchObject({ available: 1 });
+      expect(await availableOf([taken, short])).toEqual([10, 1]);
     });
 
     it('given a release that gave back only some lines, when the order is released again, then the rest goes back, and nothing twice', async () => {
-      const prefix = randomUUID().slice(0, 8);
-      const [first, second] = [`${prefix}-A`, `${prefix}-B`];
-      await putStock(first, 10);
-      await putStock(second, 10);
-      const orderId = randomUUID();
-      const items = [
-        { sku: first, quantity: 3 },
-        { sku: second, quantity: 4 },
-      ];
-      expect(
-        (
-          await nestRequest<ReserveStockReply>(nc, names.nats.subjects.reserveStock, {
-            orderId,
-            items,
-          })
-        ).response,
-      ).toMatchObject({ outcome: 'reserved' });
+      const {
+        skus: [first, second],
+        items,
+        orderId,
+      } = await twoLineOrder([10, 10], [3, 4]);
+      expect(await reserveItems(orderId, items)).toMatchObject({ outcome: 'reserved' });
       // The first release: marked released, gave back the first line, then lost NATS.
       const stored = (await bucket.get(`reservation.${orderId}`))!.json<Reservation>();
       await writeReservation(orderId, {
@@ -272,8 +272,7 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
       expect((await release(orderId)).response).toEqual({ orderId, outcome: 'nothing-to-release' });
       expect((await release(orderId)).response).toEqual({ orderId, outcome: 'nothing-to-release' });
 
-      expect(await stockOf(first)).toMatchObject({ available: 10 });
-      expect(await stockOf(second)).toMatchObject({ available: 10 });
+      expect(await availableOf([first, second])).toEqual([10, 10]);
     });
   });
 });
