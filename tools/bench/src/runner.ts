@@ -68,11 +68,20 @@ export async function runBench({
     log(`  (${((performance.now() - measurementStarted) / 1_000).toFixed(1)} s)`);
   }
   machine['load average at end (1/5/15 min)'] = loadAverage();
+  if (profile.name === 'quick') {
+    warnings.push(
+      `Quick profile: a smoke run of every measurement with small counts (the rebuild replays ${profile.rebuild.events} ` +
+        'events, not 1,000,000), where fixed costs dominate. Its verdicts against the targets are not meaningful; ' +
+        'the targets are judged on the full run (`npm run bench`).',
+    );
+  }
   if (busy.length > 0) {
     warnings.push(
       `The machine was busy: the 1-minute load average exceeded its ${cpus().length} cores before measurement(s) ` +
-        `${busy.join(', ')}. Other processes (e.g. test suites on the same brokers) competed for CPU, so absolute ` +
-        'figures are noisy; ratios within one measurement are less affected, as both sides ran interleaved.',
+        `${busy.join(', ')}. That average also carries the bench's own previous measurement for a minute (the ` +
+        'bridge and rebuild keep every core busy); other processes (e.g. test suites on the same brokers) may have ' +
+        'competed for CPU, so absolute figures are noisy; ratios within one measurement are less affected, as both ' +
+        'sides ran interleaved.',
     );
   }
   const bench: BenchResults = {
