@@ -185,15 +185,18 @@ describe('metrics and health of every service', () => {
         'switchyard_jetstream_consumer_pending_messages',
         'switchyard_jetstream_consumer_ack_pending_messages',
         'switchyard_consumer_received_messages_total',
+        'switchyard_messages_published_total',
       ],
       inventory: ['switchyard_rpc_handler_duration_seconds_count'],
       payments: [
         'switchyard_jetstream_consumer_pending_messages',
         'switchyard_consumer_dead_letters_total',
+        'switchyard_messages_published_total',
       ],
       bridge: [
         'switchyard_jetstream_consumer_pending_messages',
         'switchyard_bridge_forward_latency_seconds_count',
+        'switchyard_messages_published_total',
       ],
       projector: [
         'switchyard_kafka_consumer_lag_messages',
@@ -221,6 +224,32 @@ describe('metrics and health of every service', () => {
     }
     // The figures for the report (and for whoever reads the CI log).
     console.log(outcomes.join('\n'));
+  });
+
+  it('counts messages out by transport: orders on JetStream and core NATS, the bridge on Kafka', async () => {
+    const published = 'switchyard_messages_published_total';
+    const orders = (await scrape('orders')).samples;
+    expect(sum(find(orders, published, { transport: 'jetstream' }))).toBeGreaterThan(0);
+    expect(
+      sum(
+        find(orders, published, {
+          transport: 'core',
+          destination: names.nats.subjects.allOrderNotifications,
+        }),
+      ),
+    ).toBeGreaterThan(0);
+    // One scrape: every record the bridge got acked is one message out on the topic.
+    const bridge = (await scrape('bridge')).samples;
+    const forwarded = sum(find(bridge, 'switchyard_bridge_forward_latency_seconds_count'));
+    expect(forwarded).toBeGreaterThan(0);
+    expect(
+      sum(
+        find(bridge, published, {
+          transport: 'kafka',
+          destination: names.kafka.topics.orderEvents.name,
+        }),
+      ),
+    ).toBe(forwarded);
   });
 
   it('answers liveness and readiness with real indicators on every service', async () => {

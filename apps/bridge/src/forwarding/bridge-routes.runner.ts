@@ -22,6 +22,7 @@ import {
   JETSTREAM,
   JETSTREAM_MANAGER,
   KAFKA,
+  PublishMetrics,
 } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 import { TELEMETRY } from '../telemetry';
@@ -45,6 +46,7 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
     private readonly control: ConsumerRegistry,
     private readonly monitor: ConsumerMonitor,
     private readonly metrics: BridgeMetrics,
+    private readonly published: PublishMetrics,
   ) {
     this.producer = new EventProducer(kafka);
   }
@@ -81,12 +83,11 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
           handle: async (messages) => {
             const dispositions = await forwarder.forward(messages);
             // Kafka acked: time each forwarded event from its JetStream publish.
-            this.metrics.forwarded(
-              route.name,
-              messages
-                .filter((_, index) => dispositions[index]?.kind === 'ack')
-                .map((message) => message.info.timestampNanos / 1e6),
-            );
+            const forwarded = messages
+              .filter((_, index) => dispositions[index]?.kind === 'ack')
+              .map((message) => message.info.timestampNanos / 1e6);
+            this.metrics.forwarded(route.name, forwarded);
+            this.published.published('kafka', route.topic, forwarded.length);
             return dispositions;
           },
           logger: this.logger,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@switchyard/messaging';
+import { createMetricsRegistry, PublishMetrics } from '@switchyard/service';
 import { anOrderPlaced, cleanupNamespace, testEnv, uniqueNamespace } from '@switchyard/testkit';
 
 // The store resolves its subjects from the environment at import time (as in production),
@@ -16,10 +17,20 @@ const { OrderEventStore, ConcurrencyConflictError } = storeModule;
 describe('OrderEventStore on JetStream', () => {
   let nc: NatsConnection;
   let store: InstanceType<typeof OrderEventStore>;
+  const registry = createMetricsRegistry('orders-test');
+  /** `switchyard_messages_published_total` for the stream, as `/metrics` would show it. */
+  const publishedCount = async () => {
+    const metric = await registry.getSingleMetric('switchyard_messages_published_total')?.get();
+    return metric?.values.find((value) => value.labels.transport === 'jetstream')?.value ?? 0;
+  };
 
   beforeAll(async () => {
     nc = await connectNats({ url: testEnv.NATS_URL, name: 'event-store-int-test' });
-    store = new OrderEventStore(jetstream(nc), await jetstreamManager(nc));
+    store = new OrderEventStore(
+      jetstream(nc),
+      await jetstreamManager(nc),
+      new PublishMetrics(registry),
+    );
     await store.onModuleInit();
   });
 
@@ -28,7 +39,8 @@ describe('OrderEventStore on JetStream', () => {
     await cleanupNamespace(namespace);
   });
 
-  it('stores a duplicate Nats-Msg-Id once and returns the first event', async () => {
+  it('stores a duplicate Nats-Msg-Id once, returns the first event, and counts one message out', async () => {
+    const before = await publishedCount();
     const orderId = randomUUID();
     const messageId = randomUUID();
     const first = await store.append(anOrderPlaced({ aggregateId: orderId }), {
@@ -44,6 +56,8 @@ describe('OrderEventStore on JetStream', () => {
     expect(second.duplicate).toBe(true);
     expect(second.sequence).toBe(first.sequence);
     expect(second.stored.aggregateId).toBe(orderId);
+    // Messages out counts what the stream stored: the duplicate stored nothing.
+    expect((await publishedCount()) - before).toBe(1);
   });
 
   it('rejects an append whose expected last subject sequence is stale', async () => {

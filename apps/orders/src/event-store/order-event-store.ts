@@ -7,7 +7,7 @@ import {
 } from '@nats-io/jetstream';
 import { envelopeHeaders, OrderEventSchema, type OrderEvent } from '@switchyard/contracts';
 import { ensureStream, toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
-import { JETSTREAM, JETSTREAM_MANAGER } from '@switchyard/service';
+import { JETSTREAM, JETSTREAM_MANAGER, PublishMetrics } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 
 export interface AppendOptions {
@@ -50,6 +50,7 @@ export class OrderEventStore implements OnModuleInit {
   constructor(
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+    private readonly metrics: PublishMetrics,
   ) {}
 
   /** The orders service is the only writer of the ORDERS stream, so it declares it. */
@@ -79,7 +80,10 @@ export class OrderEventStore implements OnModuleInit {
             timeout: 5_000,
           }),
       );
-      if (!ack.duplicate) return { sequence: ack.seq, duplicate: false, stored: event };
+      if (!ack.duplicate) {
+        this.metrics.published('jetstream', ack.stream);
+        return { sequence: ack.seq, duplicate: false, stored: event };
+      }
       // A retry of a command we already stored: answer with what was stored then, so
       // the caller sees the same order id both times.
       return { sequence: ack.seq, duplicate: true, stored: await this.read(ack.seq) };

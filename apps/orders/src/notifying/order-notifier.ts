@@ -7,7 +7,7 @@ import {
   toOrderNotification,
   type OrderEvent,
 } from '@switchyard/contracts';
-import { JETSTREAM_MANAGER, NATS_CONNECTION } from '@switchyard/service';
+import { JETSTREAM_MANAGER, NATS_CONNECTION, PublishMetrics } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 
 /**
@@ -32,6 +32,7 @@ export class OrderNotifier {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+    private readonly metrics: PublishMetrics,
   ) {}
 
   /**
@@ -48,6 +49,7 @@ export class OrderNotifier {
         TOPOLOGY.nats.subjects.orderNotification(where, OrderNotificationEvents[event.type]),
         JSON.stringify(notification),
       );
+      this.metrics.published('core', TOPOLOGY.nats.subjects.allOrderNotifications);
     } catch (error) {
       // At-most-once: log and move on; the event itself is safe in JetStream.
       this.logger.warn({

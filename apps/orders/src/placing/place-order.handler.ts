@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { Injectable, Logger } from '@nestjs/common';
 import {
-  toOrderNotification,
   type OrderEvent,
   type PlaceOrderCommand,
   type PlaceOrderReply,
 } from '@switchyard/contracts';
-import { NATS_CONNECTION } from '@switchyard/service';
-import { TOPOLOGY } from '../config';
 import { ConcurrencyConflictError, OrderEventStore } from '../event-store/order-event-store';
+import { OrderNotifier } from '../notifying/order-notifier';
 import { hashOf, IdempotencyStore } from './idempotency-store';
 import { decidePlaceOrder } from './place-order.decider';
 
@@ -25,7 +22,7 @@ export class PlaceOrderHandler {
   constructor(
     private readonly store: OrderEventStore,
     private readonly idempotency: IdempotencyStore,
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly notifier: OrderNotifier,
   ) {}
 
   async handle(command: PlaceOrderCommand, metadata: MessageMetadata): Promise<PlaceOrderReply> {
@@ -59,10 +56,7 @@ export class PlaceOrderHandler {
       // Core NATS, at-most-once: a listener that is offline right now never sees this.
       // That is fine for a live feed; anything that must not be missed reads JetStream.
       // (Not a duplicate: what was stored is `event`, this `OrderPlaced`.)
-      this.nc.publish(
-        TOPOLOGY.nats.subjects.orderPlacedNotification(event.data.region),
-        JSON.stringify(toOrderNotification(event, event.data.region)),
-      );
+      await this.notifier.notify(event, event.data.region);
     }
     this.logger.log({ msg: 'order placed', orderId: stored.aggregateId, duplicate });
     return { orderId: stored.aggregateId, status: 'PLACED' };

@@ -7,7 +7,7 @@ import {
   type PaymentOutcome,
 } from '@switchyard/contracts';
 import { injectTraceHeaders, toNatsHeaders, type Disposition } from '@switchyard/messaging';
-import { JETSTREAM } from '@switchyard/service';
+import { JETSTREAM, PublishMetrics } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 import { OrderEventStore } from '../event-store/order-event-store';
 import { OrderNotifier } from '../notifying/order-notifier';
@@ -38,6 +38,7 @@ export class OrderSagaHandlers {
     private readonly inventory: InventoryClient,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     private readonly notifier: OrderNotifier,
+    private readonly metrics: PublishMetrics,
   ) {}
 
   /** `OrderPlaced` → reserve stock → request payment (or reject the order). */
@@ -56,8 +57,8 @@ export class OrderSagaHandlers {
     }
     const decision = decideAfterReservation(placed, reply, new Date());
     switch (decision.kind) {
-      case 'request-payment':
-        await this.js.publish(
+      case 'request-payment': {
+        const ack = await this.js.publish(
           TOPOLOGY.nats.subjects.paymentRequested,
           JSON.stringify(decision.request),
           {
@@ -67,7 +68,9 @@ export class OrderSagaHandlers {
             headers: toNatsHeaders(injectTraceHeaders(envelopeHeaders(decision.request))),
           },
         );
+        if (!ack.duplicate) this.metrics.published('jetstream', ack.stream);
         break;
+      }
       case 'confirm':
         // Notify only once the append resolved: never announce an event that is not stored.
         await this.notifier.notify(

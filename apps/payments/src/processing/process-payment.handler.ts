@@ -7,7 +7,7 @@ import {
   type PaymentOutcome,
 } from '@switchyard/contracts';
 import { injectTraceHeaders, toNatsHeaders, type Disposition } from '@switchyard/messaging';
-import { JETSTREAM } from '@switchyard/service';
+import { JETSTREAM, PublishMetrics } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 import { PaymentOutcomeStore } from './payment-outcome-store';
 import { paymentOutcome } from './payment-outcome';
@@ -30,6 +30,7 @@ export class ProcessPaymentHandler {
   constructor(
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     private readonly outcomes: PaymentOutcomeStore,
+    private readonly metrics: PublishMetrics,
   ) {}
 
   async handle(message: JsMsg): Promise<Disposition> {
@@ -74,7 +75,7 @@ export class ProcessPaymentHandler {
   }
 
   private async publish(outcome: PaymentOutcome): Promise<void> {
-    await this.js.publish(
+    const ack = await this.js.publish(
       TOPOLOGY.nats.subjects.paymentEvents(outcome.data.orderId),
       JSON.stringify(outcome),
       {
@@ -83,5 +84,6 @@ export class ProcessPaymentHandler {
         headers: toNatsHeaders(injectTraceHeaders(envelopeHeaders(outcome))),
       },
     );
+    if (!ack.duplicate) this.metrics.published('jetstream', ack.stream);
   }
 }

@@ -13,7 +13,13 @@ import {
   type createKafka,
 } from '@switchyard/messaging';
 import { PartitionApplier, ProjectionStore } from '@switchyard/read-models';
-import { ConsumerMonitor, ConsumerRegistry, KAFKA, PG_POOL } from '@switchyard/service';
+import {
+  ConsumerMonitor,
+  ConsumerRegistry,
+  KAFKA,
+  PG_POOL,
+  PublishMetrics,
+} from '@switchyard/service';
 import type { Pool } from 'pg';
 import { TOPOLOGY } from '../config';
 import { deadLetterRecords } from './dead-letter-topic';
@@ -39,6 +45,7 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
     private readonly admin: KafkaAdmin,
     private readonly control: ConsumerRegistry,
     monitor: ConsumerMonitor,
+    published: PublishMetrics,
   ) {
     this.producer = new EventProducer(kafka);
     const observer = monitor.kafka({
@@ -53,7 +60,9 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
       store: this.store,
       target: { kind: 'live' },
       deadLetter: async (poison) => {
-        await deadLetterRecords(this.producer, TOPOLOGY.kafka.topics.deadLetters.name, poison);
+        const topic = TOPOLOGY.kafka.topics.deadLetters.name;
+        await deadLetterRecords(this.producer, topic, poison);
+        published.published('kafka', topic, poison.length);
         observer.settled('dead_letter', poison.length);
       },
     });

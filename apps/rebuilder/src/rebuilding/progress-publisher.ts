@@ -2,7 +2,7 @@ import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestj
 import type { NatsConnection } from '@nats-io/transport-node';
 import { PROJECTIONS, type ProjectionName, type RebuildProgress } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import { RebuildMetrics } from '@switchyard/service';
+import { PublishMetrics, RebuildMetrics } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 
 /**
@@ -20,7 +20,10 @@ export class ProgressPublisher implements OnApplicationShutdown {
   private connection: Promise<NatsConnection | undefined> | undefined;
 
   /** `serve` has metrics (`/metrics`); the CLI does not. */
-  constructor(@Optional() private readonly metrics?: RebuildMetrics) {
+  constructor(
+    @Optional() private readonly metrics?: RebuildMetrics,
+    @Optional() private readonly published?: PublishMetrics,
+  ) {
     for (const projection of PROJECTIONS) metrics?.track(projection);
   }
 
@@ -29,10 +32,9 @@ export class ProgressPublisher implements OnApplicationShutdown {
     void this.connect().then((nc) => {
       if (!nc || nc.isClosed()) return;
       try {
-        nc.publish(
-          TOPOLOGY.nats.subjects.rebuildProgress(projection),
-          JSON.stringify({ projection, ...progress }),
-        );
+        const subject = TOPOLOGY.nats.subjects.rebuildProgress(projection);
+        nc.publish(subject, JSON.stringify({ projection, ...progress }));
+        this.published?.published('core', subject);
       } catch (error) {
         this.logger.warn({ msg: 'progress not published', err: String(error) });
       }

@@ -10,6 +10,7 @@ import { HttpMetricsHook } from './http-metrics.hook';
 import { MetricsController } from './metrics.controller';
 import { createMetricsRegistry } from './metrics-registry';
 import { BridgeMetrics, ProjectionMetrics, RebuildMetrics } from './pipeline-metrics';
+import { PublishMetrics } from './publish-metrics';
 
 /**
  * `GET /metrics` (Prometheus) for a service: one import line in its module.
@@ -17,7 +18,8 @@ import { BridgeMetrics, ProjectionMetrics, RebuildMetrics } from './pipeline-met
  * What gets measured without further code: Node/process metrics, every `@MessagePattern`
  * handler, every HTTP response. A service that runs consumers passes
  * `ConsumerMonitor.jetStream(...)` / `.kafka(...)` as the runner's `observer`; the bridge
- * and the rebuilder feed `BridgeMetrics` / `RebuildMetrics`. The list of series is in the
+ * and the rebuilder feed `BridgeMetrics` / `RebuildMetrics`; whatever publishes counts it
+ * with `PublishMetrics`. The list of series is in the
  * package README.
  */
 @Global()
@@ -32,6 +34,7 @@ export class MetricsModule {
       ProjectionMetrics,
       RebuildMetrics,
       HandlerMetrics,
+      PublishMetrics,
     ];
     const registryBound = [
       ConsumerMetrics,
@@ -39,6 +42,7 @@ export class MetricsModule {
       ProjectionMetrics,
       RebuildMetrics,
       HandlerMetrics,
+      PublishMetrics,
     ].map((metrics) => ({
       provide: metrics,
       useFactory: (registry: Registry) => new metrics(registry),
