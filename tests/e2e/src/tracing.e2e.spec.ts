@@ -189,6 +189,34 @@ describe('one order, one trace, across NATS and Kafka', () => {
       'orders', // saga: OrderPlaced → stock reserved → PaymentRequested
       'gateway',
     ]);
+    // Each JetStream publish of the saga and of payments has a PRODUCER span of its own,
+    // and the consumer on the other side is its child.
+    const paymentProcessed = trace.find(
+      (span) =>
+        span.service === 'payments' &&
+        span.kind === SpanKinds.consumer &&
+        span.name.endsWith(names.nats.subjects.paymentRequested),
+    );
+    expect(ancestry(paymentProcessed!, trace)[1]).toMatchObject({
+      service: 'orders',
+      kind: SpanKinds.producer,
+      name: `publish ${names.nats.subjects.paymentRequested}`,
+    });
+    const outcomePublished = trace.find(
+      (span) =>
+        span.service === 'payments' &&
+        span.kind === SpanKinds.producer &&
+        span.name === `publish ${names.nats.subjects.paymentEvents('{orderId}')}`,
+    );
+    expect(outcomePublished).toBeDefined();
+    expect(
+      trace.some(
+        (span) =>
+          span.service === 'orders' &&
+          span.kind === SpanKinds.consumer &&
+          span.parentSpanId === outcomePublished!.spanId,
+      ),
+    ).toBe(true);
     const reserve = trace.find(
       (span) =>
         span.service === 'inventory' && span.name === `process ${names.nats.subjects.reserveStock}`,

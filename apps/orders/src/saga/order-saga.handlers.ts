@@ -6,7 +6,7 @@ import {
   type OrderPlaced,
   type PaymentOutcome,
 } from '@switchyard/contracts';
-import { injectTraceHeaders, toNatsHeaders, type Disposition } from '@switchyard/messaging';
+import { toNatsHeaders, withProducerSpan, type Disposition } from '@switchyard/messaging';
 import { JETSTREAM, PublishMetrics } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 import { OrderEventStore } from '../event-store/order-event-store';
@@ -58,15 +58,23 @@ export class OrderSagaHandlers {
     const decision = decideAfterReservation(placed, reply, new Date());
     switch (decision.kind) {
       case 'request-payment': {
-        const ack = await this.js.publish(
-          TOPOLOGY.nats.subjects.paymentRequested,
-          JSON.stringify(decision.request),
+        const subject = TOPOLOGY.nats.subjects.paymentRequested;
+        // A PRODUCER span of its own, whose context travels in the headers: payments
+        // continues this order's trace under it.
+        const ack = await withProducerSpan(
           {
-            // One payment request per order, however often this step runs.
-            msgID: `payment-request:${orderId}`,
-            // The saga step's span goes along: payments continues this order's trace.
-            headers: toNatsHeaders(injectTraceHeaders(envelopeHeaders(decision.request))),
+            system: 'nats',
+            operation: 'publish',
+            destination: subject,
+            messageId: decision.request.eventId,
           },
+          envelopeHeaders(decision.request),
+          (headers) =>
+            this.js.publish(subject, JSON.stringify(decision.request), {
+              // One payment request per order, however often this step runs.
+              msgID: `payment-request:${orderId}`,
+              headers: toNatsHeaders(headers),
+            }),
         );
         if (!ack.duplicate) this.metrics.published('jetstream', ack.stream);
         break;

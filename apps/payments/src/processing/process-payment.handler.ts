@@ -6,7 +6,7 @@ import {
   PaymentRequestedEnvelopeSchema,
   type PaymentOutcome,
 } from '@switchyard/contracts';
-import { injectTraceHeaders, toNatsHeaders, type Disposition } from '@switchyard/messaging';
+import { toNatsHeaders, withProducerSpan, type Disposition } from '@switchyard/messaging';
 import { JETSTREAM, PublishMetrics } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 import { PaymentOutcomeStore } from './payment-outcome-store';
@@ -75,14 +75,23 @@ export class ProcessPaymentHandler {
   }
 
   private async publish(outcome: PaymentOutcome): Promise<void> {
-    const ack = await this.js.publish(
-      TOPOLOGY.nats.subjects.paymentEvents(outcome.data.orderId),
-      JSON.stringify(outcome),
+    const subject = TOPOLOGY.nats.subjects.paymentEvents(outcome.data.orderId);
+    // A PRODUCER span of its own, whose context travels in the headers: the saga
+    // continues the order's trace under it.
+    const ack = await withProducerSpan(
       {
-        msgID: `payment-outcome:${outcome.data.orderId}`,
-        // This payment's span goes along: the saga continues the order's trace.
-        headers: toNatsHeaders(injectTraceHeaders(envelopeHeaders(outcome))),
+        system: 'nats',
+        operation: 'publish',
+        destination: subject,
+        destinationTemplate: TOPOLOGY.nats.subjects.paymentEvents('{orderId}'),
+        messageId: outcome.eventId,
       },
+      envelopeHeaders(outcome),
+      (headers) =>
+        this.js.publish(subject, JSON.stringify(outcome), {
+          msgID: `payment-outcome:${outcome.data.orderId}`,
+          headers: toNatsHeaders(headers),
+        }),
     );
     if (!ack.duplicate) this.metrics.published('jetstream', ack.stream);
   }
