@@ -6,3 +6,4 @@ export * from './nest-request';
 export * from './kafka-records';
 export * from './fixtures';
 export * from './run-script';
+export * from './test-namespace';

@@ -2,14 +2,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { topology } from '@switchyard/contracts';
 import {
-  cleanupNamespace,
-  repoRoot,
-  startService,
-  uniqueNamespace,
-  type ServiceProcess,
   PREDICTABLE_PAYMENTS,
+  repoRoot,
+  TestNamespace,
+  type ServiceProcess,
 } from '@switchyard/testkit';
 
 /**
@@ -38,13 +35,8 @@ const CHROMIUM_ARGS = [
  * show figures the gateway read from JetStream and Kafka.
  */
 describe('the dashboard', () => {
-  const namespace = uniqueNamespace('d');
-  const names = topology(namespace);
-  const env = {
-    SWITCHYARD_NAMESPACE: namespace,
-    ...PREDICTABLE_PAYMENTS,
-  };
-  const services: ServiceProcess[] = [];
+  const suite = new TestNamespace('d', PREDICTABLE_PAYMENTS);
+  const { names } = suite;
   // Seven Node processes start at once: on a busy 2-core CI machine that takes a while.
   const timeoutMs = 90_000;
   let gateway: ServiceProcess;
@@ -54,17 +46,14 @@ describe('the dashboard', () => {
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    services.push(
-      ...(await Promise.all(
-        ['orders', 'inventory', 'payments', 'bridge', 'projector'].map((app) =>
-          startService({ app, env, timeoutMs }),
-        ),
-      )),
-      // The rebuilder as a service, so the page's rebuild button has someone to ask.
-      await startService({ app: 'rebuilder', env, args: ['serve'], timeoutMs }),
+    await Promise.all(
+      ['orders', 'inventory', 'payments', 'bridge', 'projector'].map((app) =>
+        suite.startOne({ app, timeoutMs }),
+      ),
     );
-    gateway = await startService({ app: 'gateway', env, timeoutMs });
-    services.push(gateway);
+    // The rebuilder as a service, so the page's rebuild button has someone to ask.
+    await suite.startOne({ app: 'rebuilder', args: ['serve'], timeoutMs });
+    gateway = await suite.startOne({ app: 'gateway', timeoutMs });
 
     userDataDir = mkdtempSync(join(tmpdir(), 'switchyard-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -80,8 +69,7 @@ describe('the dashboard', () => {
   afterAll(async () => {
     await context?.close();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-    await Promise.all(services.map((service) => service.stop()));
-    await cleanupNamespace(namespace);
+    await suite.close();
   });
 
   it('places an order from the page, shows it in the live feed, and shows real pending and lag figures', async () => {

@@ -1,21 +1,9 @@
 import { jetstream, jetstreamManager, AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import type { ConsumerMessages, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  MessageHeaders,
-  OrderEventTypes,
-  OrderNotificationSchema,
-  topology,
-} from '@switchyard/contracts';
+import { MessageHeaders, OrderEventTypes, OrderNotificationSchema } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import {
-  cleanupNamespace,
-  startService,
-  testEnv,
-  uniqueNamespace,
-  waitFor,
-  type ServiceProcess,
-} from '@switchyard/testkit';
+import { testEnv, TestNamespace, waitFor, type ServiceProcess } from '@switchyard/testkit';
 import { openEventStream, type EventStreamClient } from './sse-client';
 
 /** The test's own durable consumer on the ORDERS stream: it lives and dies with the namespace. */
@@ -35,10 +23,8 @@ const AUDIT_DURABLE = 'LIVE_FEED_AUDIT';
  * Neither is wrong: a live view wants "now", an audit wants "everything".
  */
 describe('live feed (core NATS, at-most-once) vs a JetStream durable consumer (at-least-once)', () => {
-  const namespace = uniqueNamespace('lf');
-  const names = topology(namespace);
-  const env = { SWITCHYARD_NAMESPACE: namespace };
-  const services: ServiceProcess[] = [];
+  const suite = new TestNamespace('lf');
+  const { names } = suite;
   let gateway: ServiceProcess;
   let nc: NatsConnection;
   let js: JetStreamClient;
@@ -96,15 +82,12 @@ describe('live feed (core NATS, at-most-once) vs a JetStream durable consumer (a
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
     // Orders alone: no inventory, so the saga goes no further than OrderPlaced; enough here.
-    services.push(await startService({ app: 'orders', env }));
-    gateway = await startService({ app: 'gateway', env });
-    services.push(gateway);
+    [, gateway] = await suite.start('orders', 'gateway');
   });
 
   afterAll(async () => {
     await nc?.close();
-    await Promise.all(services.map((service) => service.stop()));
-    await cleanupNamespace(namespace);
+    await suite.close();
   });
 
   it('loses what was published while the SSE client was away; the durable consumer gets all of it after restart', async () => {

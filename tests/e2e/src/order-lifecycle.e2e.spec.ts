@@ -1,18 +1,16 @@
 import { request as httpRequest } from 'node:http';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { MessageHeaders, topology, type GetStockReply } from '@switchyard/contracts';
+import { MessageHeaders, type GetStockReply } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
 import {
-  cleanupNamespace,
   nestRequest,
+  PREDICTABLE_PAYMENTS,
   readTopicUntil,
   runScript,
-  startService,
   testEnv,
-  uniqueNamespace,
+  TestNamespace,
   waitFor,
   type ServiceProcess,
-  PREDICTABLE_PAYMENTS,
 } from '@switchyard/testkit';
 import { Client } from 'pg';
 
@@ -65,14 +63,9 @@ function postPatiently(
  * rebuild from offset zero.
  */
 describe('an order, end to end', () => {
-  const namespace = uniqueNamespace('e');
-  const names = topology(namespace);
   // The simulated payment processor never declines or fails here, except for test cards.
-  const env = {
-    SWITCHYARD_NAMESPACE: namespace,
-    ...PREDICTABLE_PAYMENTS,
-  };
-  const services: ServiceProcess[] = [];
+  const suite = new TestNamespace('e', PREDICTABLE_PAYMENTS);
+  const { namespace, names, env } = suite;
   let gateway: ServiceProcess;
 
   const post = (body: string, headers: Record<string, string> = {}) =>
@@ -98,21 +91,13 @@ describe('an order, end to end', () => {
 
   beforeAll(async () => {
     nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-lifecycle' });
-    services.push(
-      ...(await Promise.all(
-        ['orders', 'inventory', 'payments', 'bridge', 'projector'].map((app) =>
-          startService({ app, env }),
-        ),
-      )),
-    );
-    gateway = await startService({ app: 'gateway', env });
-    services.push(gateway);
+    await suite.start('orders', 'inventory', 'payments', 'bridge', 'projector');
+    [gateway] = await suite.start('gateway');
   });
 
   afterAll(async () => {
     await nc?.close();
-    await Promise.all(services.map((service) => service.stop()));
-    await cleanupNamespace(namespace);
+    await suite.close();
   });
 
   it('places an order over HTTP, projects it, carries it on Kafka, and rebuilds an identical read model', async () => {

@@ -8,13 +8,11 @@ import {
   type ScenarioContext,
 } from '@switchyard/scenario';
 import {
-  cleanupNamespace,
-  repoRoot,
-  startService,
-  testEnv,
-  uniqueNamespace,
-  type ServiceProcess,
   PREDICTABLE_PAYMENTS,
+  repoRoot,
+  testEnv,
+  TestNamespace,
+  type ServiceProcess,
 } from '@switchyard/testkit';
 
 /**
@@ -23,31 +21,20 @@ import {
  * here: it stops a Kafka broker, and the e2e tier shares one (the fault drills own that).
  */
 describe('scenarios for people, against the whole system', () => {
-  const namespace = uniqueNamespace('s');
   // No random declines or failures: the outcomes are exact.
-  const env = {
-    SWITCHYARD_NAMESPACE: namespace,
-    ...PREDICTABLE_PAYMENTS,
-  };
-  const services: ServiceProcess[] = [];
+  const suite = new TestNamespace('s', PREDICTABLE_PAYMENTS);
   let gateway: ServiceProcess;
   let payments: ServiceProcess;
   let context: ScenarioContext & { close(): Promise<void> };
 
   beforeAll(async () => {
-    services.push(
-      ...(await Promise.all(
-        ['orders', 'inventory', 'bridge', 'projector'].map((app) => startService({ app, env })),
-      )),
-    );
-    payments = await startService({ app: 'payments', env });
-    gateway = await startService({ app: 'gateway', env });
-    services.push(payments, gateway);
+    await suite.start('orders', 'inventory', 'bridge', 'projector');
+    [payments, gateway] = await suite.start('payments', 'gateway');
     context = await openContext(
       ScenarioEnvSchema.parse({
         NATS_URL: testEnv.NATS_URL,
         KAFKA_BROKERS: testEnv.KAFKA_BROKERS.join(','),
-        SWITCHYARD_NAMESPACE: namespace,
+        SWITCHYARD_NAMESPACE: suite.namespace,
         GATEWAY_URL: gateway.url,
       }),
       silentNarrator,
@@ -57,8 +44,7 @@ describe('scenarios for people, against the whole system', () => {
 
   afterAll(async () => {
     await context?.close();
-    await Promise.all(services.map((service) => service.stop()));
-    await cleanupNamespace(namespace);
+    await suite.close();
   });
 
   it('GET /admin/consumers lists every controlled consumer with its running instances', async () => {

@@ -1,11 +1,8 @@
-import { topology } from '@switchyard/contracts';
 import {
-  cleanupNamespace,
-  startService,
-  uniqueNamespace,
+  PREDICTABLE_PAYMENTS,
+  TestNamespace,
   waitFor,
   type ServiceProcess,
-  PREDICTABLE_PAYMENTS,
 } from '@switchyard/testkit';
 import { SpanKinds, startOtlpReceiver, type ReceivedSpan } from './tracing/otlp-receiver';
 
@@ -39,42 +36,32 @@ function hops(chain: ReceivedSpan[]): string[] {
  * trace context really crossed NATS headers and Kafka headers, process to process.
  */
 describe('one order, one trace, across NATS and Kafka', () => {
-  const namespace = uniqueNamespace('tr');
-  const names = topology(namespace);
-  const services: ServiceProcess[] = [];
+  const suite = new TestNamespace('tr', PREDICTABLE_PAYMENTS);
+  const { namespace, names } = suite;
+  let orders: ServiceProcess;
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
   let gateway: ServiceProcess;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     const env = {
-      SWITCHYARD_NAMESPACE: namespace,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       // Export each batch of spans quickly (the default waits 5 s).
       OTEL_BSP_SCHEDULE_DELAY: '100',
-      ...PREDICTABLE_PAYMENTS,
     };
-    services.push(
-      ...(await Promise.all(
-        ['orders', 'inventory', 'payments', 'bridge', 'projector'].map((app) =>
-          // Six processes start at once: on a busy 2-core runner that takes a while.
-          startService({ app, env, label: `tracing-${app}`, timeoutMs: 60_000 }),
-        ),
-      )),
-    );
-    gateway = await startService({
-      app: 'gateway',
-      env,
-      label: 'tracing-gateway',
-      timeoutMs: 60_000,
-    });
-    services.push(gateway);
+    // Six processes start at once: on a busy 2-core runner that takes a while.
+    const start = (app: string) =>
+      suite.startOne({ app, env, label: `tracing-${app}`, timeoutMs: 60_000 });
+    [orders] = await Promise.all([
+      start('orders'),
+      ...['inventory', 'payments', 'bridge', 'projector'].map(start),
+    ]);
+    gateway = await start('gateway');
   }, 150_000);
 
   afterAll(async () => {
-    await Promise.all(services.map((service) => service.stop()));
+    await suite.close();
     await receiver?.close();
-    await cleanupNamespace(namespace);
   });
 
   it('links gateway, orders, inventory, payments, bridge and projector spans into one trace', async () => {
@@ -229,8 +216,7 @@ describe('one order, one trace, across NATS and Kafka', () => {
     });
 
     // ### Logs: the orders handler's line carries the trace and the caller's correlation id.
-    const ordersService = services.find((service) => service.name === 'tracing-orders')!;
-    const orderPlacedLine = ordersService
+    const orderPlacedLine = orders
       .lines()
       .flatMap((line) => {
         try {

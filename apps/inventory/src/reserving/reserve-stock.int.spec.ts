@@ -2,29 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
-  topology,
   type GetStockReply,
   type ReleaseStockReply,
   type ReserveStockReply,
 } from '@switchyard/contracts';
 import { jetstream } from '@nats-io/jetstream';
 import { connectNats } from '@switchyard/messaging';
-import {
-  cleanupNamespace,
-  nestRequest,
-  startService,
-  testEnv,
-  uniqueNamespace,
-  type ServiceProcess,
-} from '@switchyard/testkit';
+import { nestRequest, testEnv, TestNamespace } from '@switchyard/testkit';
 import { stockOperationId } from '../stock/operation-ids';
 import type { Reservation } from '../stock/reservation-store';
 
 /** Two real inventory processes competing for the same stock on the real NATS server. */
 describe('ReserveStock / ReleaseStock with two instances', () => {
-  const namespace = uniqueNamespace();
-  const names = topology(namespace);
-  const instances: ServiceProcess[] = [];
+  const suite = new TestNamespace('t', { INVENTORY_SEED_DEMO_CATALOG: 'false' });
+  const { names } = suite;
   let nc: NatsConnection;
   let bucket: KV;
 
@@ -43,12 +34,8 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
     bucket.put(`stock.${sku}`, JSON.stringify({ available, priceCents: 250 }));
 
   beforeAll(async () => {
-    const env = { SWITCHYARD_NAMESPACE: namespace, INVENTORY_SEED_DEMO_CATALOG: 'false' };
-    instances.push(
-      ...(await Promise.all([
-        startService({ app: 'inventory', env, label: 'inventory-a' }),
-        startService({ app: 'inventory', env, label: 'inventory-b' }),
-      ])),
+    await Promise.all(
+      ['inventory-a', 'inventory-b'].map((label) => suite.startOne({ app: 'inventory', label })),
     );
     nc = await connectNats({ url: testEnv.NATS_URL, name: 'inventory-int-test' });
     bucket = await new Kvm(nc).open(names.nats.kv.inventory);
@@ -56,8 +43,7 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
 
   afterAll(async () => {
     await nc?.close();
-    await Promise.all(instances.map((instance) => instance.stop()));
-    await cleanupNamespace(namespace);
+    await suite.close();
   });
 
   it('never oversells: 200 concurrent reservations of a SKU with stock 50 → exactly 50 succeed', async () => {

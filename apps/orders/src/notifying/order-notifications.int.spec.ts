@@ -4,20 +4,16 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import {
   OrderEventSchema,
   OrderNotificationSchema,
-  topology,
   type OrderNotification,
   type PlaceOrderReply,
 } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
 import {
-  cleanupNamespace,
   nestRequest,
-  startService,
-  testEnv,
-  uniqueNamespace,
-  waitFor,
-  type ServiceProcess,
   PREDICTABLE_PAYMENTS,
+  testEnv,
+  TestNamespace,
+  waitFor,
 } from '@switchyard/testkit';
 
 /**
@@ -25,13 +21,8 @@ import {
  * stored: orders with the saga, inventory and payments as real processes.
  */
 describe('order notifications for every transition', () => {
-  const namespace = uniqueNamespace('on');
-  const names = topology(namespace);
-  const env = {
-    SWITCHYARD_NAMESPACE: namespace,
-    ...PREDICTABLE_PAYMENTS,
-  };
-  const services: ServiceProcess[] = [];
+  const suite = new TestNamespace('on', PREDICTABLE_PAYMENTS);
+  const { names } = suite;
   const heard: OrderNotification[] = [];
   /** The subject each notification arrived on, by event id. */
   const subjects = new Map<string, string>();
@@ -61,19 +52,14 @@ describe('order notifications for every transition', () => {
       },
     });
     await nc.flush();
-    services.push(
-      ...(await Promise.all(
-        ['orders', 'inventory', 'payments'].map((app) =>
-          startService({ app, env, timeoutMs: 90_000 }),
-        ),
-      )),
+    await Promise.all(
+      ['orders', 'inventory', 'payments'].map((app) => suite.startOne({ app, timeoutMs: 90_000 })),
     );
   });
 
   afterAll(async () => {
     await nc?.close();
-    await Promise.all(services.map((service) => service.stop()));
-    await cleanupNamespace(namespace);
+    await suite.close();
   });
 
   it('announces placed, then confirmed, cancelled or rejected, each after its event was stored', async () => {

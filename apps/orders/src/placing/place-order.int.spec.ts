@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { topology, type PlaceOrderReply } from '@switchyard/contracts';
+import { type PlaceOrderReply } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
 import {
-  cleanupNamespace,
   nestRequest,
-  startService,
   testEnv,
-  uniqueNamespace,
+  TestNamespace,
   waitFor,
   type ServiceProcess,
 } from '@switchyard/testkit';
 
 /** Two real orders processes in one queue group, on the real NATS server. */
 describe('PlaceOrder over NATS request-reply (two instances)', () => {
-  const namespace = uniqueNamespace();
-  const names = topology(namespace);
-  const instances: ServiceProcess[] = [];
+  const suite = new TestNamespace();
+  const { names } = suite;
+  let instances: ServiceProcess[] = [];
   let nc: NatsConnection;
 
   const placeOrder = (commandId: string = randomUUID()) =>
@@ -29,20 +27,15 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
     });
 
   beforeAll(async () => {
-    const env = { SWITCHYARD_NAMESPACE: namespace };
-    instances.push(
-      ...(await Promise.all([
-        startService({ app: 'orders', env, label: 'orders-a' }),
-        startService({ app: 'orders', env, label: 'orders-b' }),
-      ])),
+    instances = await Promise.all(
+      ['orders-a', 'orders-b'].map((label) => suite.startOne({ app: 'orders', label })),
     );
     nc = await connectNats({ url: testEnv.NATS_URL, name: 'orders-int-test' });
   });
 
   afterAll(async () => {
     await nc?.close();
-    await Promise.all(instances.map((instance) => instance.stop()));
-    await cleanupNamespace(namespace);
+    await suite.close();
   });
 
   it('spreads requests over both instances of the queue group, each request handled once', async () => {

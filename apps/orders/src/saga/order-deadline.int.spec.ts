@@ -5,22 +5,13 @@ import {
   envelopeHeaders,
   MessageHeaders,
   OrderEventSchema,
-  topology,
   type GetStockReply,
   type OrderEvent,
   type PaymentOutcome,
   type PlaceOrderReply,
 } from '@switchyard/contracts';
 import { connectNats, fromNatsHeaders, toNatsHeaders } from '@switchyard/messaging';
-import {
-  cleanupNamespace,
-  nestRequest,
-  startService,
-  testEnv,
-  uniqueNamespace,
-  waitFor,
-  type ServiceProcess,
-} from '@switchyard/testkit';
+import { nestRequest, testEnv, TestNamespace, waitFor } from '@switchyard/testkit';
 
 /**
  * The order deadline on real NATS, with real orders and inventory processes and NO
@@ -28,11 +19,10 @@ import {
  * deadline has to end the order.
  */
 describe('order deadline', () => {
-  const namespace = uniqueNamespace('deadline');
-  const names = topology(namespace);
   const TIMEOUT_MS = 2_000;
+  const suite = new TestNamespace('deadline', { ORDERS_PAYMENT_TIMEOUT_MS: String(TIMEOUT_MS) });
+  const { names } = suite;
   const SKU = 'SKU-4'; // 50 units in the demo catalog
-  const services: ServiceProcess[] = [];
   let nc: NatsConnection;
   let jsm: JetStreamManager;
 
@@ -67,20 +57,14 @@ describe('order deadline', () => {
   };
 
   beforeAll(async () => {
-    const env = {
-      SWITCHYARD_NAMESPACE: namespace,
-      ORDERS_PAYMENT_TIMEOUT_MS: String(TIMEOUT_MS),
-    };
-    services.push(await startService({ app: 'inventory', env }));
-    services.push(await startService({ app: 'orders', env }));
+    await suite.start('inventory', 'orders');
     nc = await connectNats({ url: testEnv.NATS_URL, name: 'deadline-int-test' });
     jsm = await jetstreamManager(nc);
   });
 
   afterAll(async () => {
     await nc?.close();
-    await Promise.all(services.map((service) => service.stop()));
-    await cleanupNamespace(namespace);
+    await suite.close();
   });
 
   it('cancels an order nobody paid for once its deadline passes, gives the stock back, and a late payment neither revives it nor releases twice', async () => {

@@ -2,19 +2,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import {
   ProjectionStatusSchema,
   RebuildProgressSchema,
-  topology,
   type ProjectionStatus,
   type RebuildProgress,
 } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import {
-  cleanupNamespace,
-  startService,
-  testEnv,
-  uniqueNamespace,
-  waitFor,
-  type ServiceProcess,
-} from '@switchyard/testkit';
+import { testEnv, TestNamespace, waitFor, type ServiceProcess } from '@switchyard/testkit';
 import { Pool } from 'pg';
 import { produceOrders, visibleOrders } from '../__tests__/harness';
 
@@ -25,23 +17,18 @@ const N = 200;
  * `rebuilder serve` → Kafka/Postgres, status from the run log, progress on NATS.
  */
 describe('rebuild over the admin API', () => {
-  const namespace = uniqueNamespace('rb');
-  const names = topology(namespace);
-  const env = { SWITCHYARD_NAMESPACE: namespace };
+  const suite = new TestNamespace('rb');
+  const { namespace, names } = suite;
   const pool = new Pool({ connectionString: testEnv.DATABASE_URL, max: 2 });
-  const services: ServiceProcess[] = [];
   let gateway: ServiceProcess;
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    services.push(
-      ...(await Promise.all([
-        startService({ app: 'projector', env }),
-        startService({ app: 'rebuilder', args: ['serve'], env, label: 'rebuilder-serve' }),
-      ])),
-    );
-    gateway = await startService({ app: 'gateway', env });
-    services.push(gateway);
+    await Promise.all([
+      suite.startOne({ app: 'projector' }),
+      suite.startOne({ app: 'rebuilder', args: ['serve'], label: 'rebuilder-serve' }),
+    ]);
+    gateway = await suite.startOne({ app: 'gateway' });
     nc = await connectNats({ url: testEnv.NATS_URL, name: 'test-admin-rebuild' });
     await produceOrders(namespace, N);
     await waitFor(
@@ -52,9 +39,8 @@ describe('rebuild over the admin API', () => {
 
   afterAll(async () => {
     await nc?.close();
-    await Promise.all(services.map((service) => service.stop()));
     await pool.end();
-    await cleanupNamespace(namespace);
+    await suite.close();
   });
 
   const status = async (name = 'orders') => fetch(`${gateway.url}/admin/projections/${name}`);
