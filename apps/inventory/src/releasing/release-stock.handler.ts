@@ -49,9 +49,7 @@ export class ReleaseStockHandler {
     return { orderId, outcome: 'released' };
   }
 
-  private async giveBack(orderId: string, lines: OrderLine[]): Promise<void> {
-    for (const line of lines) {
-      await this.stock.adjust(line.sku, line.quantity, stockOperationId.release(orderId, line.sku));
-    }
+  private giveBack(orderId: string, lines: OrderLine[]): Promise<void> {
+    return this.stock.giveBack(lines, (sku) => stockOperationId.release(orderId, sku));
   }
 }

@@ -155,14 +155,8 @@ export class ReserveStockHandler {
     await this.giveBack(orderId, rejected.lines.slice(0, rejected.returned));
   }
 
-  private async giveBack(orderId: string, lines: OrderLine[]): Promise<void> {
-    for (const line of lines) {
-      await this.stock.adjust(
-        line.sku,
-        line.quantity,
-        stockOperationId.unreserve(orderId, line.sku),
-      );
-    }
+  private giveBack(orderId: string, lines: OrderLine[]): Promise<void> {
+    return this.stock.giveBack(lines, (sku) => stockOperationId.unreserve(orderId, sku));
   }
 
   private answer(orderId: string, reservation: Reservation): ReserveStockReply {

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { backoff, Empty } from '@nats-io/transport-node';
+import type { OrderLine } from '@switchyard/contracts';
 import { JETSTREAM } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 
@@ -144,6 +145,14 @@ export class StockStore implements OnModuleInit {
     throw new Error(
       `stock of ${sku} is too contended: ${MAX_CAS_ATTEMPTS} compare-and-set attempts lost`,
     );
+  }
+
+  /**
+   * Puts `lines` back in stock, one change per line, each under `operationIdOf(sku)`: a
+   * give-back made again (a retry finishing a cut-off release or rejection) happens once.
+   */
+  async giveBack(lines: OrderLine[], operationIdOf: (sku: string) => string): Promise<void> {
+    for (const line of lines) await this.adjust(line.sku, line.quantity, operationIdOf(line.sku));
   }
 
   /**

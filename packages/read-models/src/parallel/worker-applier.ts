@@ -111,7 +111,7 @@ export class WorkerApplier {
     return this.workers.length;
   }
 
-  /** Applies one partition batch (non-empty) on the worker that owns its partition. */
+  /** Applies one partition batch (non-empty) on the least busy worker. */
   async apply(records: ConsumedRecord[]): Promise<BatchOutcome & { applied: number }> {
     const batch = packBatch(records);
     const partition = `${batch.topic}:${batch.partition}`;
