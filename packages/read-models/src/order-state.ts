@@ -16,7 +16,8 @@ export interface LoggedEvent {
  * - `version-gap`: the row is at version n and the event is at n + 2 or later: n + 1 is
  *   missing, and applying past it would record a history that skipped an event.
  */
-export type HoldReason = 'no-row' | 'version-gap';
+export const HOLD_REASONS = ['no-row', 'version-gap'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /**
  * One order as the projection knows it: its row (if any) and the events it holds because

@@ -29,6 +29,8 @@ export interface RebuildResult {
   previousVersion: number;
   events: number;
   rows: number;
+  /** Events the new version holds until their predecessor arrives (ADR 0024); in the digest. */
+  parked: number;
   /** Row digest of the new version (`ProjectionStore.digest`): compare it with another version's. */
   digest: string;
   /** The rebuild itself: new table, replay from offset zero, swap. */
@@ -187,6 +189,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
         previousVersion: previous,
         events: progress.eventsApplied,
         rows: digest.rows,
+        parked: digest.parked,
         digest: digest.md5,
         seconds,
         digestSeconds: (Date.now() - digestStarted) / 1_000,
