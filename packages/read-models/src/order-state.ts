@@ -74,6 +74,7 @@ export function evolveOrder(state: OrderState, logged: LoggedEvent): OrderState 
   }
   let row = evolveOrderRow(state.row, logged.event)!;
   let held = state.held;
+  if (held.length === 0) return { row, held };
   for (;;) {
     held = held.filter((one) => one.event.aggregateVersion > row.version);
     const next = held[0];

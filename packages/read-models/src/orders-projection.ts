@@ -123,6 +123,7 @@ export async function applyOrderRecords(
   for (const [id, state] of after) {
     const before = known.get(id) ?? emptyOrderState();
     if (state.row && state.row !== before.row) rows.push(state.row);
+    if (before.held.length === 0 && state.held.length === 0) continue;
     const wasHeld = versionsOf(before.held);
     const isHeld = versionsOf(state.held);
     for (const held of state.held)
