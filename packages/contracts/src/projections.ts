@@ -55,6 +55,12 @@ export const ProjectionStatusSchema = z.object({
   activeVersion: z.int().positive(),
   /** Kept for rollback until the next successful rebuild. */
   previousVersion: z.int().positive().nullable(),
+  /**
+   * Events the live version holds because their predecessor has not arrived (a follow-up
+   * before its `OrderPlaced`, or after a version gap): applied when it does. Above 0 for
+   * long, an order's history is incomplete on the topic (ADR 0024).
+   */
+  parkedEvents: z.int().nonnegative(),
   lastRun: RebuildRunSchema.nullable(),
 });
 export type ProjectionStatus = z.infer<typeof ProjectionStatusSchema>;

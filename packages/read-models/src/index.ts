@@ -6,3 +6,5 @@ export * from './orders-projection';
 export * from './order-queries';
 export * from './partition-applier';
 export * from './parallel/worker-applier';
+export * from './order-state';
+export * from './order-tables';

@@ -21,7 +21,9 @@ export interface OrderRow {
 
 /**
  * Pure projection step: the row after `event`, an event already upcast to its current
- * version (`upcastOrderEvent`), so this switch knows one shape per type.
+ * version (`upcastOrderEvent`), so this switch knows one shape per type. It assumes the
+ * event is next in line for the row (see `placeOf` in `order-state.ts`); `evolveOrder` is the fold that
+ * makes sure of it.
  *
  * Returns the row unchanged for an event it has already applied (same or lower
  * aggregate version): Kafka is at-least-once, and a bridge restarted between the Kafka
@@ -52,6 +54,8 @@ export function evolveOrderRow(
         version: event.aggregateVersion,
         lastEventId: event.eventId,
       };
+    // Without a row a follow-up has nothing to change: `evolveOrder` never gets here
+    // with one (it holds the event until its `OrderPlaced` arrives).
     case OrderEventTypes.OrderConfirmed:
       return row && followUp(row, event, 'CONFIRMED');
     case OrderEventTypes.OrderCancelled:
@@ -65,26 +69,24 @@ export function evolveOrderRow(
 
 /**
  * Does `event` start its order's row from nothing? True for `OrderPlaced`: it sets every
- * column, and each later event sets `status`, `version` and `lastEventId` outright. So
- * when a batch holds an order's `OrderPlaced`, folding the batch's events for that order
- * from `undefined` gives the same row as folding them from the stored one, or a row the
- * upsert's version guard rejects (a duplicate `OrderPlaced` redelivered after later
- * events were stored): the batch needs no lookup for that order.
+ * column, and each later event sets `status`, `version` and `lastEventId` outright. A
+ * batch that holds an order's `OrderPlaced` first can therefore fold that order without
+ * reading its stored row, as long as the fold holds nothing back: then the row it makes
+ * is the stored one's future, or a row the upsert's version guard rejects (a duplicate
+ * `OrderPlaced` redelivered after later events were stored). If the fold does hold
+ * something back, that decision read the row version, so `applyOrderRecords` reads the
+ * stored row after all and folds that order again.
  *
  * A new event type that reads the row it changes (a running total, say) must keep this
  * true or make this return false for the events it follows; `order-row.unit.spec.ts`
- * checks the equivalence over every ordering of a lifecycle.
+ * checks the whole batch path over every ordering of each lifecycle, with duplicates and
+ * every cut into batches.
  */
 export function startsOrderRow(event: CurrentOrderEvent): boolean {
   return event.type === OrderEventTypes.OrderPlaced;
 }
 
-/**
- * A later event of a placed order. Without a row there is nothing to change: every
- * event of one order shares a Kafka key, hence a partition and its order, so the
- * `OrderPlaced` always comes first — unless retention already deleted it, and then the
- * order cannot be shown anyway (its customer and lines are gone).
- */
+/** A later event of a placed order: sets the status, keeps the order's data. */
 function followUp(row: OrderRow, event: CurrentOrderEvent, status: OrderRow['status']): OrderRow {
   return { ...row, status, version: event.aggregateVersion, lastEventId: event.eventId };
 }

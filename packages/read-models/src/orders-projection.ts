@@ -1,8 +1,14 @@
 import { upcastOrderEvent, type CurrentOrderEvent } from '@switchyard/contracts';
 import type { ConsumedRecord } from '@switchyard/messaging';
-import type { PoolClient } from 'pg';
-import { evolveOrderRow, startsOrderRow, type OrderRow } from './order-row';
-import { ordersTable } from './sql';
+import { startsOrderRow, type OrderRow } from './order-row';
+import {
+  emptyOrderState,
+  evolveOrder,
+  holdReasonOf,
+  type LoggedEvent,
+  type OrderState,
+} from './order-state';
+import type { OrderTables, ParkedEvent } from './order-tables';
 
 /** A record that can never be applied, and why: it goes to the dead-letter topic. */
 export interface PoisonRecord {
@@ -10,9 +16,22 @@ export interface PoisonRecord {
   reason: string;
 }
 
+/** What one batch did to a version of the orders read model. */
+export interface OrderBatchResult {
+  /** Rows written (the upsert's version guard skips rows already at or past the batch). */
+  applied: number;
+  poison: PoisonRecord[];
+  /** Events this batch could not place: held in the parked table, each with its reason. */
+  parked: ParkedEvent[];
+  /** Events held before this batch that it applied (or that the row had passed). */
+  released: LoggedEvent[];
+  /** Events held for the batch's partition after it (all orders). */
+  parkedInPartition: number;
+}
+
 /**
  * A record's value → the event in its current version. Old versions are upcast here, so
- * a replay of years-old records folds through the same `evolveOrderRow` as live ones.
+ * a replay of years-old records folds through the same `evolveOrder` as live ones.
  */
 function parse(record: ConsumedRecord): { event: CurrentOrderEvent } | { reason: string } {
   if (!record.value) return { reason: 'empty record value' };
@@ -26,77 +45,100 @@ function parse(record: ConsumedRecord): { event: CurrentOrderEvent } | { reason:
   return result.ok ? { event: result.event } : { reason: result.reason };
 }
 
-/**
- * The orders whose stored row the fold needs: those whose first event in the batch does
- * not start the row (`startsOrderRow`). During a replay most orders begin inside the
- * batch that holds their `OrderPlaced`, so most batches look up few rows or none.
- * (Profiled: the lookup was 40 % of Postgres' work per event in a rebuild.)
- */
-function rowsToLookUp(events: CurrentOrderEvent[]): string[] {
-  const first = new Map<string, CurrentOrderEvent>();
-  for (const event of events)
-    if (!first.has(event.aggregateId)) first.set(event.aggregateId, event);
-  return [...first.values()]
-    .filter((event) => !startsOrderRow(event))
-    .map((event) => event.aggregateId);
-}
+const versionsOf = (held: LoggedEvent[]) => new Set(held.map((one) => one.event.aggregateVersion));
 
 /**
- * Applies one batch of Kafka records to a version of the orders read model, set-based:
- * one SELECT for the stored rows the batch needs, fold the events in memory
- * (`evolveOrderRow`), one multi-row upsert. Must run inside the caller's transaction,
- * together with the checkpoint update. `applied` counts the rows written: the upsert's
- * version guard skips a row that is already at or past the batch's version.
+ * ### Applies one batch of Kafka records to a version of the orders read model, set-based.
+ *
+ * Must run inside the caller's transaction, together with the checkpoint update. Reads:
+ * - the held events of the batch's orders, only when its partition holds any
+ *   (`parkedInPartition`, read with the checkpoint): one query, or none;
+ * - the stored rows the fold needs: orders whose first event in the batch does not start
+ *   the row (`startsOrderRow`) or that hold events. During a replay most orders begin
+ *   inside the batch that holds their `OrderPlaced`, so most batches read no rows at all.
+ *   (Profiled: this lookup was 40 % of Postgres' work per event in a rebuild.)
+ *
+ * Then it folds every order's events in memory (`evolveOrder`). An order folded without
+ * its stored row that ends up holding an event was judged against a row it did not read
+ * (a duplicate `OrderPlaced` is not the start of a gap): its row is read and the order
+ * folded again. Writes: one multi-row upsert, the held events that are new, the held
+ * events that were applied. Nothing is skipped without a trace: every event is applied,
+ * a duplicate, held, or poison.
  */
 export async function applyOrderRecords(
-  client: PoolClient,
-  schema: string,
-  version: number,
+  tables: OrderTables,
   records: ConsumedRecord[],
-): Promise<{ applied: number; poison: PoisonRecord[] }> {
+  parkedInPartition: number,
+): Promise<OrderBatchResult> {
   const poison: PoisonRecord[] = [];
-  const events: CurrentOrderEvent[] = [];
+  const byOrder = new Map<string, LoggedEvent[]>();
   for (const record of records) {
     const result = parse(record);
-    if ('event' in result) events.push(result.event);
-    else poison.push({ record, reason: result.reason });
-  }
-  if (events.length === 0) return { applied: 0, poison };
-
-  const table = ordersTable(schema, version);
-  const lookUp = rowsToLookUp(events);
-  const current = new Map<string, OrderRow>();
-  if (lookUp.length > 0) {
-    const { rows } = await client.query<OrderRow>(
-      `SELECT order_id AS "orderId", customer_id AS "customerId", region, items, status,
-              to_json(placed_at)#>>'{}' AS "placedAt", version, last_event_id AS "lastEventId"
-       FROM ${table} WHERE order_id = ANY($1::uuid[])`,
-      [lookUp],
-    );
-    for (const row of rows) current.set(row.orderId, row);
-  }
-  const changed = new Map<string, OrderRow>();
-  for (const event of events) {
-    const before = current.get(event.aggregateId);
-    const after = evolveOrderRow(before, event);
-    if (after && after !== before) {
-      current.set(event.aggregateId, after);
-      changed.set(event.aggregateId, after);
+    if (!('event' in result)) {
+      poison.push({ record, reason: result.reason });
+      continue;
     }
+    const { topic, partition, offset } = record;
+    const logged = { event: result.event, topic, partition, offset };
+    const events = byOrder.get(result.event.aggregateId);
+    if (events) events.push(logged);
+    else byOrder.set(result.event.aggregateId, [logged]);
   }
-  if (changed.size === 0) return { applied: 0, poison };
+  const none = { applied: 0, poison, parked: [], released: [], parkedInPartition };
+  if (byOrder.size === 0) return none;
+  const orderIds = [...byOrder.keys()];
 
-  const { rowCount } = await client.query(
-    `INSERT INTO ${table} (order_id, customer_id, region, items, status, placed_at, version, last_event_id)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-       "orderId" uuid, "customerId" text, region text, items jsonb, status text,
-       "placedAt" timestamptz, version int, "lastEventId" uuid)
-     ON CONFLICT (order_id) DO UPDATE SET
-       customer_id = EXCLUDED.customer_id, region = EXCLUDED.region, items = EXCLUDED.items,
-       status = EXCLUDED.status, placed_at = EXCLUDED.placed_at, version = EXCLUDED.version,
-       last_event_id = EXCLUDED.last_event_id
-     WHERE ${table}.version < EXCLUDED.version`,
-    [JSON.stringify([...changed.values()])],
+  const storedHeld = new Map<string, LoggedEvent[]>();
+  if (parkedInPartition > 0) {
+    for (const held of await tables.parked(orderIds)) {
+      const id = held.event.aggregateId;
+      storedHeld.set(id, [...(storedHeld.get(id) ?? []), held]);
+    }
+    for (const held of storedHeld.values())
+      held.sort((a, b) => a.event.aggregateVersion - b.event.aggregateVersion);
+  }
+
+  // The stored state of the orders read so far; the others are folded from nothing.
+  const known = new Map<string, OrderState>();
+  const read = async (ids: string[]) => {
+    if (ids.length === 0) return;
+    const rows = new Map<string, OrderRow>();
+    for (const row of await tables.rows(ids)) rows.set(row.orderId, row);
+    for (const id of ids) known.set(id, { row: rows.get(id), held: storedHeld.get(id) ?? [] });
+  };
+  const fold = (id: string) =>
+    byOrder.get(id)!.reduce(evolveOrder, known.get(id) ?? emptyOrderState());
+
+  await read(
+    orderIds.filter((id) => storedHeld.has(id) || !startsOrderRow(byOrder.get(id)![0]!.event)),
   );
-  return { applied: rowCount ?? 0, poison };
+  const after = new Map(orderIds.map((id) => [id, fold(id)]));
+  const unsure = orderIds.filter((id) => !known.has(id) && after.get(id)!.held.length > 0);
+  await read(unsure);
+  for (const id of unsure) after.set(id, fold(id));
+
+  const rows: OrderRow[] = [];
+  const parked: ParkedEvent[] = [];
+  const released: LoggedEvent[] = [];
+  for (const [id, state] of after) {
+    const before = known.get(id) ?? emptyOrderState();
+    if (state.row && state.row !== before.row) rows.push(state.row);
+    if (before.held.length === 0 && state.held.length === 0) continue;
+    const wasHeld = versionsOf(before.held);
+    const isHeld = versionsOf(state.held);
+    for (const held of state.held)
+      if (!wasHeld.has(held.event.aggregateVersion))
+        parked.push({ ...held, reason: holdReasonOf(state) });
+    for (const held of before.held)
+      if (!isHeld.has(held.event.aggregateVersion)) released.push(held);
+  }
+
+  const applied = await tables.upsert(rows);
+  await tables.unpark(released);
+  await tables.park(parked);
+  if (parked.length > 0 || released.length > 0) {
+    const { topic, partition } = records[0]!;
+    parkedInPartition = await tables.parkedCount(topic, partition);
+  }
+  return { applied, poison, parked, released, parkedInPartition };
 }

@@ -1,29 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumedRecord } from '@switchyard/messaging';
-import type { PoolClient } from 'pg';
-import type { OrderRow } from './order-row';
+import { MemoryOrderTables } from './__tests__/memory-order-tables';
 import { applyOrderRecords } from './orders-projection';
-
-/**
- * A stand-in for the Postgres client: answers the one SELECT with `existing` rows and
- * captures the one upsert's rows. (The SQL itself is covered by the integration tests.)
- */
-function fakeClient(existing: OrderRow[] = []) {
-  const upserted: OrderRow[][] = [];
-  const lookedUp: string[][] = [];
-  const client = {
-    query: (sql: string, params: unknown[]) => {
-      if (sql.trimStart().startsWith('SELECT')) {
-        lookedUp.push(params[0] as string[]);
-        return Promise.resolve({ rows: existing });
-      }
-      const rows = JSON.parse(params[0] as string) as OrderRow[];
-      upserted.push(rows);
-      return Promise.resolve({ rows: [], rowCount: rows.length });
-    },
-  };
-  return { client: client as unknown as PoolClient, upserted, lookedUp };
-}
 
 let offset = 0;
 function record(event: Record<string, unknown> | string): ConsumedRecord {
@@ -66,57 +44,72 @@ const placedV1 = (orderId: string) => ({
   },
 });
 
+const confirmedV1 = (orderId: string, version = 2) => ({
+  ...envelope(orderId, version, 'OrderConfirmed', 1),
+  data: { orderId },
+});
+const cancelledV1 = (orderId: string, version: number) => ({
+  ...envelope(orderId, version, 'OrderCancelled', 1),
+  data: { orderId, reason: 'out of stock' },
+});
+
 describe('applyOrderRecords', () => {
   it('given an old OrderPlaced v1 and its confirmation in one batch, when applied, then one row is upserted, CONFIRMED, with the v1 lines', async () => {
     const orderId = randomUUID();
-    const { client, upserted } = fakeClient();
+    const tables = new MemoryOrderTables();
 
-    const result = await applyOrderRecords(client, 'switchyard', 1, [
-      record(placedV1(orderId)),
-      record({ ...envelope(orderId, 2, 'OrderConfirmed', 1), data: { orderId } }),
-    ]);
+    const result = await applyOrderRecords(
+      tables,
+      [record(placedV1(orderId)), record(confirmedV1(orderId))],
+      0,
+    );
 
-    expect(result).toEqual({ applied: 1, poison: [] });
-    expect(upserted).toHaveLength(1);
-    expect(upserted[0]).toEqual([
-      expect.objectContaining({
-        orderId,
-        status: 'CONFIRMED',
-        version: 2,
-        items: [
-          { sku: 'A', quantity: 1 },
-          { sku: 'B', quantity: 2 },
-        ],
-      }),
+    expect(result).toEqual({
+      applied: 1,
+      poison: [],
+      parked: [],
+      released: [],
+      parkedInPartition: 0,
+    });
+    expect(tables.upserts).toEqual([
+      [
+        expect.objectContaining({
+          orderId,
+          status: 'CONFIRMED',
+          version: 2,
+          items: [
+            { sku: 'A', quantity: 1 },
+            { sku: 'B', quantity: 2 },
+          ],
+        }),
+      ],
     ]);
   });
 
   it('given a stored PLACED row, when OrderCancelled arrives, then the row is upserted CANCELLED', async () => {
     const orderId = randomUUID();
-    const { client: seedClient, upserted: placed } = fakeClient();
-    await applyOrderRecords(seedClient, 'switchyard', 1, [record(placedV1(orderId))]);
-    const { client, upserted } = fakeClient(placed[0]);
+    const tables = new MemoryOrderTables();
+    await applyOrderRecords(tables, [record(placedV1(orderId))], 0);
 
-    await applyOrderRecords(client, 'switchyard', 1, [
-      record({
-        ...envelope(orderId, 2, 'OrderCancelled', 1),
-        data: { orderId, reason: 'out of stock' },
-      }),
-    ]);
+    await applyOrderRecords(tables, [record(cancelledV1(orderId, 2))], 0);
 
-    expect(upserted[0]).toEqual([expect.objectContaining({ status: 'CANCELLED', version: 2 })]);
+    expect(tables.stored.get(orderId)).toMatchObject({ status: 'CANCELLED', version: 2 });
   });
 
   it('given records no version of the contracts can read, when applied, then each is poison with its reason and the rest still applies', async () => {
     const orderId = randomUUID();
-    const { client, upserted } = fakeClient();
+    const tables = new MemoryOrderTables();
 
-    const result = await applyOrderRecords(client, 'switchyard', 1, [
-      record('{not json'),
-      record({ ...placedV1(randomUUID()), schemaVersion: 9 }),
-      record({ ...envelope(randomUUID(), 1, 'OrderShipped', 1), data: {} }),
-      record(placedV1(orderId)),
-    ]);
+    const result = await applyOrderRecords(
+      tables,
+      [
+        record('{not json'),
+        record({ ...placedV1(randomUUID()), schemaVersion: 9 }),
+        record({ ...envelope(randomUUID(), 1, 'OrderShipped', 1), data: {} }),
+        record(placedV1(orderId)),
+      ],
+      0,
+    );
 
     expect(result.applied).toBe(1);
     expect(result.poison.map((poison) => poison.reason)).toEqual([
@@ -124,38 +117,93 @@ describe('applyOrderRecords', () => {
       expect.stringContaining('unknown schemaVersion 9 for OrderPlaced'),
       expect.stringContaining('unknown order event type "OrderShipped"'),
     ]);
-    expect(upserted[0]).toEqual([expect.objectContaining({ orderId, status: 'PLACED' })]);
+    expect(tables.upserts[0]).toEqual([expect.objectContaining({ orderId, status: 'PLACED' })]);
   });
 
-  it("given a batch of new orders and one follow-up, when applied, then only the follow-up's order is looked up", async () => {
+  it("given a batch of new orders and one follow-up, when applied, then only the follow-up's order is looked up, and no held events (none in the partition)", async () => {
     const newOrder = randomUUID();
     const stored = randomUUID();
-    const { client: seedClient, upserted: placed } = fakeClient();
-    await applyOrderRecords(seedClient, 'switchyard', 1, [record(placedV1(stored))]);
-    const { client, lookedUp, upserted } = fakeClient(placed[0]);
+    const tables = new MemoryOrderTables();
+    await applyOrderRecords(tables, [record(placedV1(stored))], 0);
+    tables.rowLookups.length = 0;
 
-    await applyOrderRecords(client, 'switchyard', 1, [
-      record(placedV1(newOrder)),
-      record({ ...envelope(newOrder, 2, 'OrderConfirmed', 1), data: { orderId: newOrder } }),
-      record({ ...envelope(stored, 2, 'OrderConfirmed', 1), data: { orderId: stored } }),
-    ]);
+    await applyOrderRecords(
+      tables,
+      [record(placedV1(newOrder)), record(confirmedV1(newOrder)), record(confirmedV1(stored))],
+      0,
+    );
 
-    expect(lookedUp).toEqual([[stored]]);
-    expect(upserted[0]).toEqual([
+    expect(tables.rowLookups).toEqual([[stored]]);
+    expect(tables.parkedLookups).toEqual([]);
+    expect(tables.upserts.at(-1)).toEqual([
       expect.objectContaining({ orderId: newOrder, status: 'CONFIRMED', version: 2 }),
       expect.objectContaining({ orderId: stored, status: 'CONFIRMED', version: 2 }),
     ]);
   });
 
   it('given a batch that only places orders, when applied, then nothing is looked up', async () => {
-    const { client, lookedUp } = fakeClient();
+    const tables = new MemoryOrderTables();
 
-    const result = await applyOrderRecords(client, 'switchyard', 1, [
-      record(placedV1(randomUUID())),
-      record(placedV1(randomUUID())),
-    ]);
+    const result = await applyOrderRecords(
+      tables,
+      [record(placedV1(randomUUID())), record(placedV1(randomUUID()))],
+      0,
+    );
 
     expect(result.applied).toBe(2);
-    expect(lookedUp).toEqual([]);
+    expect(tables.rowLookups).toEqual([]);
+  });
+
+  it('given OrderConfirmed in one batch and its OrderPlaced in the next, when applied, then it is held (no-row) and released: CONFIRMED at version 2', async () => {
+    const orderId = randomUUID();
+    const tables = new MemoryOrderTables();
+    const confirmed = record(confirmedV1(orderId));
+
+    const first = await applyOrderRecords(tables, [confirmed], 0);
+
+    expect(first).toMatchObject({ applied: 0, parkedInPartition: 1 });
+    expect(first.parked).toEqual([
+      expect.objectContaining({ reason: 'no-row', offset: confirmed.offset, partition: 0 }),
+    ]);
+    expect(tables.stored.has(orderId)).toBe(false);
+
+    const second = await applyOrderRecords(tables, [record(placedV1(orderId))], 1);
+
+    expect(second).toMatchObject({ applied: 1, parked: [], parkedInPartition: 0 });
+    expect(second.released).toHaveLength(1);
+    expect(tables.stored.get(orderId)).toMatchObject({ status: 'CONFIRMED', version: 2 });
+    expect(tables.held.size).toBe(0);
+  });
+
+  it('given a stored row at version 1, when version 3 arrives, then it is held (version-gap) until version 2 arrives', async () => {
+    const orderId = randomUUID();
+    const tables = new MemoryOrderTables();
+    await applyOrderRecords(tables, [record(placedV1(orderId))], 0);
+
+    const gap = await applyOrderRecords(tables, [record(cancelledV1(orderId, 3))], 0);
+    expect(gap.parked).toEqual([expect.objectContaining({ reason: 'version-gap' })]);
+    expect(tables.stored.get(orderId)).toMatchObject({ status: 'PLACED', version: 1 });
+
+    await applyOrderRecords(tables, [record(confirmedV1(orderId, 2))], gap.parkedInPartition);
+    expect(tables.stored.get(orderId)).toMatchObject({ status: 'CANCELLED', version: 3 });
+    expect(tables.held.size).toBe(0);
+  });
+
+  it('given a stored row at version 2, when a resend brings OrderPlaced again and then version 3, then the skipped lookup is made after all and nothing is held', async () => {
+    const orderId = randomUUID();
+    const tables = new MemoryOrderTables();
+    const placed = placedV1(orderId);
+    await applyOrderRecords(tables, [record(placed), record(confirmedV1(orderId))], 0);
+
+    // Folded from nothing, v3 after v1 looks like a gap; the stored row says it is next.
+    const result = await applyOrderRecords(
+      tables,
+      [record(placed), record(cancelledV1(orderId, 3))],
+      0,
+    );
+
+    expect(result.parked).toEqual([]);
+    expect(tables.rowLookups).toEqual([[orderId]]);
+    expect(tables.stored.get(orderId)).toMatchObject({ status: 'CANCELLED', version: 3 });
   });
 });

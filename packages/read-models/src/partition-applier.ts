@@ -1,5 +1,7 @@
 import type { BatchOutcome, ConsumedRecord } from '@switchyard/messaging';
 import type { Pool } from 'pg';
+import type { LoggedEvent } from './order-state';
+import type { ParkedEvent } from './order-tables';
 import type { PoisonRecord } from './orders-projection';
 import { applyIsolatingPoison } from './poison-isolation';
 import type { ProjectionStore } from './projection-store';
@@ -24,8 +26,19 @@ export interface ApplierOptions {
   durability?: 'per-batch' | 'at-swap';
 }
 
+/** What one partition batch did, for the caller's logs and metrics. */
+export interface PartitionOutcome extends BatchOutcome {
+  applied: number;
+  /** Events this batch held back (no row yet, or a version gap), each with its reason. */
+  parked: ParkedEvent[];
+  /** Held events this batch applied. */
+  released: LoggedEvent[];
+  /** Events held for this partition after the batch; absent when nothing was applied. */
+  parkedInPartition?: number;
+}
+
 /**
- * ### One partition batch → one transaction: rows + checkpoint, or nothing.
+ * ### One partition batch → one transaction: rows + held events + checkpoint, or nothing.
  *
  * 1. Records below the checkpoint were applied before (a crash between the database
  *    commit and the Kafka commit redelivers them): skipped. Idempotent by position.
@@ -35,16 +48,20 @@ export interface ApplierOptions {
  * 3. Poison records (unparseable, schema-invalid, or refused by Postgres as data) are
  *    dead-lettered *before* the commit moves past them: never a silent drop, and never
  *    a partition blocked behind one bad record.
+ * 4. An event that cannot be placed yet (a follow-up before its `OrderPlaced`, or after a
+ *    version gap) is held in the version's parked table in this same transaction, and
+ *    applied by the batch that brings its predecessor (ADR 0024). Never skipped.
  */
 export class PartitionApplier {
   private readonly seen = new Map<string, number>();
 
   constructor(private readonly options: ApplierOptions) {}
 
-  async apply(records: ConsumedRecord[]): Promise<BatchOutcome & { applied: number }> {
+  async apply(records: ConsumedRecord[]): Promise<PartitionOutcome> {
     const { pool, store, target, deadLetter } = this.options;
+    const nothing = { applied: 0, parked: [], released: [] };
     const first = records[0];
-    if (!first) return { applied: 0 };
+    if (!first) return nothing;
     const { topic, partition } = first;
     const key = `${topic}:${partition}`;
     const client = await pool.connect();
@@ -57,7 +74,7 @@ export class PartitionApplier {
         target.kind === 'fixed'
           ? target.version
           : (await store.activeVersion(client, 'share')).active;
-      const checkpoint = await store.checkpoint(client, version, topic, partition);
+      const { checkpoint, parked } = await store.position(client, version, topic, partition);
       const seenVersion = this.seen.get(key);
       this.seen.set(key, version);
       if (
@@ -66,7 +83,7 @@ export class PartitionApplier {
         BigInt(first.offset) > checkpoint
       ) {
         await client.query('ROLLBACK');
-        return { applied: 0, seekTo: checkpoint.toString() };
+        return { ...nothing, seekTo: checkpoint.toString() };
       }
       const fresh =
         checkpoint === undefined
@@ -74,15 +91,20 @@ export class PartitionApplier {
           : records.filter((record) => BigInt(record.offset) >= checkpoint);
       if (fresh.length === 0) {
         await client.query('ROLLBACK');
-        return { applied: 0 };
+        return nothing;
       }
       // A record Postgres refuses (not just one that fails to parse) is poison too.
-      const { applied, poison } = await applyIsolatingPoison(client, store.schema, version, fresh);
-      if (poison.length > 0) await deadLetter(poison);
+      const result = await applyIsolatingPoison(client, store.schema, version, fresh, parked);
+      if (result.poison.length > 0) await deadLetter(result.poison);
       const last = fresh[fresh.length - 1]!;
       await store.saveCheckpoint(client, version, topic, partition, BigInt(last.offset) + 1n);
       await client.query('COMMIT');
-      return { applied };
+      return {
+        applied: result.applied,
+        parked: result.parked,
+        released: result.released,
+        parkedInPartition: result.parkedInPartition,
+      };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

@@ -1,6 +1,7 @@
 import type { ConsumedRecord } from '@switchyard/messaging';
 import type { PoolClient } from 'pg';
-import { applyOrderRecords, type PoisonRecord } from './orders-projection';
+import { applyOrderRecords, type OrderBatchResult } from './orders-projection';
+import { PgOrderTables } from './order-tables';
 
 /**
  * Postgres refuses the data itself, and always will: SQLSTATE class 22 (data exception:
@@ -23,32 +24,46 @@ function isDataError(error: unknown): error is Error & { code: string } {
  * it is rolled back to a savepoint and applied again one record at a time, in offset
  * order (the same fold, one step per call). The records Postgres refuses come back as
  * poison with its reason; the rest are applied. Must run inside the caller's transaction.
+ *
+ * `parkedInPartition` (events held for the partition, read with the checkpoint) is
+ * carried from record to record: a record held one step earlier must be found by the
+ * `OrderPlaced` that releases it one step later.
  */
 export async function applyIsolatingPoison(
   client: PoolClient,
   schema: string,
   version: number,
   records: ConsumedRecord[],
-): Promise<{ applied: number; poison: PoisonRecord[] }> {
+  parkedInPartition: number,
+): Promise<OrderBatchResult> {
+  const tables = new PgOrderTables(client, schema, version);
   const whole = await attempt(client, 'sy_batch', () =>
-    applyOrderRecords(client, schema, version, records),
+    applyOrderRecords(tables, records, parkedInPartition),
   );
   if (whole.ok) return whole.value;
 
-  let applied = 0;
-  const poison: PoisonRecord[] = [];
+  const result: OrderBatchResult = {
+    applied: 0,
+    poison: [],
+    parked: [],
+    released: [],
+    parkedInPartition,
+  };
   for (const record of records) {
     const one = await attempt(client, 'sy_record', () =>
-      applyOrderRecords(client, schema, version, [record]),
+      applyOrderRecords(tables, [record], result.parkedInPartition),
     );
     if (one.ok) {
-      applied += one.value.applied;
-      poison.push(...one.value.poison);
+      result.applied += one.value.applied;
+      result.poison.push(...one.value.poison);
+      result.parked.push(...one.value.parked);
+      result.released.push(...one.value.released);
+      result.parkedInPartition = one.value.parkedInPartition;
     } else {
-      poison.push({ record, reason: `cannot be applied: ${one.error.message}` });
+      result.poison.push({ record, reason: `cannot be applied: ${one.error.message}` });
     }
   }
-  return { applied, poison };
+  return result;
 }
 
 /** Runs `work` under a savepoint: a data error rolls back to it and is returned; others throw. */

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { createRebuildRunsTable } from './rebuild-runs';
-import { ident, ORDERS_PROJECTION, ordersTable } from './sql';
+import { ident, ORDERS_PROJECTION, ordersTable, parkedTable } from './sql';
 
 /**
  * ### Versioned read models with checkpoints, blue-green.
@@ -12,6 +12,9 @@ import { ident, ORDERS_PROJECTION, ordersTable } from './sql';
  * - `checkpoints` holds, per version and partition, the next Kafka offset to apply. It
  *   is written in the same transaction as the rows, so rows and position can never
  *   disagree; the offset committed to Kafka is only a hint for where to resume.
+ * - Each version has its parked table, `orders_v<N>_parked`: the events it holds until
+ *   their predecessor arrives (ADR 0024). Created and dropped with the version, written
+ *   in the same transactions as its rows, and part of its `digest`.
  */
 export class ProjectionStore {
   constructor(readonly schema: string) {}
@@ -42,6 +45,10 @@ export class ProjectionStore {
       const { rowCount } = await client.query(`SELECT 1 FROM ${s}.projections WHERE name = $1`, [
         ORDERS_PROJECTION,
       ]);
+      // Versions created before parked tables existed get theirs (empty: nothing was held).
+      for (const version of await this.versions(client)) {
+        await this.createParkedTable(client, version);
+      }
       if (!rowCount) {
         await this.createVersion(client, 1);
         await client.query(`INSERT INTO ${s}.projections (name, active_version) VALUES ($1, 1)`, [
@@ -68,6 +75,28 @@ export class ProjectionStore {
       placed_at timestamptz NOT NULL,
       version int NOT NULL,
       last_event_id uuid NOT NULL)`);
+    await this.createParkedTable(client, version);
+  }
+
+  /**
+   * Events held back (ADR 0024), one per order and aggregate version, with where they are
+   * in the log and why they wait. Indexed by partition: each batch counts its own.
+   */
+  private async createParkedTable(client: PoolClient, version: number): Promise<void> {
+    const table = parkedTable(this.schema, version);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+      order_id uuid NOT NULL,
+      aggregate_version int NOT NULL,
+      topic text NOT NULL,
+      partition int NOT NULL,
+      "offset" bigint NOT NULL,
+      reason text NOT NULL,
+      event jsonb NOT NULL,
+      parked_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (order_id, aggregate_version))`);
+    await client.query(
+      `CREATE INDEX IF NOT EXISTS ${ident(`orders_v${version}_parked_partition`)} ON ${table} (topic, partition)`,
+    );
   }
 
   /**
@@ -105,6 +134,38 @@ export class ProjectionStore {
     return rows[0] ? BigInt(rows[0].next_offset) : undefined;
   }
 
+  /**
+   * The checkpoint and the number of events the version holds for the partition, in one
+   * round trip: the batch reads held events only when there are some.
+   */
+  async position(
+    client: PoolClient,
+    version: number,
+    topic: string,
+    partition: number,
+  ): Promise<{ checkpoint: bigint | undefined; parked: number }> {
+    const { rows } = await client.query<{ next_offset: string | null; parked: number }>(
+      `SELECT (SELECT next_offset FROM ${ident(this.schema)}.checkpoints
+               WHERE projection = $1 AND version = $2 AND topic = $3 AND partition = $4) AS next_offset,
+              (SELECT count(*)::int FROM ${parkedTable(this.schema, version)}
+               WHERE topic = $3 AND partition = $4) AS parked`,
+      [ORDERS_PROJECTION, version, topic, partition],
+    );
+    const row = rows[0]!;
+    return {
+      checkpoint: row.next_offset === null ? undefined : BigInt(row.next_offset),
+      parked: row.parked,
+    };
+  }
+
+  /** Events the version holds, all partitions (the projection status, ADR 0024). */
+  async parkedCount(client: PoolClient, version: number): Promise<number> {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${parkedTable(this.schema, version)}`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async saveCheckpoint(
     client: PoolClient,
     version: number,
@@ -130,9 +191,10 @@ export class ProjectionStore {
     return rows.map((row) => Number(row.table_name.slice('orders_v'.length))).sort((a, b) => a - b);
   }
 
-  /** Drops a version table and its checkpoints (a failed or superseded rebuild). */
+  /** Drops a version's tables and checkpoints (a failed or superseded rebuild). */
   async dropVersion(client: PoolClient, version: number): Promise<void> {
     await client.query(`DROP TABLE IF EXISTS ${ordersTable(this.schema, version)}`);
+    await client.query(`DROP TABLE IF EXISTS ${parkedTable(this.schema, version)}`);
     await client.query(
       `DELETE FROM ${ident(this.schema)}.checkpoints WHERE projection = $1 AND version = $2`,
       [ORDERS_PROJECTION, version],
@@ -181,27 +243,39 @@ export class ProjectionStore {
   }
 
   /**
-   * A deterministic digest of a version's rows, for comparing two versions: equal
-   * digests mean equal read models (up to a 120-bit hash collision).
+   * A deterministic digest of a version: its rows and its held events. Equal digests mean
+   * equal read models (up to a 120-bit hash collision): a rebuild that held or released
+   * differently from the live projection does not compare equal.
    *
    * Constant memory on purpose: each row is hashed, and the hashes are *summed* (two
    * 60-bit halves), which needs neither a sort nor one string of every row. (A
    * `string_agg` of the rows would hold the whole table as one value in the backend and
    * fail past Postgres' 1 GB limit, a few million orders in.) Summing is order-free,
-   * and safe here because every row hash includes its unique `order_id`.
+   * and safe here because every row hash includes its unique key. Held events are hashed
+   * by order, version, event id and place in the log, not by when they were parked.
    */
-  async digest(client: PoolClient, version: number): Promise<{ rows: number; md5: string }> {
-    const { rows } = await client.query<{ count: string; md5: string }>(
+  async digest(
+    client: PoolClient,
+    version: number,
+  ): Promise<{ rows: number; parked: number; md5: string }> {
+    const { rows } = await client.query<{ count: string; parked: string; md5: string }>(
       `WITH hashed AS (
          SELECT md5(concat_ws('|', order_id, customer_id, region, items::text, status,
                   to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'), version, last_event_id)) AS h
-         FROM ${ordersTable(this.schema, version)})
-       SELECT count(*) AS count,
-              md5(concat_ws(':', count(*),
-                  coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0),
-                  coalesce(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0))) AS md5
-       FROM hashed`,
+         FROM ${ordersTable(this.schema, version)}),
+       held AS (
+         SELECT md5(concat_ws('|', 'parked', order_id, aggregate_version, event->>'eventId',
+                  topic, partition, "offset")) AS h
+         FROM ${parkedTable(this.schema, version)}),
+       sums AS (
+         SELECT (SELECT count(*) FROM hashed) AS count,
+                (SELECT count(*) FROM held) AS parked,
+                coalesce(sum(('x' || substr(h, 1, 15))::bit(60)::bigint), 0) AS hi,
+                coalesce(sum(('x' || substr(h, 16, 15))::bit(60)::bigint), 0) AS lo
+         FROM (SELECT h FROM hashed UNION ALL SELECT h FROM held) AS every_hash)
+       SELECT count, parked, md5(concat_ws(':', count, parked, hi, lo)) AS md5 FROM sums`,
     );
-    return { rows: Number(rows[0]!.count), md5: rows[0]!.md5 };
+    const row = rows[0]!;
+    return { rows: Number(row.count), parked: Number(row.parked), md5: row.md5 };
   }
 }

@@ -12,17 +12,25 @@ import {
   withRecordSpans,
   type createKafka,
 } from '@switchyard/messaging';
-import { PartitionApplier, ProjectionStore } from '@switchyard/read-models';
+import {
+  HOLD_REASONS,
+  PartitionApplier,
+  ProjectionStore,
+  type PartitionOutcome,
+} from '@switchyard/read-models';
 import {
   ConsumerMonitor,
   ConsumerRegistry,
   KAFKA,
   PG_POOL,
+  ProjectionMetrics,
   PublishMetrics,
 } from '@switchyard/service';
 import type { Pool } from 'pg';
 import { TOPOLOGY } from '../config';
 import { deadLetterRecords } from './dead-letter-topic';
+
+const PROJECTION = 'orders';
 
 /**
  * ### Kafka → the live orders read model.
@@ -31,6 +39,10 @@ import { deadLetterRecords } from './dead-letter-topic';
  * spreads the partitions over them. Each partition batch is one Postgres transaction
  * holding the rows *and* the offset (see `PartitionApplier`); the Kafka commit comes
  * after it and is only a hint.
+ *
+ * An event that cannot be applied yet (a follow-up before its `OrderPlaced`, or after a
+ * version gap) is held in the read model and applied when its predecessor arrives (ADR
+ * 0024): each one is logged when held and when released, and counted.
  */
 @Injectable()
 export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -46,13 +58,14 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
     private readonly control: ConsumerRegistry,
     monitor: ConsumerMonitor,
     published: PublishMetrics,
+    private readonly projections: ProjectionMetrics,
   ) {
     this.producer = new EventProducer(kafka);
     const observer = monitor.kafka({
       admin,
       groupId: TOPOLOGY.kafka.groups.projector,
       topic: TOPOLOGY.kafka.topics.orderEvents.name,
-      projection: 'orders',
+      projection: PROJECTION,
       membership: () => this.consumer.membership,
     });
     const applier = new PartitionApplier({
@@ -79,6 +92,7 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
           { groupId: TOPOLOGY.kafka.groups.projector },
           () => applier.apply(records),
         );
+        this.reportParking(records[0]?.partition, outcome);
         if (outcome.seekTo !== undefined) {
           this.logger.log({
             msg: 'read model version changed: re-reading from its checkpoint',
@@ -88,6 +102,43 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
         }
         return outcome;
       },
+    });
+    projections.trackParking(PROJECTION, HOLD_REASONS);
+  }
+
+  /** Held and released events: a log line each, the counters, the partition's gauge. */
+  private reportParking(
+    partition: number | undefined,
+    { parked, released, parkedInPartition }: PartitionOutcome,
+  ): void {
+    for (const { event, topic, offset, reason } of parked) {
+      this.logger.warn({
+        msg: 'event held until its predecessor arrives',
+        reason,
+        orderId: event.aggregateId,
+        aggregateVersion: event.aggregateVersion,
+        eventType: event.type,
+        topic,
+        partition,
+        offset,
+      });
+    }
+    for (const { event, topic, offset } of released) {
+      this.logger.log({
+        msg: 'held event applied',
+        orderId: event.aggregateId,
+        aggregateVersion: event.aggregateVersion,
+        eventType: event.type,
+        topic,
+        partition,
+        offset,
+      });
+    }
+    if (partition === undefined || parkedInPartition === undefined) return;
+    this.projections.parking(PROJECTION, TOPOLOGY.kafka.topics.orderEvents.name, partition, {
+      parked,
+      released: released.length,
+      parkedInPartition,
     });
   }
 

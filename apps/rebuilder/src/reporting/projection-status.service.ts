@@ -24,6 +24,7 @@ export class ProjectionStatusService {
         projection,
         activeVersion: active,
         previousVersion: previous,
+        parkedEvents: await this.store.parkedCount(client, active),
         lastRun: await this.runs.latest(this.pool, projection),
       };
     } finally {

@@ -53,6 +53,7 @@ describe('rebuild over the admin API', () => {
       projection: 'orders',
       activeVersion: 1,
       previousVersion: null,
+      parkedEvents: 0,
       lastRun: null,
     });
 

@@ -34,22 +34,72 @@ export class BridgeMetrics {
   }
 }
 
-/** ### A read model's position in the log: the next offset it will apply, per partition. */
+/**
+ * ### A read model's position in the log, and what it holds back.
+ *
+ * Position: the next offset it will apply, per partition. Held ("parked") events: events
+ * that cannot be applied yet (a follow-up before its `OrderPlaced`, or after a version
+ * gap) wait in the version's parked table until their predecessor arrives (ADR 0024). A
+ * gauge that stays above 0 is an order whose history is incomplete on the topic.
+ */
 @Injectable()
 export class ProjectionMetrics {
   private readonly offsets: Gauge<'projection' | 'topic' | 'partition'>;
+  private readonly parkedNow: Gauge<'projection' | 'topic' | 'partition'>;
+  private readonly parkedTotal: Counter<'projection' | 'reason'>;
+  private readonly releasedTotal: Counter<'projection'>;
 
   constructor(registry: Registry) {
+    const registers = [registry];
     this.offsets = new Gauge({
       name: `${METRIC_PREFIX}projection_position_offset`,
       help: 'The next Kafka offset a projection applies on a partition (stored with its rows; committed after them).',
       labelNames: ['projection', 'topic', 'partition'],
-      registers: [registry],
+      registers,
+    });
+    this.parkedNow = new Gauge({
+      name: `${METRIC_PREFIX}projection_parked_events`,
+      help: 'Events a projection holds on a partition until their predecessor arrives (after its last batch there).',
+      labelNames: ['projection', 'topic', 'partition'],
+      registers,
+    });
+    this.parkedTotal = new Counter({
+      name: `${METRIC_PREFIX}projection_events_parked_total`,
+      help: 'Events a projection held back: no-row (a follow-up before its first event) or version-gap.',
+      labelNames: ['projection', 'reason'],
+      registers,
+    });
+    this.releasedTotal = new Counter({
+      name: `${METRIC_PREFIX}projection_events_released_total`,
+      help: 'Held events a projection applied once their predecessor arrived.',
+      labelNames: ['projection'],
+      registers,
     });
   }
 
   position(projection: string, topic: string, partition: number, nextOffset: bigint): void {
     this.offsets.set({ projection, topic, partition: String(partition) }, Number(nextOffset));
+  }
+
+  /** Declares the parking series of a projection (at 0 before anything is held). */
+  trackParking(projection: string, reasons: readonly string[]): void {
+    for (const reason of reasons) this.parkedTotal.inc({ projection, reason }, 0);
+    this.releasedTotal.inc({ projection }, 0);
+  }
+
+  /** After a batch: what it held (by reason), what it released, what the partition holds now. */
+  parking(
+    projection: string,
+    topic: string,
+    partition: number,
+    batch: { parked: { reason: string }[]; released: number; parkedInPartition: number },
+  ): void {
+    for (const { reason } of batch.parked) this.parkedTotal.inc({ projection, reason });
+    if (batch.released > 0) this.releasedTotal.inc({ projection }, batch.released);
+    this.parkedNow.set(
+      { projection, topic, partition: String(partition) },
+      batch.parkedInPartition,
+    );
   }
 }
 

@@ -26,6 +26,37 @@ describe('ProjectionMetrics', () => {
   });
 });
 
+describe('ProjectionMetrics parking', () => {
+  it('counts held events by reason and released ones, and reports what a partition holds now', async () => {
+    const registry = new Registry();
+    const metrics = new ProjectionMetrics(registry);
+    metrics.trackParking('orders', ['no-row', 'version-gap']);
+
+    metrics.parking('orders', 'orders.events', 1, {
+      parked: [{ reason: 'no-row' }, { reason: 'version-gap' }, { reason: 'no-row' }],
+      released: 0,
+      parkedInPartition: 3,
+    });
+    metrics.parking('orders', 'orders.events', 1, {
+      parked: [],
+      released: 2,
+      parkedInPartition: 1,
+    });
+
+    const text = await registry.metrics();
+    expect(text).toContain(
+      'switchyard_projection_parked_events{projection="orders",topic="orders.events",partition="1"} 1',
+    );
+    expect(text).toContain(
+      'switchyard_projection_events_parked_total{projection="orders",reason="no-row"} 2',
+    );
+    expect(text).toContain(
+      'switchyard_projection_events_parked_total{projection="orders",reason="version-gap"} 1',
+    );
+    expect(text).toContain('switchyard_projection_events_released_total{projection="orders"} 2');
+  });
+});
+
 describe('RebuildMetrics', () => {
   it('follows a run from running to swapped and counts the outcome once', async () => {
     const registry = new Registry();
