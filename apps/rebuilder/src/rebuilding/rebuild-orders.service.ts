@@ -95,8 +95,8 @@ export class RebuildAlreadyRunningError extends Error {
  *    together with the run's `swapped` state. The projector sees the new version on its
  *    next batch and continues from the new version's checkpoints, so nothing published
  *    during the rebuild is missed. Just before the swap the history is checked again:
- *    records deleted during the replay (a consumer that finds its offset gone skips ahead
- *    without a word) fail the run instead.
+ *    records deleted during the replay (kafkajs resets a consumer whose offset is gone to
+ *    the earliest one and goes on, logging a line) fail the run instead.
  * 5. The previous version stays until the next successful rebuild (roll back by
  *    activating it again). A failed rebuild drops its own table: live is untouched.
  */
