@@ -1,8 +1,14 @@
-import { CommonEnvSchema, loadConfig } from '@switchyard/config';
+import {
+  CommonEnvSchema,
+  kafkaReplication,
+  KafkaTopicsEnvSchema,
+  loadConfig,
+} from '@switchyard/config';
 import { topology } from '@switchyard/contracts';
 import { z } from 'zod';
 
 export const BridgeEnvSchema = CommonEnvSchema.extend({
+  ...KafkaTopicsEnvSchema.shape,
   /** Messages pulled from JetStream and produced to Kafka in one request. */
   BRIDGE_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(200),
   /** How long JetStream waits for an ack before redelivering to another instance. */
@@ -12,4 +18,4 @@ export const BridgeEnvSchema = CommonEnvSchema.extend({
 });
 
 export const config = loadConfig(BridgeEnvSchema);
-export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE);
+export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE, { kafka: kafkaReplication(config) });

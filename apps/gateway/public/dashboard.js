@@ -256,10 +256,11 @@
         : '';
     const states = {
       running: `Rebuilding v${run.version ?? '?'}: ${run.eventsApplied} of ${run.eventsTotal} events${rate}${eta}`,
-      swapped: `Done: v${run.version} is live (${run.eventsApplied} events)`,
+      // A warning: an operator rebuilt from an incomplete history on purpose (ADR 0023).
+      swapped: `Done: v${run.version} is live (${run.eventsApplied} events)${run.warning ? `; warning: ${run.warning}` : ''}`,
       failed: `Failed: ${run.error ?? 'unknown error'}; the live version never changed`,
     };
-    say('rebuild-result', states[run.state] ?? run.state, run.state === 'failed');
+    say('rebuild-result', states[run.state] ?? run.state, run.state === 'failed' || !!run.warning);
   }
 
   function onRebuildProgress(progress) {

@@ -1,5 +1,10 @@
-import { CommonEnvSchema, loadConfig } from '@switchyard/config';
+import {
+  CommonEnvSchema,
+  kafkaReplication,
+  KafkaTopicsEnvSchema,
+  loadConfig,
+} from '@switchyard/config';
 import { topology } from '@switchyard/contracts';
 
-export const config = loadConfig(CommonEnvSchema);
-export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE);
+export const config = loadConfig(CommonEnvSchema.extend(KafkaTopicsEnvSchema.shape));
+export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE, { kafka: kafkaReplication(config) });

@@ -1,9 +1,15 @@
 import { availableParallelism } from 'node:os';
-import { CommonEnvSchema, loadConfig } from '@switchyard/config';
+import {
+  CommonEnvSchema,
+  kafkaReplication,
+  KafkaTopicsEnvSchema,
+  loadConfig,
+} from '@switchyard/config';
 import { topology } from '@switchyard/contracts';
 import { z } from 'zod';
 
 export const RebuilderEnvSchema = CommonEnvSchema.extend({
+  ...KafkaTopicsEnvSchema.shape,
   /** `serve` mode: a rebuild that has not caught up after this long fails (live untouched). */
   REBUILD_TIMEOUT_MS: z.coerce.number().int().positive().default(3_600_000),
   /**
@@ -30,4 +36,4 @@ export const RebuilderEnvSchema = CommonEnvSchema.extend({
 });
 
 export const config = loadConfig(RebuilderEnvSchema);
-export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE);
+export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE, { kafka: kafkaReplication(config) });

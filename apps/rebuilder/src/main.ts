@@ -36,6 +36,11 @@ async function once<T>(
   }
 }
 
+interface RebuildCliOptions {
+  timeoutMs: number;
+  allowIncompleteHistory: boolean;
+}
+
 const program = new Command()
   .name('rebuild')
   .description('Blue-green rebuilds of the read models from Kafka offset zero.');
@@ -53,10 +58,17 @@ program
     positiveInt,
     600_000,
   )
-  .action(async (_projection: string, options: { timeoutMs: number }) => {
+  .option(
+    '--allow-incomplete-history',
+    'rebuild even if the topic lost records (retention, deleted records, a recreated topic): ' +
+      'the new version will lack them; recorded as the run warning',
+    false,
+  )
+  .action(async (_projection: string, options: RebuildCliOptions) => {
     const result = await once(async (app) => {
       const run = await app.get(RebuildOrdersService).start({
         timeoutMs: options.timeoutMs,
+        allowIncompleteHistory: options.allowIncompleteHistory,
         reporter: (total) => progressReporter(total),
       });
       return run.done;

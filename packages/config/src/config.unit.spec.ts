@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CommonEnvSchema, ConfigError, loadConfig } from './index';
+import {
+  CommonEnvSchema,
+  ConfigError,
+  kafkaReplication,
+  KafkaTopicsEnvSchema,
+  loadConfig,
+} from './index';
 
 describe('loadConfig', () => {
   it('given an empty environment, when loaded, then every default works locally', () => {
@@ -30,5 +36,22 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const fields = (error as ConfigError).problems.map((problem) => problem.split(':')[0]);
     expect(fields.sort()).toEqual(['EXTRA', 'HTTP_PORT', 'SWITCHYARD_NAMESPACE']);
+  });
+});
+
+describe('kafkaReplication', () => {
+  it('given an empty environment, when loaded, then one local copy', () => {
+    expect(kafkaReplication(loadConfig(KafkaTopicsEnvSchema, {}))).toEqual({
+      replicationFactor: 1,
+      minInsyncReplicas: 1,
+    });
+  });
+
+  it('given a cluster setting, when loaded, then it is passed on', () => {
+    const env = { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' };
+    expect(kafkaReplication(loadConfig(KafkaTopicsEnvSchema, env))).toEqual({
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+    });
   });
 });

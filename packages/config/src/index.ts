@@ -55,3 +55,4 @@ export function loadConfig<TSchema extends z.ZodType>(
 export const CONFIG = Symbol('switchyard:config');
 export * from './cli';
 export * from './shutdown';
+export * from './kafka-topics';

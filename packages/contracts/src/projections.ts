@@ -47,6 +47,12 @@ export const RebuildRunSchema = z.object({
   startedAt: z.iso.datetime({ offset: true }),
   finishedAt: z.iso.datetime({ offset: true }).nullable(),
   error: z.string().nullable(),
+  /**
+   * Set when an operator rebuilt from an incomplete history on purpose
+   * (`--allow-incomplete-history`): what the source lacked, so the swapped-in version is
+   * known to lack it too. Null otherwise.
+   */
+  warning: z.string().nullable(),
 });
 export type RebuildRun = z.infer<typeof RebuildRunSchema>;
 

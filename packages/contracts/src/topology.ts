@@ -16,7 +16,8 @@ import type { OrderNotificationEvent } from './orders/notifications';
  *   They live outside every stream's subject space, so JetStream does not capture them.
  * - **Rebuild control plane** (`projections.cmd.rebuild`, `projections.query.status`,
  *   `projections.<name>.rebuild.progress`): request-reply to the rebuilder, progress at-most-once.
- * - **Kafka** (`switchyard.orders.events`): the long-term, replayable log, keyed by order id.
+ * - **Kafka** (`switchyard.orders.events`): the long-term, replayable log, keyed by order id,
+ *   kept for ever (its configs are declared here and reconciled on start).
  *
  * `namespace` prefixes everything (see namespace.ts); the default is the empty namespace.
  */
@@ -37,8 +38,44 @@ export interface DeadLetterSource {
   redriveSubject: string | null;
 }
 
-export function topology(namespace = '') {
+/**
+ * How many copies of every Kafka partition the cluster keeps. The producer writes with
+ * `acks=all`: a write is acknowledged once `minInsyncReplicas` replicas have it, so with 3
+ * replicas and 2 in sync, one broker can be lost without losing an acknowledged event.
+ */
+export interface KafkaReplication {
+  /** Replicas per partition: 1 on a single local broker, 3 on a production cluster. */
+  replicationFactor: number;
+  /** Replicas an `acks=all` write must reach: 1 locally, 2 with 3 replicas. */
+  minInsyncReplicas: number;
+}
+
+/** One local broker (`npm run brokers`, docker compose): one copy of everything. */
+export const LOCAL_KAFKA_REPLICATION: KafkaReplication = {
+  replicationFactor: 1,
+  minInsyncReplicas: 1,
+};
+
+/**
+ * A Kafka topic as Switchyard declares it. `KafkaAdmin.ensureTopics` creates it so, and
+ * reconciles an existing topic with it on every start (ADR 0023).
+ */
+export interface TopicDefinition {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Topic-level configs (`retention.ms`, …), pinned on the topic, never inherited. */
+  configs: Readonly<Record<string, string>>;
+}
+
+export interface TopologyOptions {
+  /** Kafka replication; `LOCAL_KAFKA_REPLICATION` when left out. */
+  kafka?: KafkaReplication;
+}
+
+export function topology(namespace = '', options: TopologyOptions = {}) {
   const ns = NamespaceSchema.parse(namespace);
+  const replication = checkedReplication(options.kafka ?? LOCAL_KAFKA_REPLICATION);
   /** NATS subjects and Kafka topics: dot-separated, so the namespace is the first token. */
   const dotted = (name: string) => (ns ? `${ns}.${name}` : name);
   /** JetStream stream and consumer names may not contain dots. */
@@ -200,10 +237,53 @@ export function topology(namespace = '') {
     },
   } as const;
 
-  const topics = {
-    orderEvents: { name: dotted('switchyard.orders.events'), partitions: 3 },
-    deadLetters: { name: dotted('switchyard.deadletters'), partitions: 1 },
+  /**
+   * Kafka is the history: a rebuild replays it from offset zero, so nothing may ever
+   * expire. No time limit, no size limit, and `delete` (which, with no limits, deletes
+   * nothing). NEVER `compact`: compaction keeps only the newest record per key, and the key
+   * is the order id, so it would keep one event per order (its last) and throw the rest of
+   * its history away. Pinned on the topic, so a broker default (`log.retention.hours`,
+   * 168 h) cannot shorten it; time-based retention would also go by the record timestamps
+   * (`occurredAt`), so old history would be the first to go.
+   */
+  const keptForEver = {
+    'cleanup.policy': 'delete',
+    'retention.ms': '-1',
+    'retention.bytes': '-1',
   } as const;
+  /**
+   * An `acks=all` write is acknowledged once `min.insync.replicas` replicas have it, and an
+   * out-of-sync replica may never become leader (that would drop acknowledged records).
+   */
+  const durable = {
+    'min.insync.replicas': String(replication.minInsyncReplicas),
+    'unclean.leader.election.enable': 'false',
+  } as const;
+
+  const topics = {
+    /**
+     * The event-sourcing backbone, keyed by order id. The partition count is part of the
+     * keying (murmur2(key) mod partitions): an existing topic is never repartitioned by a
+     * start, since that would move orders to other partitions and break their order.
+     */
+    orderEvents: {
+      name: dotted('switchyard.orders.events'),
+      partitions: 3,
+      replicationFactor: replication.replicationFactor,
+      configs: { ...keptForEver, ...durable },
+    },
+    /**
+     * Records the projector could not apply. Kept for ever too: a dead letter is the
+     * evidence of an event the read model lacks, until someone replays or discards it on
+     * purpose; a retention would discard it silently (ADR 0023).
+     */
+    deadLetters: {
+      name: dotted('switchyard.deadletters'),
+      partitions: 1,
+      replicationFactor: replication.replicationFactor,
+      configs: { ...keptForEver, ...durable },
+    },
+  } as const satisfies Record<string, TopicDefinition>;
 
   const groups = {
     projector: dotted('switchyard.projector.orders'),
@@ -312,3 +392,21 @@ export function topology(namespace = '') {
 
 export type Topology = ReturnType<typeof topology>;
 export type BridgeRoute = Topology['bridgeRoutes'][number];
+
+/** Refuses a replication that the producer's `acks=all` could never satisfy. */
+function checkedReplication(replication: KafkaReplication): KafkaReplication {
+  const { replicationFactor, minInsyncReplicas } = replication;
+  if (!Number.isInteger(replicationFactor) || replicationFactor < 1)
+    throw new Error(
+      `Kafka replication factor must be a positive integer, got ${replicationFactor}`,
+    );
+  if (
+    !Number.isInteger(minInsyncReplicas) ||
+    minInsyncReplicas < 1 ||
+    minInsyncReplicas > replicationFactor
+  )
+    throw new Error(
+      `Kafka min.insync.replicas must be between 1 and the replication factor (${replicationFactor}), got ${minInsyncReplicas}: acks=all writes would all fail`,
+    );
+  return replication;
+}

@@ -61,4 +61,33 @@ describe('topology', () => {
       if (redriveSubject) expect(inLog(redriveSubject)).toBe(false);
     }
   });
+
+  it('keeps every Kafka topic for ever, deleting nothing and never compacting', () => {
+    for (const topic of Object.values(topology().kafka.topics)) {
+      expect(topic.configs).toMatchObject({
+        'cleanup.policy': 'delete',
+        'retention.ms': '-1',
+        'retention.bytes': '-1',
+        'unclean.leader.election.enable': 'false',
+      });
+    }
+  });
+
+  it('given no replication, declares one local copy; given a cluster, declares its replication', () => {
+    const local = topology('t1').kafka.topics.orderEvents;
+    expect(local).toMatchObject({ partitions: 3, replicationFactor: 1 });
+    expect(local.configs['min.insync.replicas']).toBe('1');
+    const cluster = topology('t1', { kafka: { replicationFactor: 3, minInsyncReplicas: 2 } });
+    expect(cluster.kafka.topics.orderEvents.replicationFactor).toBe(3);
+    expect(cluster.kafka.topics.orderEvents.configs['min.insync.replicas']).toBe('2');
+  });
+
+  it('refuses a min.insync.replicas that acks=all writes could never reach', () => {
+    expect(() => topology('', { kafka: { replicationFactor: 1, minInsyncReplicas: 2 } })).toThrow(
+      /min.insync.replicas must be between 1 and the replication factor \(1\), got 2/,
+    );
+    expect(() => topology('', { kafka: { replicationFactor: 0, minInsyncReplicas: 1 } })).toThrow(
+      /replication factor/,
+    );
+  });
 });

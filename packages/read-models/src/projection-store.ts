@@ -166,6 +166,20 @@ export class ProjectionStore {
     return rows[0]?.n ?? 0;
   }
 
+  /** Every checkpoint of a version on `topic`: partition → next offset to apply. */
+  async checkpoints(
+    client: PoolClient,
+    version: number,
+    topic: string,
+  ): Promise<Map<number, bigint>> {
+    const { rows } = await client.query<{ partition: number; next_offset: string }>(
+      `SELECT partition, next_offset FROM ${ident(this.schema)}.checkpoints
+       WHERE projection = $1 AND version = $2 AND topic = $3`,
+      [ORDERS_PROJECTION, version, topic],
+    );
+    return new Map(rows.map((row) => [row.partition, BigInt(row.next_offset)]));
+  }
+
   async saveCheckpoint(
     client: PoolClient,
     version: number,

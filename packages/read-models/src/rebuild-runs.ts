@@ -23,7 +23,8 @@ export const createRebuildRunsTable = (schema: string): string =>
     started_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     finished_at timestamptz,
-    error text)`;
+    error text);
+  ALTER TABLE ${ident(schema)}.rebuild_runs ADD COLUMN IF NOT EXISTS warning text`;
 
 export interface RunProgressFields {
   version?: number;
@@ -49,6 +50,7 @@ interface RunRow {
   started_at: Date;
   finished_at: Date | null;
   error: string | null;
+  warning: string | null;
 }
 
 /**
@@ -143,6 +145,17 @@ export class RebuildRuns {
   }
 
   /**
+   * Records that the run goes on despite a known problem (an operator's override), so the
+   * status says so while it runs and after it swapped.
+   */
+  async warn(pool: Pool, runId: string, warning: string): Promise<void> {
+    await pool.query(
+      `UPDATE ${ident(this.schema)}.rebuild_runs SET warning = $2, updated_at = now() WHERE run_id = $1`,
+      [runId, warning],
+    );
+  }
+
+  /**
    * Closes a run. Pass the swap transaction's client for `swapped`, so the row says
    * `swapped` exactly when the new version is live.
    */
@@ -173,7 +186,7 @@ export class RebuildRuns {
               CASE WHEN ${stale} THEN 'failed' ELSE state END AS state,
               CASE WHEN ${stale} THEN 'abandoned: no progress written for ${ABANDONED_AFTER_SECONDS} s'
                    ELSE error END AS error,
-              eta_seconds, finished_at
+              eta_seconds, finished_at, warning
        FROM ${ident(this.schema)}.rebuild_runs WHERE projection = $1
        ORDER BY started_at DESC LIMIT 1`,
       [projection],
@@ -191,6 +204,7 @@ export class RebuildRuns {
       startedAt: row.started_at.toISOString(),
       finishedAt: row.finished_at?.toISOString() ?? null,
       error: row.error,
+      warning: row.warning,
     };
   }
 }

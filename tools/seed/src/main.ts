@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { randomInt } from 'node:crypto';
-import { CommonEnvSchema, loadConfig, positiveInt } from '@switchyard/config';
+import {
+  CommonEnvSchema,
+  kafkaReplication,
+  KafkaTopicsEnvSchema,
+  loadConfig,
+  positiveInt,
+} from '@switchyard/config';
 import { topology } from '@switchyard/contracts';
 import { createKafka, EventProducer, KafkaAdmin } from '@switchyard/messaging';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -67,8 +73,8 @@ const program = new Command()
     if (problem) throw new InvalidArgumentError(problem);
     const seed = options.seed ?? randomInt(1, 2 ** 31);
 
-    const config = loadConfig(CommonEnvSchema);
-    const names = topology(config.SWITCHYARD_NAMESPACE);
+    const config = loadConfig(CommonEnvSchema.extend(KafkaTopicsEnvSchema.shape));
+    const names = topology(config.SWITCHYARD_NAMESPACE, { kafka: kafkaReplication(config) });
     const topic = names.kafka.topics.orderEvents;
     const kafka = createKafka({
       clientId: names.kafka.clientId('seed'),
@@ -79,7 +85,7 @@ const program = new Command()
     const admin = new KafkaAdmin(kafka);
     await admin.connect();
     try {
-      await admin.ensureTopics([topic]);
+      await admin.ensureTopics([topic], stderr);
     } finally {
       await admin.disconnect();
     }

@@ -57,7 +57,8 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
     await ensureStream(this.jsm, streams.orders);
     await ensureStream(this.jsm, streams.deadLetters);
     await ensureStream(this.jsm, streams.redrives);
-    await this.admin.ensureTopics(Object.values(TOPOLOGY.kafka.topics));
+    // Created, or reconciled with their declaration (retention: for ever), before any write.
+    await this.admin.ensureTopics(Object.values(TOPOLOGY.kafka.topics), this.logger);
     await this.producer.connect();
 
     for (const route of TOPOLOGY.bridgeRoutes) {

@@ -25,7 +25,9 @@ export class ProjectionsHttpController {
 
   /**
    * 202: a rebuild takes minutes, so the answer is "accepted, follow it there"
-   * (`Location`), not the result. 409 if one is already running for this projection.
+   * (`Location`), not the result. 409 if one is already running for this projection, or
+   * if the topic no longer holds the whole history (`Source history incomplete`, with the
+   * partitions and offsets in `detail`; the run is recorded as failed, ADR 0023).
    */
   @Post(':name/rebuild')
   @HttpCode(HttpStatus.ACCEPTED)

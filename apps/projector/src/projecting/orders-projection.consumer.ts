@@ -149,8 +149,9 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
     } finally {
       client.release();
     }
+    // Created, or reconciled with their declaration (retention: for ever), before any read.
     const { orderEvents, deadLetters } = TOPOLOGY.kafka.topics;
-    await this.admin.ensureTopics([orderEvents, deadLetters]);
+    await this.admin.ensureTopics([orderEvents, deadLetters], this.logger);
     await this.producer.connect();
     await this.consumer.start();
     this.control.register(this.consumer);

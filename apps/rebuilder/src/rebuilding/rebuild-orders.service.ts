@@ -5,7 +5,12 @@ import {
   type BeforeApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { BatchConsumer, KafkaAdmin, type createKafka } from '@switchyard/messaging';
+import {
+  BatchConsumer,
+  KafkaAdmin,
+  type createKafka,
+  type PartitionOffsets,
+} from '@switchyard/messaging';
 import {
   ProjectionStore,
   RebuildRuns,
@@ -20,6 +25,7 @@ import type { ProgressReporter } from './progress';
 import { ProgressPublisher } from './progress-publisher';
 import { PartitionPipeline } from './partition-pipeline';
 import { RunProgress } from './run-progress';
+import { IncompleteHistoryError, sourceHistoryProblems } from './source-history';
 
 const PROJECTION: ProjectionName = 'orders';
 
@@ -41,8 +47,20 @@ export interface RebuildResult {
 
 export interface RebuildOptions {
   timeoutMs: number;
+  /**
+   * Rebuild even when the topic no longer holds the whole history (see `source-history`):
+   * an operator's explicit decision (CLI `--allow-incomplete-history`), recorded on the
+   * run as its `warning`. Never offered by the admin API.
+   */
+  allowIncompleteHistory?: boolean;
   /** The CLI's bar or log lines; `serve` has none (it has the status query instead). */
   reporter?: (total: number) => ProgressReporter;
+}
+
+/** The topic's offsets when its history was checked, and what an override accepted. */
+interface CheckedSource {
+  offsets: PartitionOffsets[];
+  warning: string | null;
 }
 
 /** A started rebuild: its id at once, its outcome later. */
@@ -64,9 +82,13 @@ export class RebuildAlreadyRunningError extends Error {
  *
  * 0. Take the projection's rebuild lock (one rebuild at a time, across every process) and
  *    record the run in `rebuild_runs`.
- * 1. Create a fresh table `orders_v<N+1>` next to the live one (the projector keeps
+ * 1. Check that the topic still holds the whole history: every partition starts at offset
+ *    0, and none ends before the live version's checkpoint (`source-history`). If not, the
+ *    run is refused at once (`IncompleteHistoryError`): the caller gets the reason, the
+ *    run row says `failed` with it, and nothing is built. The end offsets read for this
+ *    check are the finish line.
+ * 2. Create a fresh table `orders_v<N+1>` next to the live one (the projector keeps
  *    serving and updating the live version the whole time).
- * 2. Note the end offset of every partition *now*: that is the finish line.
  * 3. Replay from offset zero with a brand-new consumer group (no committed offsets, so
  *    it starts at the beginning), through the same projection code as the projector:
  *    `eachBatch`, one transaction and one multi-row upsert per partition batch, all
@@ -74,7 +96,9 @@ export class RebuildAlreadyRunningError extends Error {
  * 4. Once every partition reached the finish line, swap the view in one transaction,
  *    together with the run's `swapped` state. The projector sees the new version on its
  *    next batch and continues from the new version's checkpoints, so nothing published
- *    during the rebuild is missed.
+ *    during the rebuild is missed. Just before the swap the history is checked again:
+ *    records deleted during the replay (kafkajs resets a consumer whose offset is gone to
+ *    the earliest one and goes on, logging a line) fail the run instead.
  * 5. The previous version stays until the next successful rebuild (roll back by
  *    activating it again). A failed rebuild drops its own table: live is untouched.
  */
@@ -105,31 +129,63 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
   }
 
   /**
-   * Starts a rebuild and returns as soon as it is recorded: the caller gets the run id
-   * while the replay goes on. Throws `RebuildAlreadyRunningError` if the lock is taken.
+   * Starts a rebuild and returns as soon as it is recorded and its source checked: the
+   * caller gets the run id while the replay goes on. Throws `RebuildAlreadyRunningError`
+   * if the lock is taken, `IncompleteHistoryError` (run recorded as failed) if the topic
+   * no longer holds the whole history.
    */
   async start(options: RebuildOptions): Promise<RebuildHandle> {
     const lock = await this.runs.tryLock(this.pool, PROJECTION);
     if (!lock) throw new RebuildAlreadyRunningError(PROJECTION);
-    let runId: string;
+    const started = Date.now();
+    let runId: string | undefined;
+    let source: CheckedSource;
     try {
       runId = await this.runs.begin(this.pool, PROJECTION);
+      source = await this.checkSourceHistory(runId, options.allowIncompleteHistory ?? false);
     } catch (error) {
+      if (runId) await this.fail(runId, undefined, new RunProgress(0), started, null, error);
       await lock.release();
       throw error;
     }
-    const done = this.run(runId, lock, options);
+    const done = this.run(runId, lock, options, source, started);
     this.inFlight.add(done);
     void done.catch(() => undefined).finally(() => this.inFlight.delete(done));
     return { runId, done };
   }
 
+  /**
+   * The history check (see `source-history`): the partitions' offsets, if the topic holds
+   * the whole history the live version was built from. With `allowIncomplete`, the
+   * problems are logged and recorded as the run's warning instead of refusing.
+   */
+  private async checkSourceHistory(
+    runId: string,
+    allowIncomplete: boolean,
+  ): Promise<CheckedSource> {
+    const topic = TOPOLOGY.kafka.topics.orderEvents;
+    await this.admin.ensureTopics([topic], this.logger);
+    const offsets = await this.admin.partitionOffsets(topic.name);
+    const live = await this.withClient(async (client) => {
+      const { active } = await this.store.activeVersion(client);
+      return this.store.checkpoints(client, active, topic.name);
+    });
+    const problems = sourceHistoryProblems(offsets, live);
+    if (problems.length === 0) return { offsets, warning: null };
+    if (!allowIncomplete) throw new IncompleteHistoryError(topic.name, problems);
+    const warning = `rebuilt from an incomplete history (--allow-incomplete-history): ${problems.join('; ')}`;
+    this.logger.warn({ msg: warning, runId });
+    await this.runs.warn(this.pool, runId, warning);
+    return { offsets, warning };
+  }
+
   private async run(
     runId: string,
     lock: ProjectionLock,
-    { timeoutMs, reporter }: RebuildOptions,
+    { timeoutMs, reporter, allowIncompleteHistory }: RebuildOptions,
+    { offsets: source, warning }: CheckedSource,
+    started: number,
   ): Promise<RebuildResult> {
-    const started = Date.now();
     const topic = TOPOLOGY.kafka.topics.orderEvents.name;
     const groupId = TOPOLOGY.kafka.groups.rebuilder(runId);
     let version: number | undefined;
@@ -142,19 +198,32 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
         await this.store.createVersion(client, next);
         return next;
       });
-      await this.admin.ensureTopics([TOPOLOGY.kafka.topics.orderEvents]);
-      const finishLine = await this.admin.endOffsets(topic);
-      const total = [...finishLine.values()].reduce((sum, offset) => sum + Number(offset), 0);
+      // The finish line is the end of every partition when the history was checked.
+      const finishLine = new Map(source.map(({ partition, high }) => [partition, high]));
+      const firstOffsets = new Map(source.map(({ partition, low }) => [partition, low]));
+      const total = source.reduce((sum, { low, high }) => sum + Number(high - low), 0);
       progress = new RunProgress(total);
       await this.runs.progress(this.pool, runId, { version, eventsTotal: total });
       this.logger.log({ msg: 'rebuild started', runId, version, topic, events: total, groupId });
 
-      const heartbeat = this.startHeartbeat(runId, version, progress, started);
+      const heartbeat = this.startHeartbeat(runId, version, progress, started, warning);
       try {
-        await this.replay({ topic, groupId, version, finishLine, progress, timeoutMs, reporter });
+        await this.replay({
+          topic,
+          groupId,
+          version,
+          firstOffsets,
+          finishLine,
+          progress,
+          timeoutMs,
+          reporter,
+        });
       } finally {
         await heartbeat.stop();
       }
+      // Deleted while we replayed? Then the consumer may have skipped them: never swap that.
+      // (With the override, what is missing was accepted at the start.)
+      if (!allowIncompleteHistory) await this.checkSourceHistory(runId, false);
 
       const previous = await this.withClient(async (client) => {
         // Partitions that had nothing to replay still get a checkpoint: the projector
@@ -169,7 +238,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
         return swap.previous;
       });
       const seconds = (Date.now() - started) / 1_000;
-      this.publish(runId, version, progress, started, 'swapped');
+      this.publish(runId, version, progress, started, 'swapped', { warning });
       this.logger.log({
         msg: 'rebuild swapped in',
         runId,
@@ -208,7 +277,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
     } catch (error) {
       // Once swapped, the new version IS live: never drop it (a failure after the swap,
       // e.g. computing the digest, is reported, not undone).
-      if (!swapped) await this.fail(runId, version, progress, started, error);
+      if (!swapped) await this.fail(runId, version, progress, started, warning, error);
       throw error;
     } finally {
       await this.admin.deleteGroups([groupId]).catch(() => undefined);
@@ -220,12 +289,14 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
     topic: string;
     groupId: string;
     version: number;
+    /** Where each partition's log starts (0 unless an incomplete history was allowed). */
+    firstOffsets: Map<number, bigint>;
     finishLine: Map<number, bigint>;
     progress: RunProgress;
     timeoutMs: number;
     reporter?: (total: number) => ProgressReporter;
   }): Promise<void> {
-    const { topic, groupId, version, finishLine, progress, timeoutMs } = run;
+    const { topic, groupId, version, firstOffsets, finishLine, progress, timeoutMs } = run;
     // One entry per partition, whatever the number of events: memory stays flat.
     const positions = new Map<number, bigint>();
     // Parse, validate, fold and write on worker threads; this thread keeps the consumer.
@@ -241,7 +312,8 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
     });
     const caughtUp = () =>
       [...finishLine].every(
-        ([partition, end]) => end === 0n || (positions.get(partition) ?? 0n) >= end,
+        ([partition, end]) =>
+          end <= (firstOffsets.get(partition) ?? 0n) || (positions.get(partition) ?? 0n) >= end,
       );
     const reporter = run.reporter?.(progress.total);
     // Writes overlap the next fetch (one write in flight per partition, in order).
@@ -307,12 +379,18 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
    * progress sample on NATS. A failed write is logged and retried on the next tick; it
    * never fails the rebuild.
    */
-  private startHeartbeat(runId: string, version: number, progress: RunProgress, started: number) {
+  private startHeartbeat(
+    runId: string,
+    version: number,
+    progress: RunProgress,
+    started: number,
+    warning: string | null,
+  ) {
     let writing: Promise<void> | undefined;
     const tick = () => {
       // Skip a tick rather than queue writes behind a slow database.
       if (writing) return;
-      this.publish(runId, version, progress, started, 'running');
+      this.publish(runId, version, progress, started, 'running', { warning });
       writing = this.runs
         .progress(this.pool, runId, progress.snapshot())
         .catch((error: unknown) =>
@@ -337,6 +415,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
     version: number | undefined,
     progress: RunProgress,
     started: number,
+    warning: string | null,
     error: unknown,
   ): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
@@ -361,7 +440,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
       .catch((finishError: unknown) =>
         this.logger.warn({ msg: 'could not record the failure', runId, err: String(finishError) }),
       );
-    this.publish(runId, version ?? null, progress, started, 'failed', message);
+    this.publish(runId, version ?? null, progress, started, 'failed', { error: message, warning });
   }
 
   /** Tables of runs whose process died mid-rebuild: neither live nor kept for rollback. */
@@ -381,7 +460,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
     progress: RunProgress,
     started: number,
     state: 'running' | 'swapped' | 'failed',
-    error: string | null = null,
+    { error = null, warning }: { error?: string | null; warning: string | null },
   ): void {
     const snapshot = progress.snapshot();
     const finished = state !== 'running';
@@ -394,6 +473,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
       startedAt: new Date(started).toISOString(),
       finishedAt: finished ? new Date().toISOString() : null,
       error,
+      warning,
     });
   }
 

@@ -13,6 +13,7 @@ import {
   RebuildAlreadyRunningError,
   RebuildOrdersService,
 } from '../rebuilding/rebuild-orders.service';
+import { IncompleteHistoryError } from '../rebuilding/source-history';
 import { ProjectionStatusService } from '../reporting/projection-status.service';
 
 interface Rebuilder {
@@ -36,7 +37,11 @@ export class ProjectionsController {
     this.rebuilders = { orders };
   }
 
-  /** Replies as soon as the run is recorded (`running`); the replay goes on in the background. */
+  /**
+   * Replies as soon as the run is recorded and its source checked (`running`); the replay
+   * goes on in the background. A topic that lost part of its history is refused here, with
+   * the reason (the run is recorded as failed too); the API never overrides that check.
+   */
   @MessagePattern(TOPOLOGY.nats.subjects.rebuildProjection, {
     queue: TOPOLOGY.nats.queues.rebuilder,
   })
@@ -57,6 +62,14 @@ export class ProjectionsController {
           status: HttpStatus.CONFLICT,
           title: 'Rebuild already running',
           detail: `${error.message}; follow it with GET /admin/projections/${projection}.`,
+        });
+      }
+      if (error instanceof IncompleteHistoryError) {
+        // 409: the request is fine, the state of the log forbids it (an operator decides).
+        throw new RpcException({
+          status: HttpStatus.CONFLICT,
+          title: 'Source history incomplete',
+          detail: error.message,
         });
       }
       this.logger.error({ msg: 'rebuild did not start', err: String(error) });

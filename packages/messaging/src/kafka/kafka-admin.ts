@@ -1,10 +1,38 @@
-import type { Admin, Kafka } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, type Admin, type Kafka } from 'kafkajs';
+import type { RunnerLogger } from '../nats/pull-consumer-runner';
 import { consumerGroupLag, type PartitionLag } from './consumer-lag';
+import {
+  describeChanges,
+  planTopicConfigs,
+  type ConfigChange,
+  type DescribedConfig,
+} from './topic-configs';
 
+/** A topic as declared (contracts' `TopicDefinition`); a test may leave the rest out. */
 export interface TopicSpec {
   name: string;
   partitions: number;
+  /** Broker default (`default.replication.factor`) when left out. */
   replicationFactor?: number;
+  /** Topic-level configs, set at creation and reconciled on every start. */
+  configs?: Readonly<Record<string, string>>;
+}
+
+/** What `ensureTopics` found and did for one topic. */
+export interface TopicReconciliation {
+  topic: string;
+  created: boolean;
+  /** Declared configs that were not as declared, now altered. */
+  changed: ConfigChange[];
+  /** Partitions the existing topic has, when not as declared (never changed by a start). */
+  partitions?: { declared: number; actual: number };
+}
+
+/** The two ends of one partition's log: `low` is the first offset still stored. */
+export interface PartitionOffsets {
+  partition: number;
+  low: bigint;
+  high: bigint;
 }
 
 /** The admin operations Switchyard needs, behind our own names. */
@@ -28,25 +56,155 @@ export class KafkaAdmin {
     await this.admin.listTopics();
   }
 
-  /** Creates missing topics and waits for their leaders; existing topics are left as they are. */
-  async ensureTopics(topics: TopicSpec[]): Promise<void> {
+  /**
+   * ### Every topic as declared: created if missing, reconciled if not.
+   *
+   * - A missing topic is created with its partitions, replication factor and configs.
+   * - An existing topic's configs are read (DescribeConfigs) and every declared config
+   *   that is not set on the topic with its declared value is altered, keeping the topic's
+   *   other topic-level configs (see `planTopicConfigs`). Each change is logged as
+   *   `name: old → new`; a topic already as declared is left alone, without a write.
+   * - Partitions are never added: the partition of a record is murmur2(key) mod the
+   *   partition count, so adding partitions would send an order's next events to another
+   *   partition than its earlier ones, and consumers could read them out of order. A topic
+   *   with fewer partitions than declared keeps working (each order still has one
+   *   partition) and is logged as an error for an operator to decide (ADR 0023).
+   *
+   * Every service that uses a topic calls this on start, so a topic created by hand, by an
+   * older version, or changed since, is put back as declared before anything is written.
+   */
+  async ensureTopics(topics: TopicSpec[], logger?: RunnerLogger): Promise<TopicReconciliation[]> {
     const existing = new Set(await this.admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic.name));
-    if (missing.length === 0) return;
-    try {
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic: topic.name,
-          numPartitions: topic.partitions,
-          replicationFactor: topic.replicationFactor ?? -1,
-        })),
-      });
-    } catch (error) {
-      // Two services starting together race to create the topic; the loser's
-      // "already exists" is success.
-      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+    const created = new Set<string>();
+    if (missing.length > 0) {
+      try {
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic: topic.name,
+            numPartitions: topic.partitions,
+            replicationFactor: topic.replicationFactor ?? -1,
+            configEntries: Object.entries(topic.configs ?? {}).map(([name, value]) => ({
+              name,
+              value,
+            })),
+          })),
+        });
+        for (const topic of missing) created.add(topic.name);
+      } catch (error) {
+        // Two services starting together race to create the topic; the loser's "already
+        // exists" is success, and it reconciles what the winner created like any topic.
+        if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+      }
     }
+    for (const name of created) logger?.log(`topic ${name} created as declared`);
+    const toCheck = topics.filter((topic) => !created.has(topic.name));
+    const checked = toCheck.length > 0 ? await this.reconcile(toCheck, logger) : [];
+    return topics.map(
+      (topic) =>
+        checked.find((result) => result.topic === topic.name) ?? {
+          topic: topic.name,
+          created: true,
+          changed: [],
+        },
+    );
+  }
+
+  private async reconcile(
+    topics: TopicSpec[],
+    logger?: RunnerLogger,
+  ): Promise<TopicReconciliation[]> {
+    const metadata = await this.admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
+    const configs = await this.topicConfigs(topics.map((topic) => topic.name));
+    const results: TopicReconciliation[] = [];
+    for (const topic of topics) {
+      const result: TopicReconciliation = { topic: topic.name, created: false, changed: [] };
+      const actual =
+        metadata.topics.find((entry) => entry.name === topic.name)?.partitions.length ?? 0;
+      if (actual !== topic.partitions) {
+        result.partitions = { declared: topic.partitions, actual };
+        const report = `topic ${topic.name} has ${actual} partitions, ${topic.partitions} declared; left as it is: adding partitions would move orders to other partitions and break their order (ADR 0023)`;
+        if (actual < topic.partitions) logger?.error(report);
+        else logger?.warn(report);
+      }
+      const plan = planTopicConfigs(topic.name, topic.configs ?? {}, configs.get(topic.name) ?? []);
+      if (plan.changes.length > 0) {
+        await this.alterTopicConfigs(topic.name, plan.desired);
+        result.changed = plan.changes;
+        logger?.warn(
+          `topic ${topic.name} was not as declared, reconciled: ${describeChanges(plan.changes)}`,
+        );
+      }
+      results.push(result);
+    }
+    return results;
+  }
+
+  /** Every config of each topic, with where its value comes from. */
+  async topicConfigs(topics: string[]): Promise<Map<string, DescribedConfig[]>> {
+    const { resources } = await this.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+    });
+    const byTopic = new Map<string, DescribedConfig[]>();
+    for (const resource of resources) {
+      if (resource.errorCode !== 0)
+        throw new Error(
+          `could not describe the configs of topic ${resource.resourceName}: ${resource.errorMessage}`,
+        );
+      byTopic.set(
+        resource.resourceName,
+        resource.configEntries.map((entry) => ({
+          name: entry.configName,
+          value: entry.isSensitive ? null : entry.configValue,
+          topicLevel: entry.configSource === ConfigSource.TOPIC_CONFIG,
+        })),
+      );
+    }
+    return byTopic;
+  }
+
+  /** AlterConfigs: `configs` becomes the topic's whole set of topic-level configs. */
+  private async alterTopicConfigs(topic: string, configs: Record<string, string>): Promise<void> {
+    const { resources } = (await this.admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    })) as { resources: { errorCode: number; errorMessage: string | null }[] };
+    const failed = resources.find((resource) => resource.errorCode !== 0);
+    if (failed)
+      throw new Error(`could not alter the configs of topic ${topic}: ${failed.errorMessage}`);
+  }
+
+  /** Low and high watermark of every partition, by partition number. */
+  async partitionOffsets(topic: string): Promise<PartitionOffsets[]> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return offsets
+      .map(({ partition, low, high }) => ({ partition, low: BigInt(low), high: BigInt(high) }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  /**
+   * Deletes every record below `offset` on each partition (`kafka-delete-records`): what
+   * retention does by age. For operators and tests; no service calls it.
+   */
+  async deleteRecordsBefore(
+    topic: string,
+    partitions: { partition: number; offset: bigint }[],
+  ): Promise<void> {
+    await this.admin.deleteTopicRecords({
+      topic,
+      partitions: partitions.map(({ partition, offset }) => ({
+        partition,
+        offset: offset.toString(),
+      })),
+    });
   }
 
   /** The high watermark (next offset to be written) of every partition. */
