@@ -167,6 +167,27 @@ describe('strings in an order: refused at the edge, or readable downstream', () 
     });
   });
 
+  describe('refused: a body that is not UTF-8', () => {
+    it('Latin-1 "é" (byte 0xE9): 400, not an order stored with U+FFFD in its place', async () => {
+      const body = Buffer.concat([
+        Buffer.from('{"customerId":"Jos'),
+        Buffer.from([0xe9]),
+        Buffer.from('","region":"eu-west","items":[{"sku":"SKU-1","quantity":1}]}'),
+      ]);
+      const response = await fetch(`${gateway.url}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const text = await response.text();
+      expect({ status: response.status, text }).toEqual({
+        status: 400,
+        text: expect.stringContaining('not valid UTF-8'),
+      });
+      expect(await storedEvents()).toBe(0);
+    });
+  });
+
   describe('accepted: 201, then GET /orders/:id shows the same (NFC, trimmed) string', () => {
     it.each([
       ['plain ASCII', 'c-42', 'c-42'],
