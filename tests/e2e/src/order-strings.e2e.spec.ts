@@ -153,6 +153,9 @@ describe('strings in an order: refused at the edge, or readable downstream', () 
         ],
         'items.1.sku',
       ],
+      // `stock.<sku>` is a key in inventory's KV bucket: "SKU-1." is no valid key.
+      ['a trailing dot (not a KV key)', [{ sku: 'SKU-1.', quantity: 1 }], 'items.0.sku'],
+      ['a doubled dot (an empty subject token)', [{ sku: 'SKU..1', quantity: 1 }], 'items.0.sku'],
     ])('sku with %s names the line', async (_case, items, field) => {
       expect(await place(order('c-1', items))).toMatchObject({ status: 400, fields: [field] });
       expect(await storedEvents()).toBe(0);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { displayableText } from '../displayable-text';
-import { OrderLineSchema, RegionSchema } from './order-line';
+import { NewOrderLineSchema, RegionSchema } from './order-line';
 
 /** An `Idempotency-Key` header value: 1–255 visible ASCII characters. */
 export const IdempotencyKeySchema = z
@@ -13,14 +13,15 @@ export const IdempotencyKeySchema = z
  * Every string here must be storable and displayable everywhere downstream, so a 201 can
  * promise a readable order: `customerId` is free text under the string policy
  * (`displayableText`: trimmed, NFC, no control, bidi or invisible characters, 1-64 code
- * points), `region` and each line's `sku` are visible-ASCII identifiers. The orders
+ * points), `region` and each line's `sku` are visible-ASCII identifiers (`NewSkuSchema`: also a
+ * valid KV key). The orders
  * service parses the same schema (`PlaceOrderCommandSchema` extends it), so a producer
  * other than the gateway cannot bypass it.
  */
 export const PlaceOrderRequestSchema = z.strictObject({
   customerId: displayableText({ max: 64 }),
   region: RegionSchema,
-  items: z.array(OrderLineSchema).min(1).max(100),
+  items: z.array(NewOrderLineSchema).min(1).max(100),
 });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequestSchema>;
 

@@ -7,6 +7,11 @@ describe('PlaceOrderRequestSchema', () => {
     expect(PlaceOrderRequestSchema.parse(valid)).toEqual(valid);
   });
 
+  it('accepts SKUs with single dots between tokens', () => {
+    const items = [{ sku: 'ACME.SKU-1.v2_b', quantity: 1 }];
+    expect(PlaceOrderRequestSchema.parse({ ...valid, items }).items).toEqual(items);
+  });
+
   it('stores the customer id trimmed and in NFC (the string policy, displayableText)', () => {
     expect(PlaceOrderRequestSchema.parse({ ...valid, customerId: ' Jose\u0301 ' })).toEqual({
       ...valid,
@@ -42,6 +47,14 @@ describe('PlaceOrderRequestSchema', () => {
     ['customer with a lone surrogate', { ...valid, customerId: 'c\ud800' }, 'customerId'],
     ['customer of 65 characters', { ...valid, customerId: 'x'.repeat(65) }, 'customerId'],
     ['sku with a NUL', { ...valid, items: [{ sku: 'A\u0000', quantity: 1 }] }, 'items.0.sku'],
+    [
+      'sku ending in "." (no KV key)',
+      { ...valid, items: [{ sku: 'A.', quantity: 1 }] },
+      'items.0.sku',
+    ],
+    ['sku starting with "."', { ...valid, items: [{ sku: '.A', quantity: 1 }] }, 'items.0.sku'],
+    ['sku with ".."', { ...valid, items: [{ sku: 'A..B', quantity: 1 }] }, 'items.0.sku'],
+    ['sku "."', { ...valid, items: [{ sku: '.', quantity: 1 }] }, 'items.0.sku'],
   ])('rejects %s', (_name, body, field) => {
     const result = PlaceOrderRequestSchema.safeParse(body);
     expect(result.success).toBe(false);

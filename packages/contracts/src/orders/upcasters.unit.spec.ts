@@ -90,6 +90,12 @@ describe('upcastOrderEvent', () => {
     },
   );
 
+  it('given an event accepted before SKUs had to be KV keys, when upcast, then it reads as written', () => {
+    const items = [{ sku: 'SKU-1.', quantity: 1 }];
+    const result = upcastOrderEvent(raw('OrderPlaced', 1, { ...placedV1, items }));
+    expect(result.ok && result.event.data).toMatchObject({ items: [{ ...items[0], lineNo: 1 }] });
+  });
+
   it.each([
     ['a non-object', 'OrderPlaced', 'not an event envelope'],
     ['an array', [], 'not an event envelope'],
