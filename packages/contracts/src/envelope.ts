@@ -59,6 +59,40 @@ export const MessageHeaders = {
 export const TRACE_HEADERS = [MessageHeaders.traceparent, MessageHeaders.tracestate] as const;
 
 /**
+ * A W3C `traceparent` worth carrying: `00-<trace id>-<parent id>-<flags>` in lower-case hex,
+ * ids not all zeros; a later version may append fields, version `ff` is invalid. A
+ * caller's header is stored with every event (envelope `headers`, Kafka headers), so an
+ * edge passes on only this shape; the spec says to ignore anything else (start a new
+ * trace), not to refuse the request.
+ */
+export const TraceparentSchema = z
+  .string()
+  .regex(
+    /^(?:00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}|(?!00|ff)[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}(?:-[\x21-\x7e]*)?)$/,
+    'a W3C traceparent',
+  );
+
+/** A W3C `tracestate`: printable ASCII list members, at most 512 characters. */
+export const TracestateSchema = z.string().regex(/^[\x20-\x7e]{0,512}$/, 'a W3C tracestate');
+
+/**
+ * The trace-context headers of an untrusted caller that are safe to carry on: a valid
+ * `traceparent`, and its `tracestate` only with it (W3C: a `tracestate` without a valid
+ * `traceparent` is meaningless).
+ */
+export function validTraceHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const traceparent = TraceparentSchema.safeParse(headers[MessageHeaders.traceparent]);
+  if (!traceparent.success) return {};
+  const tracestate = TracestateSchema.safeParse(headers[MessageHeaders.tracestate]);
+  return {
+    [MessageHeaders.traceparent]: traceparent.data,
+    ...(tracestate.success && tracestate.data
+      ? { [MessageHeaders.tracestate]: tracestate.data }
+      : {}),
+  };
+}
+
+/**
  * The envelope's metadata as flat transport headers, identical on NATS and Kafka, so a
  * consumer (or an operator with `kcat -f '%h'`) can route, trace and dedupe without
  * parsing the payload.

@@ -1,5 +1,6 @@
 export * from './namespace';
 export * from './envelope';
+export * from './displayable-text';
 export * from './topology';
 export * from './orders/order-line';
 export * from './orders/place-order';

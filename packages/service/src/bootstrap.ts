@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import type { CommonEnv } from '@switchyard/config';
 import { TracingInterceptor } from './tracing';
+import { utf8JsonBodyParser } from './utf8-json-body';
 
 export interface ServiceDefinition {
   /** Service name: log field, NATS connection name, Kafka client id. */
@@ -32,6 +33,12 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     // abortOnError false: a wiring error (a missing provider) rejects here, and `start`
     // exits non-zero, instead of leaving a half-started process running.
     { bufferLogs: true, abortOnError: false },
+  );
+  // Registered through Nest, which otherwise installs its own `application/json` parser at init.
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: bodyLimitBytes },
+    utf8JsonBodyParser(app.getHttpAdapter().getInstance()),
   );
   const logger = app.get(Logger);
   app.useLogger(logger);

@@ -19,6 +19,12 @@ export const OrderEventTypes = {
 /** `OrderPlaced` v1: the order's lines as a plain list. */
 export const OrderPlacedV1Schema = z.object({
   orderId: z.uuid(),
+  /**
+   * Lenient on purpose: a reader of history, not the edge. `PlaceOrderRequestSchema`
+   * applies the string policy (`displayableText`) to new orders; events accepted before
+   * it (a zero-width space, decomposed accents, a trailing tab in a v1 event) must still
+   * replay exactly as they did. Tightening this would turn old events into dead letters.
+   */
   customerId: z.string().min(1),
   region: RegionSchema,
   items: z.array(OrderLineSchema).min(1),

@@ -15,6 +15,21 @@ export const OrderLineSchema = z.strictObject({
 export type OrderLine = z.infer<typeof OrderLineSchema>;
 
 /**
+ * A SKU in a new order: `SkuSchema`, and usable where inventory stores it, as the tokens
+ * of a KV key (`stock.<sku>`): no "." at either end or twice in a row (`SKU-1.` is not a
+ * valid key, `SKU..1` an empty subject token). Such an order was accepted, stored and
+ * projected, and its stock could never be reserved. Events and replies keep `SkuSchema`:
+ * an order accepted before this rule must replay as it was written (ADR 0026).
+ */
+export const NewSkuSchema = SkuSchema.regex(
+  /^[^.]+(?:\.[^.]+)*$/,
+  'no "." at either end or twice in a row (a SKU is a key in inventory\'s KV bucket)',
+);
+
+/** A line of a new order (`PlaceOrder`): a `NewSkuSchema` SKU. */
+export const NewOrderLineSchema = OrderLineSchema.extend({ sku: NewSkuSchema });
+
+/**
  * A region becomes a NATS subject token (`notify.orders.<region>.placed`), so it must
  * never contain `.`, `*`, `>` or whitespace: a user-supplied token must not be able to
  * turn one subject into another (or into a wildcard).

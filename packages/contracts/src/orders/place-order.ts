@@ -1,16 +1,27 @@
 import { z } from 'zod';
-import { OrderLineSchema, RegionSchema } from './order-line';
+import { displayableText } from '../displayable-text';
+import { NewOrderLineSchema, RegionSchema } from './order-line';
 
 /** An `Idempotency-Key` header value: 1–255 visible ASCII characters. */
 export const IdempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, '1-255 visible ASCII characters');
 
-/** The HTTP body of `POST /orders`. Unknown fields are rejected, not silently dropped. */
+/**
+ * The HTTP body of `POST /orders`. Unknown fields are rejected, not silently dropped.
+ *
+ * Every string here must be storable and displayable everywhere downstream, so a 201 can
+ * promise a readable order: `customerId` is free text under the string policy
+ * (`displayableText`: trimmed, NFC, no control, bidi or invisible characters, 1-64 code
+ * points), `region` and each line's `sku` are visible-ASCII identifiers (`NewSkuSchema`: also a
+ * valid KV key). The orders
+ * service parses the same schema (`PlaceOrderCommandSchema` extends it), so a producer
+ * other than the gateway cannot bypass it.
+ */
 export const PlaceOrderRequestSchema = z.strictObject({
-  customerId: z.string().trim().min(1).max(64),
+  customerId: displayableText({ max: 64 }),
   region: RegionSchema,
-  items: z.array(OrderLineSchema).min(1).max(100),
+  items: z.array(NewOrderLineSchema).min(1).max(100),
 });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequestSchema>;
 

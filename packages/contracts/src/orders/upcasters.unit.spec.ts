@@ -76,6 +76,27 @@ describe('upcastOrderEvent', () => {
   });
 
   it.each([
+    ['a zero-width space', 'c\u200b1'],
+    ['decomposed accents (not NFC)', 'Jose\u0301'],
+    ['a bidi override', 'c\u202e1'],
+    ['a trailing tab', 'c-1\t'],
+    ['more than 64 characters', 'x'.repeat(65)],
+  ])(
+    'given an event accepted before the string policy, with a customer id holding %s, when upcast, then it reads as written',
+    (_name, customerId) => {
+      const v1 = raw('OrderPlaced', 1, { ...placedV1, customerId });
+      const result = upcastOrderEvent(v1);
+      expect(result.ok && result.event.data).toMatchObject({ customerId });
+    },
+  );
+
+  it('given an event accepted before SKUs had to be KV keys, when upcast, then it reads as written', () => {
+    const items = [{ sku: 'SKU-1.', quantity: 1 }];
+    const result = upcastOrderEvent(raw('OrderPlaced', 1, { ...placedV1, items }));
+    expect(result.ok && result.event.data).toMatchObject({ items: [{ ...items[0], lineNo: 1 }] });
+  });
+
+  it.each([
     ['a non-object', 'OrderPlaced', 'not an event envelope'],
     ['an array', [], 'not an event envelope'],
     ['null', null, 'not an event envelope'],
