@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       SWITCHYARD_NAMESPACE: '',
       LOG_LEVEL: 'info',
       HTTP_PORT: 0,
+      JETSTREAM_REPLICAS: 1,
     });
   });
 

@@ -38,6 +38,8 @@ async function messagesOf(jsm: JetStreamManager, stream: string): Promise<Stored
 }
 
 const quiet = { log() {}, warn() {} };
+const limits = { maxAgeMs: 0, maxBytes: 64 * 1024 * 1024, discard: 'new' } as const;
+const ensured = { replicas: 1, logger: quiet };
 
 /**
  * The runner's promise: a message leaves the consumer acked or dead-lettered, never
@@ -58,11 +60,16 @@ describe('PullConsumerRunner never loses a message it could not dead-letter (rea
     nc = await connectNats({ url, name: 'runner-dead-letter-test' });
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
-    await ensureStream(jsm, {
-      name: stream,
-      subjects: [`t${suffix}.work.>`],
-      duplicateWindowMs: 60_000,
-    });
+    await ensureStream(
+      jsm,
+      {
+        name: stream,
+        subjects: [`t${suffix}.work.>`],
+        duplicateWindowMs: 60_000,
+        ...limits,
+      },
+      ensured,
+    );
   });
 
   afterEach(async () => {
@@ -112,11 +119,16 @@ describe('PullConsumerRunner never loses a message it could not dead-letter (rea
     // The last delivery was tried and its dead letter refused (no stream captures it)...
     await until('a refused dead letter', () => failures.length >= 2);
     // ...and the dead-letter stream comes back.
-    await ensureStream(jsm, {
-      name: deadStream,
-      subjects: [deadLetterSubject],
-      duplicateWindowMs: 60_000,
-    });
+    await ensureStream(
+      jsm,
+      {
+        name: deadStream,
+        subjects: [deadLetterSubject],
+        duplicateWindowMs: 60_000,
+        ...limits,
+      },
+      ensured,
+    );
 
     const dead = await until('both dead letters', async () => {
       const messages = await messagesOf(jsm, deadStream);
@@ -144,11 +156,16 @@ describe('PullConsumerRunner never loses a message it could not dead-letter (rea
   it('dead-letters, without handling it again, a message delivered more often than maxDeliver by deliveries nobody settled', async () => {
     const durable = 'OVERDUE';
     const filterSubject = subject('overdue.>');
-    await ensureStream(jsm, {
-      name: deadStream,
-      subjects: [deadLetterSubject],
-      duplicateWindowMs: 60_000,
-    });
+    await ensureStream(
+      jsm,
+      {
+        name: deadStream,
+        subjects: [deadLetterSubject],
+        duplicateWindowMs: 60_000,
+        ...limits,
+      },
+      ensured,
+    );
     await js.publish(subject('overdue.crashing'), 'crashes its handler');
     // Three deliveries a process took and never settled (it crashed while handling):
     // each comes back after ack_wait.
