@@ -60,7 +60,7 @@ describe('health with terminus (real NATS)', () => {
         maxBytes: 1024 * 1024,
         discard: 'old',
       },
-      { replicas: 1, logger: { log() {} } },
+      { replicas: 1, logger: { log() {}, warn() {} } },
     );
     await ensurePullConsumer(jsm, stream, {
       durable_name: 'PRESENT',

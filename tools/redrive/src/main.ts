@@ -45,7 +45,10 @@ const program = new Command()
       // Same declarations and replicas as the services: running the tool never resizes a stream.
       const declared = {
         replicas: config.JETSTREAM_REPLICAS,
-        logger: { log: (message: string) => process.stderr.write(`${message}\n`) },
+        logger: {
+          log: (message: string) => process.stderr.write(`${message}\n`),
+          warn: (message: string) => process.stderr.write(`${message}\n`),
+        },
       };
       await ensureStream(jsm, names.nats.streams.deadLetters, declared);
       const source = sources.find(({ source }) => source === options.source);

@@ -74,7 +74,7 @@ describe('consumer control plane on a real JetStream', () => {
         maxBytes: 64 * 1024 * 1024,
         discard: 'old',
       },
-      { replicas: 1, logger: { log() {} } },
+      { replicas: 1, logger: { log() {}, warn() {} } },
     );
     for (const instance of ['a', 'b']) {
       const runner = await startDurableWorker(js, jsm, {

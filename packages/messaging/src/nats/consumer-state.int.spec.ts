@@ -30,7 +30,7 @@ describe('jetStreamConsumerState on a real server', () => {
         maxBytes: 64 * 1024 * 1024,
         discard: 'old',
       },
-      { replicas: 1, logger: { log() {} } },
+      { replicas: 1, logger: { log() {}, warn() {} } },
     );
   });
 

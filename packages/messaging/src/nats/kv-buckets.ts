@@ -57,7 +57,7 @@ export async function ensureKvBucket(
   });
   if (!existed) {
     // nats.js chose the rest (discard new, rollups, direct get); the dedupe window is ours.
-    await reconcileStream(jsm, stream, wanted, { log() {} }, 'KV bucket stream');
+    await reconcileStream(jsm, stream, wanted, { log() {}, warn() {} }, 'KV bucket stream');
     options.logger.log(`KV bucket ${definition.name} created (${describeLimits(wanted)})`);
   }
   return bucket;

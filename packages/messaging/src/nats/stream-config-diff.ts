@@ -42,6 +42,23 @@ export function diffStreamConfig(
   return diff;
 }
 
+/**
+ * The changes that would delete stored messages: a `max_bytes` below what the stream
+ * holds now. JetStream enforces a lowered `max_bytes` at once by removing the oldest
+ * messages, whatever `discard` says (checked on nats-server 2.9.10: 10 messages of 1 KB,
+ * `max_bytes` 4 KB with `discard: new` → 3 left). For ORDERS those could be events the
+ * bridge has not put on Kafka yet, so such a change is never applied by a start.
+ */
+export function destructiveChanges(
+  changes: readonly StreamConfigChange[],
+  storedBytes: number,
+): StreamConfigChange[] {
+  return changes.filter(
+    ({ field, to }) =>
+      field === 'max_bytes' && typeof to === 'number' && to > 0 && storedBytes > to,
+  );
+}
+
 const NANOS_PER_MS = 1_000_000;
 
 /** `max_bytes: -1 (unbounded) → 1 GiB`, `max_age: 1h → 30d`: what an operator reads in a log. */

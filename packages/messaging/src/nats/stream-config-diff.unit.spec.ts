@@ -1,4 +1,4 @@
-import { describeChanges, diffStreamConfig } from './stream-config-diff';
+import { describeChanges, destructiveChanges, diffStreamConfig } from './stream-config-diff';
 
 const NANOS_PER_MS = 1_000_000;
 const HOUR_NS = 3_600_000 * NANOS_PER_MS;
@@ -31,5 +31,18 @@ describe('diffStreamConfig', () => {
   it('compares only what is declared: settings JetStream or nats.js chose are left alone', () => {
     const current = { name: 'KV_X', allow_rollup_hdrs: true, max_bytes: 10 };
     expect(diffStreamConfig(current, { name: 'KV_X', max_bytes: 10 }).changes).toEqual([]);
+  });
+});
+
+describe('destructiveChanges', () => {
+  const lowerTo = (bytes: number) => [{ field: 'max_bytes' as const, from: -1, to: bytes }];
+
+  it('given a max_bytes below what is stored, then that change would delete messages', () => {
+    expect(destructiveChanges(lowerTo(4_096), 10_000)).toEqual(lowerTo(4_096));
+  });
+
+  it('given a max_bytes at or above what is stored, or other fields, then nothing is destructive', () => {
+    expect(destructiveChanges(lowerTo(10_000), 10_000)).toEqual([]);
+    expect(destructiveChanges([{ field: 'discard', from: 'old', to: 'new' }], 10_000)).toEqual([]);
   });
 });

@@ -25,17 +25,27 @@ describe('ensureStream and ensureKvBucket reconcile what exists (real JetStream)
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   const logged: string[] = [];
-  const options = { replicas: 1, logger: { log: (message: string) => logged.push(message) } };
+  const warned: string[] = [];
+  const options = {
+    replicas: 1,
+    logger: {
+      log: (message: string) => logged.push(message),
+      warn: (message: string) => warned.push(message),
+    },
+  };
 
   beforeAll(async () => {
     nc = await connectNats({ url, name: 'streams-test' });
     jsm = await jetstreamManager(nc);
   });
 
-  beforeEach(() => logged.splice(0));
+  beforeEach(() => {
+    logged.splice(0);
+    warned.splice(0);
+  });
 
   afterAll(async () => {
-    for (const stream of ['LOG', 'QUEUE', 'FRESH', kvStreamName(name('BUCKET'))]) {
+    for (const stream of ['LOG', 'QUEUE', 'FRESH', 'FULL', kvStreamName(name('BUCKET'))]) {
       await jsm.streams.delete(stream.startsWith('KV_') ? stream : name(stream)).catch(() => false);
     }
     await nc.close();
@@ -88,6 +98,24 @@ describe('ensureStream and ensureKvBucket reconcile what exists (real JetStream)
     const { config } = await jsm.streams.info(definition.name);
     expect(config).toMatchObject({ max_bytes: 64 * MiB, discard: DiscardPolicy.New });
     expect(logged).toEqual([expect.stringContaining(`stream ${definition.name} created`)]);
+  });
+
+  it('never lowers max_bytes below what the stream holds: JetStream would delete the oldest messages', async () => {
+    const definition = { ...declared('FULL'), maxBytes: 4 * 1024 };
+    await jsm.streams.add({ name: definition.name, subjects: [...definition.subjects] });
+    const js = jetstream(nc);
+    for (let i = 0; i < 10; i++) await js.publish(`t${suffix}.full.${i}`, new Uint8Array(1_000));
+
+    await ensureStream(jsm, definition, options);
+
+    const { config, state } = await jsm.streams.info(definition.name);
+    expect(state.messages).toBe(10);
+    expect(config.max_bytes).toBe(-1);
+    // The safe changes are applied; the destructive one is named in a warning.
+    expect(config.discard).toBe(DiscardPolicy.New);
+    expect(warned).toEqual([
+      expect.stringContaining('max_bytes: -1 (unbounded) → 4 KiB: NOT applied'),
+    ]);
   });
 
   it('refuses, with a clear error, a setting JetStream cannot change in place', async () => {

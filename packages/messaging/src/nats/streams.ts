@@ -14,6 +14,7 @@ import {
 } from '@nats-io/jetstream';
 import {
   describeChanges,
+  destructiveChanges,
   diffStreamConfig,
   show,
   type StreamConfigChange,
@@ -30,6 +31,8 @@ function isNotFound(error: unknown): boolean {
 /** Where `ensureStream` and `ensureKvBucket` say what they created or changed. */
 export interface ReconcileLogger {
   log(message: string): void;
+  /** A declared setting that was NOT applied because applying it would delete messages. */
+  warn(message: string): void;
 }
 
 export interface EnsureOptions {
@@ -130,15 +133,25 @@ export async function reconcileStream(
   logger: ReconcileLogger,
   what: string,
 ): Promise<StreamConfigChange[]> {
-  const { config: current } = await jsm.streams.info(name);
+  const { config: current, state } = await jsm.streams.info(name);
   const { changes, immutable } = diffStreamConfig(current, wanted);
   if (immutable.length > 0) throw new StreamMigrationRequiredError(name, immutable);
-  if (changes.length === 0) return [];
+  const destructive = destructiveChanges(changes, state.bytes);
+  if (destructive.length > 0) {
+    // Not applied: a start must never delete what a stream holds. The stream keeps its
+    // larger limit (still bounded, or unbounded as before) until someone decides.
+    logger.warn(
+      `${what} ${name} holds ${show('max_bytes', state.bytes)}, more than the declared ${describeChanges(destructive)}: ` +
+        'NOT applied, since JetStream would delete the oldest messages to fit. Raise maxBytes in the topology, or make room (after checking every consumer, the bridge first, has read them) and restart',
+    );
+  }
+  const applied = changes.filter((change) => !destructive.includes(change));
+  if (applied.length === 0) return [];
   const update: Partial<StreamConfig> = {};
-  for (const { field, to } of changes) Object.assign(update, { [field]: to });
+  for (const { field, to } of applied) Object.assign(update, { [field]: to });
   await jsm.streams.update(name, update);
-  logger.log(`${what} ${name} updated to the declared settings: ${describeChanges(changes)}`);
-  return changes;
+  logger.log(`${what} ${name} updated to the declared settings: ${describeChanges(applied)}`);
+  return applied;
 }
 
 export async function streamExists(jsm: JetStreamManager, name: string): Promise<boolean> {

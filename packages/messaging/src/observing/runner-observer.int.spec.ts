@@ -51,7 +51,7 @@ describe('PullConsumerRunner reports to its observer (real JetStream)', () => {
         maxBytes: 64 * 1024 * 1024,
         discard: 'old',
       },
-      { replicas: 1, logger: { log() {} } },
+      { replicas: 1, logger: { log() {}, warn() {} } },
     );
   });
 

@@ -13,7 +13,7 @@ import { DRILL_PRICE_CENTS, DRILL_STOCK } from '../load/order-mix';
 export async function seedDrillStock(nc: NatsConnection, names: Topology): Promise<void> {
   const kv = await ensureKvBucket(jetstream(nc), names.nats.kv.inventory, {
     replicas: 1,
-    logger: { log() {} },
+    logger: { log() {}, warn() {} },
   });
   for (const [sku, available] of Object.entries(DRILL_STOCK)) {
     await kv.create(`stock.${sku}`, JSON.stringify({ available, priceCents: DRILL_PRICE_CENTS }));

@@ -7,5 +7,5 @@ import { CommonEnvSchema, loadConfig } from '@switchyard/config';
  */
 export const BENCH_STREAMS = {
   replicas: loadConfig(CommonEnvSchema.pick({ JETSTREAM_REPLICAS: true })).JETSTREAM_REPLICAS,
-  logger: { log() {} },
+  logger: { log() {}, warn: (message: string) => process.stderr.write(`${message}\n`) },
 };
