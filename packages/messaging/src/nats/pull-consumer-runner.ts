@@ -297,10 +297,15 @@ export class PullConsumerRunner implements PausableConsumer {
     // Every message of the batch (and the prefetched one) stays ours until it is settled:
     // the handler may be slow, and settling may hold a message while its dead letter is
     // refused (`settle`). `working()` on an already acked message does nothing.
-    const stillWorking = setInterval(
-      () => [...batch, ...this.prefetched].forEach((message) => message.working()),
-      ackWaitMs / 2,
-    );
+    const stillWorking = setInterval(() => {
+      try {
+        for (const message of [...batch, ...this.prefetched]) message.working();
+      } catch (error) {
+        // The connection is closed (shutting down): a throw here would be uncaught and
+        // end the process; the server redelivers after ack_wait instead.
+        logger.warn(`could not extend ack_wait: ${String(error)}`);
+      }
+    }, ackWaitMs / 2);
     try {
       try {
         if (toHandle.length > 0) handled = await this.handleInPlace(toHandle);
