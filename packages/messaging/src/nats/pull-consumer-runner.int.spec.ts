@@ -153,6 +153,51 @@ describe('PullConsumerRunner never loses a message it could not dead-letter (rea
     expect(config.max_deliver).toBeGreaterThan(2);
   });
 
+  it('hands a held message back on stop, and the next runner dead-letters it once the stream is back', async () => {
+    const durable = 'STOPPED';
+    const filterSubject = subject('stopped.>');
+    await js.publish(subject('stopped.poison'), 'never valid');
+    const failures: string[] = [];
+    const start = (errors: string[]) =>
+      startDurableWorker(js, jsm, {
+        stream,
+        durable,
+        filterSubject,
+        maxDeliver: 1,
+        ackWaitMs: 30_000,
+        deadLetterSubject,
+        fetchExpiresMs: 1_000,
+        logger: { ...quiet, error: (message) => errors.push(message) },
+        handle: async (messages) =>
+          messages.map((): Disposition => ({ kind: 'dead-letter', reason: 'not a valid message' })),
+      });
+    const first = await start(failures);
+    await until('a refused dead letter', () => failures.length >= 1);
+    await first.stop();
+    expect(failures.at(-1)).toMatch(/runner is stopping: handing it back \(nak\)/);
+
+    await ensureStream(
+      jsm,
+      { name: deadStream, subjects: [deadLetterSubject], duplicateWindowMs: 60_000, ...limits },
+      ensured,
+    );
+    runners.push(await start([]));
+
+    const [dead] = await until('the dead letter', async () => {
+      const messages = await messagesOf(jsm, deadStream);
+      return messages.length >= 1 && messages;
+    });
+    expect(dead!.string()).toBe('never valid');
+    expect(dead!.header.get(MessageHeaders.deadLetterReason)).toMatch(
+      /delivered 2 times, more than maxDeliver 1/,
+    );
+    await until('the consumer to hold nothing', async () => {
+      const info = await jsm.consumers.info(stream, durable);
+      return info.num_ack_pending === 0 && info.num_pending === 0;
+    });
+    expect((await messagesOf(jsm, deadStream)).length).toBe(1);
+  });
+
   it('dead-letters, without handling it again, a message delivered more often than maxDeliver by deliveries nobody settled', async () => {
     const durable = 'OVERDUE';
     const filterSubject = subject('overdue.>');
