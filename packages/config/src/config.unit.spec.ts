@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       SWITCHYARD_NAMESPACE: '',
       LOG_LEVEL: 'info',
       HTTP_PORT: 0,
+      JETSTREAM_REPLICAS: 1,
     });
   });
 

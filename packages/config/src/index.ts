@@ -23,6 +23,13 @@ export const CommonEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Port of the service's HTTP server (health endpoints; the API on the gateway). */
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /**
+   * Replicas of every JetStream stream and KV bucket the service declares: 1 on a single
+   * server, 3 on a cluster (5 at most, JetStream's limit). A property of the deployment,
+   * not of the topology: every service must get the same value, or each start would set
+   * it back to its own (the change is logged). See ADR 0022.
+   */
+  JETSTREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
 });
 
 export type CommonEnv = z.infer<typeof CommonEnvSchema>;

@@ -1,4 +1,5 @@
 import { NamespaceSchema } from './namespace';
+import type { StreamDefinition } from './topology';
 
 /**
  * ### Names used only by the benchmark (`npm run bench`), never by a service.
@@ -32,8 +33,13 @@ export function benchTopology(namespace: string) {
           name: upper('BENCH'),
           subjects: [dotted('bench.js.>')],
           duplicateWindowMs: 120_000,
+          // Deleted after each run; bounded in case a run dies first. A bench that fills
+          // it loses its oldest messages, not its measurement.
+          maxAgeMs: 3_600_000,
+          maxBytes: 1024 * 1024 * 1024,
+          discard: 'old',
         },
-      },
+      } satisfies Record<string, StreamDefinition>,
       consumers: { ladder: upper('BENCH_LADDER') },
     },
     kafka: {

@@ -21,13 +21,55 @@ import type { OrderNotificationEvent } from './orders/notifications';
  *
  * `namespace` prefixes everything (see namespace.ts); the default is the empty namespace.
  */
-export interface StreamDefinition {
+/**
+ * ### How much a JetStream stream or KV bucket keeps, declared, never left to defaults.
+ *
+ * JetStream's defaults keep everything for ever (no age or size limit): a stream grows
+ * until the disk is full and then every stream on the server fails. Each stream and
+ * bucket below says what it must keep and why; `ensureStream`/`ensureKvBucket` (package
+ * messaging) create them with these limits and correct an existing one on every start,
+ * logging what changed. The number of replicas is not declared here: it is a property of
+ * the deployment (1 on a laptop, 3 on a cluster), read from `JETSTREAM_REPLICAS`
+ * (package config) and passed to the same functions. See ADR 0022.
+ */
+export interface JetStreamLimits {
+  /** Messages older than this are deleted, whatever `discard` says; 0 = no age limit. */
+  maxAgeMs: number;
+  /**
+   * Bytes the stream may hold. The server reserves them up front against its
+   * `max_file_store` (creation fails with "insufficient storage resources" when the
+   * reservations exceed it), so every limit here is a deliberate size, not "big".
+   */
+  maxBytes: number;
+  /**
+   * At `maxBytes`: `new` refuses the write (the publisher gets an error: nothing already
+   * stored is lost); `old` deletes the oldest messages to make room (silently).
+   */
+  discard: 'old' | 'new';
+}
+
+export interface StreamDefinition extends JetStreamLimits {
   name: string;
   subjects: readonly string[];
+  /** How long a `Nats-Msg-Id` is remembered (dedupe); at most `maxAgeMs` when that is set. */
   duplicateWindowMs: number;
   /** `limits` (default): kept until limits; `workqueue`: deleted once acked. */
   retention?: 'limits' | 'workqueue';
 }
+
+/** A JetStream KV bucket (a stream named `KV_<name>` underneath). `maxAgeMs` is the TTL. */
+export interface KvBucketDefinition extends JetStreamLimits {
+  name: string;
+  /** Revisions kept per key. */
+  history: number;
+  /** The backing stream's dedupe window (`Nats-Msg-Id`), relied on by compare-and-set retries. */
+  duplicateWindowMs: number;
+}
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** Where one consumer's dead letters are, and where a redrive puts them back. */
 export interface DeadLetterSource {
@@ -153,41 +195,79 @@ export function topology(namespace = '', options: TopologyOptions = {}) {
     /**
      * The write-side event store. `duplicateWindowMs` is how long a `Nats-Msg-Id` is
      * remembered: a command retried within it is stored once.
+     *
+     * Retention: ORDERS is NOT the history (Kafka is: `switchyard.orders.events` keeps
+     * every event for ever). It must keep an order's events while the order is live (the
+     * write side folds them to decide) and every event until the bridge has put it on
+     * Kafka. 30 days is far beyond both (an order ends within its payment deadline; a
+     * bridge outage that long would have paged everyone). At 1 GiB the stream refuses
+     * new events (`discard: new`: placing an order fails with an error the client sees)
+     * rather than deleting the oldest, which might not be on Kafka yet.
      */
     orders: {
       name: upper('ORDERS'),
       subjects: [subjects.allOrderEvents],
       duplicateWindowMs: 120_000,
+      maxAgeMs: 30 * DAY_MS,
+      maxBytes: 1 * GiB,
+      discard: 'new',
     },
+    /**
+     * Kept until someone handles them (redrive or decides to drop): no age limit. At 256
+     * MiB a dead-letter write is refused; the runner then holds the message and retries
+     * (ADR 0021), so a full dead-letter stream stalls its consumers, loudly, instead of
+     * losing what they gave up on.
+     */
     deadLetters: {
       name: upper('DEADLETTERS'),
       subjects: [subjects.allDeadLetters],
       duplicateWindowMs: 120_000,
+      maxAgeMs: 0,
+      maxBytes: 256 * MiB,
+      discard: 'new',
     },
     /**
      * A work queue: a message is deleted once a worker acks it, and the stream allows one
      * consumer per subject, so each payment request is processed by one worker.
+     * Retention: until taken (no age limit: an unprocessed request must not expire); a
+     * full queue refuses new requests (the saga's publish fails and is retried).
      */
     payments: {
       name: upper('PAYMENTS'),
       subjects: [subjects.paymentRequested],
       duplicateWindowMs: 120_000,
       retention: 'workqueue',
+      maxAgeMs: 0,
+      maxBytes: 64 * MiB,
+      discard: 'new',
     },
+    /**
+     * Payment outcomes, read by the saga. Like ORDERS, a log the saga must read before
+     * anything may go: 30 days, and a full stream refuses (payments retries) rather than
+     * dropping an outcome the saga has not seen. The decision itself is also kept for
+     * ever in the PAYMENTS KV bucket.
+     */
     paymentEvents: {
       name: upper('PAYMENT_EVENTS'),
       subjects: [subjects.allPaymentEvents],
       duplicateWindowMs: 120_000,
+      maxAgeMs: 30 * DAY_MS,
+      maxBytes: 256 * MiB,
+      discard: 'new',
     },
     /**
      * Redriven dead letters waiting for the one consumer they are meant for (one durable
-     * per `redrive.<source>` subject); deleted once acked.
+     * per `redrive.<source>` subject); deleted once acked. Until taken, like PAYMENTS; a
+     * full stream makes the redrive command fail (the dead letters stay where they were).
      */
     redrives: {
       name: upper('REDRIVES'),
       subjects: [subjects.allRedrives],
       duplicateWindowMs: 120_000,
       retention: 'workqueue',
+      maxAgeMs: 0,
+      maxBytes: 64 * MiB,
+      discard: 'new',
     },
   } as const satisfies Record<string, StreamDefinition>;
 
@@ -344,16 +424,45 @@ export function topology(namespace = '', options: TopologyOptions = {}) {
       },
       streams,
       /**
-       * JetStream key-value buckets. `inventory` holds `stock.<sku>` (available units) and
-       * `reservation.<orderId>` (what one order holds): every change is a compare-and-set
-       * on the key's revision, so concurrent instances never oversell.
+       * JetStream key-value buckets. A full bucket refuses writes (`discard: new`, as
+       * nats.js creates buckets): a change is never made by deleting another key's value.
        */
       kv: {
-        inventory: upper('INVENTORY'),
-        payments: upper('PAYMENTS'),
-        /** `Idempotency-Key` → the order it created (orders service), kept for a day. */
-        idempotency: upper('IDEMPOTENCY'),
-      },
+        /**
+         * `stock.<sku>` (available units) and `reservation.<orderId>` (what one order
+         * holds): every change is a compare-and-set on the key's revision, so concurrent
+         * instances never oversell. Kept for ever: it IS the stock. History 10 revisions.
+         */
+        inventory: {
+          name: upper('INVENTORY'),
+          history: 10,
+          duplicateWindowMs: 120_000,
+          maxAgeMs: 0,
+          maxBytes: 64 * MiB,
+          discard: 'new',
+        },
+        /** `payment.<orderId>` → the first decision: kept for ever, so no order is charged twice. */
+        payments: {
+          name: upper('PAYMENTS'),
+          history: 1,
+          duplicateWindowMs: 120_000,
+          maxAgeMs: 0,
+          maxBytes: 256 * MiB,
+          discard: 'new',
+        },
+        /**
+         * `Idempotency-Key` → the order it created (orders service), kept for a day
+         * (the orders service overrides the age with `IDEMPOTENCY_TTL_HOURS`).
+         */
+        idempotency: {
+          name: upper('IDEMPOTENCY'),
+          history: 1,
+          duplicateWindowMs: 120_000,
+          maxAgeMs: DAY_MS,
+          maxBytes: 64 * MiB,
+          discard: 'new',
+        },
+      } satisfies Record<string, KvBucketDefinition>,
       consumers,
     },
     kafka: {

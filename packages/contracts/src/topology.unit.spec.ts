@@ -27,6 +27,22 @@ describe('topology', () => {
     expect(() => topology('x>')).toThrow();
   });
 
+  it('bounds every stream and KV bucket, with a dedupe window inside its age limit', () => {
+    const names = topology();
+    const declared = [...Object.values(names.nats.streams), ...Object.values(names.nats.kv)];
+    for (const { name, maxBytes, maxAgeMs, duplicateWindowMs } of declared) {
+      expect({ name, bounded: maxBytes > 0 }).toEqual({ name, bounded: true });
+      if (maxAgeMs > 0) expect(duplicateWindowMs).toBeLessThanOrEqual(maxAgeMs);
+    }
+    // The write side and the dead letters never delete to make room: a full one refuses.
+    expect(names.nats.streams.orders.discard).toBe('new');
+    expect(names.nats.streams.deadLetters).toMatchObject({ maxAgeMs: 0, discard: 'new' });
+    // What a work queue or a KV bucket holds is kept until it is taken or for ever.
+    expect(names.nats.streams.payments.maxAgeMs).toBe(0);
+    expect(names.nats.kv.inventory.maxAgeMs).toBe(0);
+    expect(names.nats.kv.payments.maxAgeMs).toBe(0);
+  });
+
   it('keeps notifications out of every stream: JetStream must not capture them', () => {
     const names = topology();
     const notification = names.nats.subjects.orderPlacedNotification('eu-west');

@@ -50,11 +50,18 @@ describe('health with terminus (real NATS)', () => {
   beforeAll(async () => {
     nc = await connectNats({ url, name: 'health-test' });
     const jsm = await jetstreamManager(nc);
-    await ensureStream(jsm, {
-      name: stream,
-      subjects: [`t${suffix}.health`],
-      duplicateWindowMs: 60_000,
-    });
+    await ensureStream(
+      jsm,
+      {
+        name: stream,
+        subjects: [`t${suffix}.health`],
+        duplicateWindowMs: 60_000,
+        maxAgeMs: 0,
+        maxBytes: 1024 * 1024,
+        discard: 'old',
+      },
+      { replicas: 1, logger: { log() {}, warn() {} } },
+    );
     await ensurePullConsumer(jsm, stream, {
       durable_name: 'PRESENT',
       max_deliver: 3,

@@ -191,6 +191,7 @@ describe('metrics and health of every service', () => {
       payments: [
         'switchyard_jetstream_consumer_pending_messages',
         'switchyard_consumer_dead_letters_total',
+        'switchyard_consumer_dead_letter_failures_total',
         'switchyard_messages_published_total',
       ],
       bridge: [

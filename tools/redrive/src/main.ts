@@ -42,7 +42,15 @@ const program = new Command()
     const nc = await connectNats({ url: config.NATS_URL, name: 'redrive' });
     try {
       const jsm = await jetstreamManager(nc);
-      await ensureStream(jsm, names.nats.streams.deadLetters);
+      // Same declarations and replicas as the services: running the tool never resizes a stream.
+      const declared = {
+        replicas: config.JETSTREAM_REPLICAS,
+        logger: {
+          log: (message: string) => process.stderr.write(`${message}\n`),
+          warn: (message: string) => process.stderr.write(`${message}\n`),
+        },
+      };
+      await ensureStream(jsm, names.nats.streams.deadLetters, declared);
       const source = sources.find(({ source }) => source === options.source);
       if (!source) {
         for (const { source, count } of await countDeadLetters(nc, deadLetterStream, sources)) {
@@ -52,7 +60,7 @@ const program = new Command()
       }
       // The event-log sources come back through REDRIVES: make sure it exists, so the
       // messages wait there even while their consumer is not running.
-      if (source.redriveSubject) await ensureStream(jsm, names.nats.streams.redrives);
+      if (source.redriveSubject) await ensureStream(jsm, names.nats.streams.redrives, declared);
       const redriven = await redriveDeadLetters(nc, {
         deadLetterStream,
         source,

@@ -54,9 +54,10 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
   async onApplicationBootstrap(): Promise<void> {
     const { streams } = TOPOLOGY.nats;
     // Declared here too (same definitions as the writers use), so the bridge can start first.
-    await ensureStream(this.jsm, streams.orders);
-    await ensureStream(this.jsm, streams.deadLetters);
-    await ensureStream(this.jsm, streams.redrives);
+    const declared = { replicas: config.JETSTREAM_REPLICAS, logger: this.logger };
+    await ensureStream(this.jsm, streams.orders, declared);
+    await ensureStream(this.jsm, streams.deadLetters, declared);
+    await ensureStream(this.jsm, streams.redrives, declared);
     // Created, or reconciled with their declaration (retention: for ever), before any write.
     await this.admin.ensureTopics(Object.values(TOPOLOGY.kafka.topics), this.logger);
     await this.producer.connect();

@@ -38,7 +38,7 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
       ['inventory-a', 'inventory-b'].map((label) => suite.startOne({ app: 'inventory', label })),
     );
     nc = await connectNats({ url: testEnv.NATS_URL, name: 'inventory-int-test' });
-    bucket = await new Kvm(nc).open(names.nats.kv.inventory);
+    bucket = await new Kvm(nc).open(names.nats.kv.inventory.name);
   });
 
   afterAll(async () => {
@@ -136,7 +136,7 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
       const entry = (await bucket.get(`stock.${sku}`))!;
       const stock = entry.json<{ available: number; priceCents: number }>();
       await jetstream(nc).publish(
-        `$KV.${names.nats.kv.inventory}.stock.${sku}`,
+        `$KV.${names.nats.kv.inventory.name}.stock.${sku}`,
         JSON.stringify({ ...stock, available: stock.available + delta }),
         { msgID: operationId, expect: { lastSubjectSequence: entry.revision } },
       );

@@ -1,10 +1,11 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { backoff, Empty } from '@nats-io/transport-node';
 import type { OrderLine } from '@switchyard/contracts';
+import { ensureKvBucket } from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
-import { TOPOLOGY } from '../config';
+import { config, TOPOLOGY } from '../config';
 
 /** A compare-and-set lost the race: someone else changed the key first. */
 export function isRevisionConflict(error: unknown): boolean {
@@ -29,8 +30,6 @@ const MAX_CAS_ATTEMPTS = 50;
 const casBackoff = backoff([0, 1, 2, 5, 10, 20]);
 /** No stream's last sequence is ever this: an expectation that cannot hold (see `wasApplied`). */
 const NEVER = Number.MAX_SAFE_INTEGER;
-/** JetStream's default duplicate window, which the KV bucket's stream keeps. */
-const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 /** Clocks of two instances (and of the NATS server) may differ by this much. */
 const CLOCK_SKEW_MARGIN_MS = 10_000;
 
@@ -56,13 +55,17 @@ const CLOCK_SKEW_MARGIN_MS = 10_000;
 @Injectable()
 export class StockStore implements OnModuleInit {
   private bucket!: KV;
-  private duplicateWindowMs = DEFAULT_DUPLICATE_WINDOW_MS;
+  /** The bucket's declared dedupe window, read back from the stream once it is open. */
+  private duplicateWindowMs = TOPOLOGY.nats.kv.inventory.duplicateWindowMs;
 
   constructor(@Inject(JETSTREAM) private readonly js: JetStreamClient) {}
 
   async onModuleInit(): Promise<void> {
-    // `create` opens the bucket if it exists. History 10 keeps recent values for audits.
-    this.bucket = await new Kvm(this.js).create(TOPOLOGY.nats.kv.inventory, { history: 10 });
+    // Created, or an existing bucket brought to the declared limits (history 10 for audits).
+    this.bucket = await ensureKvBucket(this.js, TOPOLOGY.nats.kv.inventory, {
+      replicas: config.JETSTREAM_REPLICAS,
+      logger: new Logger(StockStore.name),
+    });
     const { streamInfo } = await this.bucket.status();
     const window = streamInfo.config.duplicate_window;
     if (window) this.duplicateWindowMs = window / 1e6;
@@ -177,6 +180,6 @@ export class StockStore implements OnModuleInit {
 
   /** The subject a key's values are published on (what `kv.put` uses). */
   private subjectOf(sku: string): string {
-    return `$KV.${TOPOLOGY.nats.kv.inventory}.${stockKey(sku)}`;
+    return `$KV.${TOPOLOGY.nats.kv.inventory.name}.${stockKey(sku)}`;
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   JetStreamApiCodes,
   JetStreamApiError,
@@ -8,7 +8,7 @@ import {
 import { envelopeHeaders, OrderEventSchema, type OrderEvent } from '@switchyard/contracts';
 import { ensureStream, toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
 import { JETSTREAM, JETSTREAM_MANAGER, PublishMetrics } from '@switchyard/service';
-import { TOPOLOGY } from '../config';
+import { config, TOPOLOGY } from '../config';
 
 export interface AppendOptions {
   /**
@@ -47,6 +47,8 @@ export class ConcurrencyConflictError extends Error {
  */
 @Injectable()
 export class OrderEventStore implements OnModuleInit {
+  private readonly logger = new Logger(OrderEventStore.name);
+
   constructor(
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
@@ -55,7 +57,10 @@ export class OrderEventStore implements OnModuleInit {
 
   /** The orders service is the only writer of the ORDERS stream, so it declares it. */
   async onModuleInit(): Promise<void> {
-    await ensureStream(this.jsm, TOPOLOGY.nats.streams.orders);
+    await ensureStream(this.jsm, TOPOLOGY.nats.streams.orders, {
+      replicas: config.JETSTREAM_REPLICAS,
+      logger: this.logger,
+    });
   }
 
   async append(event: OrderEvent, options: AppendOptions): Promise<AppendResult> {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
+import { ensureKvBucket } from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 
@@ -37,10 +38,12 @@ export class IdempotencyStore implements OnModuleInit {
   constructor(@Inject(JETSTREAM) private readonly js: JetStreamClient) {}
 
   async onModuleInit(): Promise<void> {
-    this.bucket = await new Kvm(this.js).create(TOPOLOGY.nats.kv.idempotency, {
-      history: 1,
-      ttl: config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
-    });
+    this.bucket = await ensureKvBucket(
+      this.js,
+      // The topology's day, unless this deployment says otherwise.
+      { ...TOPOLOGY.nats.kv.idempotency, maxAgeMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000 },
+      { replicas: config.JETSTREAM_REPLICAS, logger: new Logger(IdempotencyStore.name) },
+    );
   }
 
   /** The record for `key`: the existing one, or `candidate` if this call created it. */

@@ -66,10 +66,11 @@ export class OrderSagaRunner implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     const { streams, consumers } = TOPOLOGY.nats;
-    await ensureStream(this.jsm, streams.paymentEvents);
-    await ensureStream(this.jsm, streams.payments);
-    await ensureStream(this.jsm, streams.deadLetters);
-    await ensureStream(this.jsm, streams.redrives);
+    const declared = { replicas: config.JETSTREAM_REPLICAS, logger: this.logger };
+    await ensureStream(this.jsm, streams.paymentEvents, declared);
+    await ensureStream(this.jsm, streams.payments, declared);
+    await ensureStream(this.jsm, streams.deadLetters, declared);
+    await ensureStream(this.jsm, streams.redrives, declared);
     await this.run(consumers.ordersSaga, (message) => this.onOrderEvent(message));
     await this.run(consumers.ordersPaymentOutcomes, (message) => this.onPaymentOutcome(message));
     await this.run(consumers.ordersDeadlines, (message) => this.onDeadline(message), {

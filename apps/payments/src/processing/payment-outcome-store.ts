@@ -1,9 +1,10 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import { PaymentOutcomeSchema, type PaymentOutcome } from '@switchyard/contracts';
+import { ensureKvBucket } from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
-import { TOPOLOGY } from '../config';
+import { config, TOPOLOGY } from '../config';
 
 /**
  * The first decision for an order, kept in KV (`payment.<orderId>`). A redelivered or
@@ -17,7 +18,10 @@ export class PaymentOutcomeStore implements OnModuleInit {
   constructor(@Inject(JETSTREAM) private readonly js: JetStreamClient) {}
 
   async onModuleInit(): Promise<void> {
-    this.bucket = await new Kvm(this.js).create(TOPOLOGY.nats.kv.payments, { history: 1 });
+    this.bucket = await ensureKvBucket(this.js, TOPOLOGY.nats.kv.payments, {
+      replicas: config.JETSTREAM_REPLICAS,
+      logger: new Logger(PaymentOutcomeStore.name),
+    });
   }
 
   async find(orderId: string): Promise<PaymentOutcome | undefined> {

@@ -41,9 +41,10 @@ export class PaymentsWorker implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     const { streams, consumers } = TOPOLOGY.nats;
-    await ensureStream(this.jsm, streams.payments);
-    await ensureStream(this.jsm, streams.paymentEvents);
-    await ensureStream(this.jsm, streams.deadLetters);
+    const declared = { replicas: config.JETSTREAM_REPLICAS, logger: this.logger };
+    await ensureStream(this.jsm, streams.payments, declared);
+    await ensureStream(this.jsm, streams.paymentEvents, declared);
+    await ensureStream(this.jsm, streams.deadLetters, declared);
     const { stream, durable, deadLetterSubject } = consumers.paymentsWorker;
     this.runner = await startDurableWorker(this.js, this.jsm, {
       stream,

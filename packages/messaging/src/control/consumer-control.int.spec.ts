@@ -64,7 +64,18 @@ describe('consumer control plane on a real JetStream', () => {
     requester = await connectNats({ url, name: 'control-test-requester' });
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
-    await ensureStream(jsm, { name: stream, subjects: [subject], duplicateWindowMs: 60_000 });
+    await ensureStream(
+      jsm,
+      {
+        name: stream,
+        subjects: [subject],
+        duplicateWindowMs: 60_000,
+        maxAgeMs: 0,
+        maxBytes: 64 * 1024 * 1024,
+        discard: 'old',
+      },
+      { replicas: 1, logger: { log() {}, warn() {} } },
+    );
     for (const instance of ['a', 'b']) {
       const runner = await startDurableWorker(js, jsm, {
         stream,

@@ -19,12 +19,19 @@ describe('jetStreamConsumerState on a real server', () => {
   beforeAll(async () => {
     nc = await connectNats({ url, name: 'consumer-state-test' });
     jsm = await jetstreamManager(nc);
-    await ensureStream(jsm, {
-      name: stream,
-      subjects: [subject],
-      retention: 'limits',
-      duplicateWindowMs: 60_000,
-    });
+    await ensureStream(
+      jsm,
+      {
+        name: stream,
+        subjects: [subject],
+        retention: 'limits',
+        duplicateWindowMs: 60_000,
+        maxAgeMs: 0,
+        maxBytes: 64 * 1024 * 1024,
+        discard: 'old',
+      },
+      { replicas: 1, logger: { log() {}, warn() {} } },
+    );
   });
 
   afterAll(async () => {

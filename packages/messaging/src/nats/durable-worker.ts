@@ -1,6 +1,10 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { PullConsumerRunner, type PullConsumerRunnerOptions } from './pull-consumer-runner';
+import {
+  PullConsumerRunner,
+  serverMaxDeliver,
+  type PullConsumerRunnerOptions,
+} from './pull-consumer-runner';
 import { ensurePullConsumer } from './streams';
 
 export interface DurableWorkerOptions extends Omit<PullConsumerRunnerOptions, 'js'> {
@@ -11,9 +15,13 @@ export interface DurableWorkerOptions extends Omit<PullConsumerRunnerOptions, 'j
 }
 
 /**
- * Declares the durable pull consumer with the same `max_deliver` and `ack_wait` the
- * runner works with (the two must agree: the runner's "last chance" is the server's),
- * then starts pulling. Every JetStream worker in Switchyard starts this way.
+ * Declares the durable pull consumer with the `ack_wait` the runner works with and a
+ * server-side `max_deliver` ABOVE the runner's `maxDeliver` (`serverMaxDeliver`): the
+ * runner decides the last chance and dead-letters it; the server's limit is only a
+ * backstop, so it never drops a message the runner still answers for (ADR 0021). A
+ * durable declared before with another `max_deliver` is updated (nats-server 2.9 allows
+ * it): a restart migrates an existing deployment. Every JetStream worker in Switchyard
+ * starts this way.
  */
 export async function startDurableWorker(
   js: JetStreamClient,
@@ -24,7 +32,7 @@ export async function startDurableWorker(
   await ensurePullConsumer(jsm, options.stream, {
     durable_name: options.durable,
     ack_wait: nanos(options.ackWaitMs),
-    max_deliver: options.maxDeliver,
+    max_deliver: serverMaxDeliver(options.maxDeliver),
     ...(filterSubject ? { filter_subject: filterSubject } : {}),
     ...(maxAckPending ? { max_ack_pending: maxAckPending } : {}),
   });

@@ -6,3 +6,5 @@ export * from './durable-worker';
 export * from './consumer-state';
 export * from './redrive';
 export * from './jetstream-spans';
+export * from './kv-buckets';
+export * from './stream-config-diff';

@@ -37,7 +37,12 @@ export interface PullConsumerRunnerOptions {
   js: JetStreamClient;
   stream: string;
   durable: string;
-  /** The consumer's `max_deliver`: the delivery that reaches it is the last chance. */
+  /**
+   * How many deliveries a message gets before it is dead-lettered: the delivery that
+   * reaches it is the last chance. This is the policy, decided here in code; the
+   * durable's server-side `max_deliver` sits `SERVER_MAX_DELIVER_HEADROOM` above it (see
+   * `serverMaxDeliver`), so the server never drops a message the runner still answers for.
+   */
   maxDeliver: number;
   /**
    * The consumer's `ack_wait`. While a batch is being handled the runner tells the
@@ -84,9 +89,28 @@ interface Pulled {
   error?: Error;
 }
 
-/** nats.js's jittered backoff: 250 ms, 500 ms, 1 s, … capped at 30 s. */
+/** nats.js's jittered backoff: 250 ms, 500 ms, 1 s, … capped at 30 s (retries, refused dead letters). */
 const defaultBackoff = backoff([250, 500, 1_000, 2_000, 5_000, 10_000, 30_000]);
 const defaultRetryDelay = (deliveryCount: number) => defaultBackoff.backoff(deliveryCount - 1);
+
+/**
+ * How far above the runner's `maxDeliver` the durable's server-side `max_deliver` is set.
+ *
+ * The server's limit is a backstop, never the policy: when the server's `max_deliver` is
+ * reached it stops delivering the message and keeps no trace of it but a core-NATS
+ * advisory. Deliveries beyond the code's limit only happen when nobody settled the
+ * previous one (a crash or a kill while handling it, `ack_wait` running out on a stalled
+ * process, a stop while the dead-letter stream refused writes); each such delivery is
+ * dead-lettered at once without being handled (see `process`). Reaching the server's
+ * limit would take this many of them in a row, every one unable to write its dead
+ * letter: 100 is far beyond any outage the runner's logs and
+ * `switchyard_consumer_dead_letter_failures_total` would not have shouted about first.
+ * (ADR 0021.)
+ */
+export const SERVER_MAX_DELIVER_HEADROOM = 100;
+
+/** The durable's `max_deliver` for a runner whose policy is `maxDeliver` deliveries. */
+export const serverMaxDeliver = (maxDeliver: number) => maxDeliver + SERVER_MAX_DELIVER_HEADROOM;
 
 /**
  * ### A durable pull-consumer loop with explicit acknowledgements.
@@ -97,8 +121,15 @@ const defaultRetryDelay = (deliveryCount: number) => defaultBackoff.backoff(deli
  * - `ack` after the work is done (never before: a crash in between must redeliver),
  * - `nak(delay)` when it failed for a reason that may pass (backoff grows per delivery),
  * - dead-letter + `term` when it can never succeed, or when it has used its last
- *   delivery (`max_deliver`). The dead letter is written to a stream *before* the
+ *   delivery (`maxDeliver`). The dead letter is written to a stream *before* the
  *   `term`, so a message is never dropped silently: the reason travels in its headers.
+ *
+ * A dead letter the stream refuses (deleted, full, not capturing the subject, JetStream
+ * down) is NOT answered with a `nak`: past the server's `max_deliver` a nak'ed message is
+ * never delivered again, i.e. lost. The runner keeps the message in hand instead and
+ * writes the dead letter again with backoff until it is stored, or until the runner
+ * stops (then the message is nak'ed: it comes back still past its limit and is
+ * dead-lettered by whoever gets it). See ADR 0021.
  */
 export class PullConsumerRunner implements PausableConsumer {
   private running = false;
@@ -249,42 +280,64 @@ export class PullConsumerRunner implements PausableConsumer {
 
   /** Handles and settles one batch; true if the handler failed (the batch was nak'ed). */
   private async process(batch: JsMsg[]): Promise<boolean> {
-    const { logger, ackWaitMs, observer = silentObserver } = this.options;
+    const { logger, ackWaitMs, maxDeliver, observer = silentObserver } = this.options;
     observer.received(
       batch.length,
       batch.filter((message) => message.info.deliveryCount > 1).length,
     );
+    // Delivered more often than the policy allows: earlier deliveries were never settled
+    // (the process handling it crashed or was killed, or ack_wait ran out). Handling it
+    // again could crash again (a poison message in a crash loop): it is dead-lettered as
+    // it is, with a reason that says so.
+    const overdue = (message: JsMsg) => message.info.deliveryCount > maxDeliver;
+    const toHandle = batch.filter((message) => !overdue(message));
     const startedAt = process.hrtime.bigint();
     let failed = false;
-    let dispositions: Disposition[];
-    const stillWorking = setInterval(
-      // The prefetched batch too: it waits while this one is handled (or held off).
-      () => [...batch, ...this.prefetched].forEach((message) => message.working()),
-      ackWaitMs / 2,
-    );
+    let handled: Disposition[] = [];
+    // Every message of the batch (and the prefetched one) stays ours until it is settled:
+    // the handler may be slow, and settling may hold a message while its dead letter is
+    // refused (`settle`). `working()` on an already acked message does nothing.
+    const stillWorking = setInterval(() => {
+      try {
+        for (const message of [...batch, ...this.prefetched]) message.working();
+      } catch (error) {
+        // The connection is closed (shutting down): a throw here would be uncaught and
+        // end the process; the server redelivers after ack_wait instead.
+        logger.warn(`could not extend ack_wait: ${String(error)}`);
+      }
+    }, ackWaitMs / 2);
     try {
-      dispositions = await this.handleInPlace(batch);
-    } catch (error) {
-      failed = true;
-      logger.warn(`batch of ${batch.length} failed, will be redelivered: ${String(error)}`);
-      const delays = batch.map((message) => this.retryDelay(message.info.deliveryCount));
-      dispositions = batch.map((message, index) => ({
-        kind: 'nak',
-        delayMs: this.options.preserveOrder ? 0 : delays[index],
-        reason: String(error),
-      }));
+      try {
+        if (toHandle.length > 0) handled = await this.handleInPlace(toHandle);
+      } catch (error) {
+        failed = true;
+        logger.warn(`batch of ${toHandle.length} failed, will be redelivered: ${String(error)}`);
+        const delays = toHandle.map((message) => this.retryDelay(message.info.deliveryCount));
+        handled = toHandle.map((message, index) => ({
+          kind: 'nak',
+          delayMs: this.options.preserveOrder ? 0 : delays[index],
+          reason: String(error),
+        }));
+      } finally {
+        observer.handled(secondsSince(startedAt), failed);
+      }
+      let next = 0;
+      for (const message of batch) {
+        const disposition: Disposition = overdue(message)
+          ? {
+              kind: 'dead-letter',
+              reason: `delivered ${message.info.deliveryCount} times, more than maxDeliver ${maxDeliver}: the deliveries before were never settled (the process handling it stopped, crashed or stalled past ack_wait), so it is not handled again`,
+            }
+          : handled[next++]!;
+        // An ack is a fire-and-forget publish. Issued back to back, with no `await` in
+        // between, nats.js coalesces a batch's acks into one socket write; awaiting each
+        // settle let the client flush after every ack: one write per message (profiled on
+        // the bridge: 28,841 writes for 30,000 events, now ~600; ~10 % of its CPU).
+        if (disposition.kind === 'ack') this.ack(message);
+        else await this.settle(message, disposition);
+      }
     } finally {
       clearInterval(stillWorking);
-      observer.handled(secondsSince(startedAt), failed);
-    }
-    for (const [index, message] of batch.entries()) {
-      const disposition = dispositions[index]!;
-      // An ack is a fire-and-forget publish. Issued back to back, with no `await` in
-      // between, nats.js coalesces a batch's acks into one socket write; awaiting each
-      // settle let the client flush after every ack: one write per message (profiled on
-      // the bridge: 28,841 writes for 30,000 events, now ~600; ~10 % of its CPU).
-      if (disposition.kind === 'ack') this.ack(message);
-      else await this.settle(message, disposition);
     }
     return failed;
   }
@@ -354,17 +407,46 @@ export class PullConsumerRunner implements PausableConsumer {
       disposition.kind === 'nak'
         ? `gave up after ${message.info.deliveryCount} deliveries: ${disposition.reason}`
         : disposition.reason;
-    try {
-      await this.deadLetter(message, reason);
-      message.term(reason);
-      observer.settled('dead_letter', 1);
-    } catch (error) {
-      // The dead-letter stream did not take it: leave the message where it is.
-      this.options.logger.error(
-        `dead-lettering failed, message will be redelivered: ${String(error)}`,
-      );
-      message.nak(this.retryDelay(message.info.deliveryCount));
-      observer.settled('nak', 1);
+    await this.deadLetterOrHold(message, reason);
+  }
+
+  /**
+   * Writes the dead letter, then `term`s the message. When the dead-letter stream refuses
+   * it, the message is kept in hand (the batch's `working()` keeps it ours) and the write
+   * is tried again with backoff: a `nak` would hand it back to a server that, past its
+   * `max_deliver`, never delivers it again. The consumer stalls meanwhile, on purpose:
+   * every message after this one would need the same dead-letter stream, and an
+   * order-preserving consumer (the bridge) must not move past it. Only a stop lets go of
+   * it, with a `nak`: it comes back past `maxDeliver` and is dead-lettered then.
+   */
+  private async deadLetterOrHold(message: JsMsg, reason: string): Promise<void> {
+    const { logger, observer = silentObserver } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deadLetter(message, reason);
+        // A bare `+TERM`: nats-server 2.9 compares the payload to `+TERM` exactly and
+        // ignores `+TERM <reason>` (reasons came in 2.10), which left every dead-lettered
+        // message pending, redelivered after ack_wait and dead-lettered again until the
+        // server's max_deliver. The reason travels in the dead letter's headers.
+        message.term();
+        observer.settled('dead_letter', 1);
+        return;
+      } catch (error) {
+        observer.deadLetterFailed?.(1);
+        if (!this.running) {
+          logger.error(
+            `dead-lettering ${message.subject} (seq ${message.seq}) failed and the runner is stopping: handing it back (nak), it will be dead-lettered on its next delivery: ${String(error)}`,
+          );
+          message.nak();
+          observer.settled('nak', 1);
+          return;
+        }
+        const delayMs = defaultBackoff.backoff(attempt - 1);
+        logger.error(
+          `dead-lettering ${message.subject} (seq ${message.seq}) failed (attempt ${attempt}), holding the message and trying again in ${delayMs} ms: ${String(error)}`,
+        );
+        await this.holdOff(delayMs);
+      }
     }
   }
 

@@ -15,6 +15,11 @@ export interface ConsumerObserver {
   handled(seconds: number, failed: boolean): void;
   /** `count` messages ended with `outcome`: acked (or committed), nak'ed for a retry, or dead-lettered. */
   settled(outcome: SettleOutcome, count: number): void;
+  /**
+   * JetStream runners: a dead-letter write was refused (the runner holds the message and
+   * tries again; it is not settled yet). Anything above zero needs an operator.
+   */
+  deadLetterFailed?(count: number): void;
   /** Kafka only: the group committed `nextOffset` (the next record to read) on `partition`. */
   committed?(partition: number, nextOffset: bigint): void;
 }

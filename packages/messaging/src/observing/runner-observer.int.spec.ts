@@ -41,11 +41,18 @@ describe('PullConsumerRunner reports to its observer (real JetStream)', () => {
   beforeAll(async () => {
     nc = await connectNats({ url, name: 'observer-test' });
     jsm = await jetstreamManager(nc);
-    await ensureStream(jsm, {
-      name: stream,
-      subjects: [subject, deadLetterSubject],
-      duplicateWindowMs: 60_000,
-    });
+    await ensureStream(
+      jsm,
+      {
+        name: stream,
+        subjects: [subject, deadLetterSubject],
+        duplicateWindowMs: 60_000,
+        maxAgeMs: 0,
+        maxBytes: 64 * 1024 * 1024,
+        discard: 'old',
+      },
+      { replicas: 1, logger: { log() {}, warn() {} } },
+    );
   });
 
   afterAll(async () => {

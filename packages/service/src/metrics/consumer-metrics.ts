@@ -32,6 +32,7 @@ export class ConsumerMetrics {
   private readonly redelivered: Counter<keyof ConsumerLabels>;
   private readonly settled: Counter<keyof ConsumerLabels | 'outcome'>;
   private readonly deadLetters: Counter<keyof ConsumerLabels>;
+  private readonly deadLetterFailures: Counter<keyof ConsumerLabels>;
   private readonly handlerSeconds: Histogram<keyof ConsumerLabels | 'outcome'>;
 
   constructor(registry: Registry) {
@@ -61,6 +62,12 @@ export class ConsumerMetrics {
       labelNames,
       registers,
     });
+    this.deadLetterFailures = new Counter({
+      name: `${METRIC_PREFIX}consumer_dead_letter_failures_total`,
+      help: 'Dead-letter writes that were refused; the runner holds the message and tries again (ADR 0021). Above zero: the dead-letter stream needs an operator.',
+      labelNames,
+      registers,
+    });
     this.handlerSeconds = new Histogram({
       name: `${METRIC_PREFIX}consumer_batch_duration_seconds`,
       help: 'Time a consumer spent in its handler per batch; outcome=error when the handler threw (the batch is retried).',
@@ -74,6 +81,7 @@ export class ConsumerMetrics {
     const received = this.received.labels(labels);
     const redelivered = this.redelivered.labels(labels);
     const deadLetters = this.deadLetters.labels(labels);
+    const deadLetterFailures = this.deadLetterFailures.labels(labels);
     const settled: Record<SettleOutcome, Counter.Internal> = {
       ack: this.settled.labels({ ...labels, outcome: 'ack' }),
       nak: this.settled.labels({ ...labels, outcome: 'nak' }),
@@ -84,7 +92,13 @@ export class ConsumerMetrics {
       error: this.handlerSeconds.labels({ ...labels, outcome: 'error' }),
     };
     // Series exist from the start at 0, so rate() and "no dead letters yet" read right.
-    for (const counter of [received, redelivered, deadLetters, ...Object.values(settled)]) {
+    for (const counter of [
+      received,
+      redelivered,
+      deadLetters,
+      deadLetterFailures,
+      ...Object.values(settled),
+    ]) {
       counter.inc(0);
     }
     return {
@@ -97,6 +111,7 @@ export class ConsumerMetrics {
         settled[outcome].inc(count);
         if (outcome === 'dead_letter') deadLetters.inc(count);
       },
+      deadLetterFailed: (count) => deadLetterFailures.inc(count),
     };
   }
 }

@@ -47,6 +47,25 @@ describe('ConsumerMetrics observer (the runner hooks → Prometheus adapter)', (
     await expect(value(registry, 'switchyard_consumer_dead_letters_total')).resolves.toBe(1);
   });
 
+  it('counts refused dead-letter writes apart from dead letters', async () => {
+    const registry = new Registry();
+    const observer = new ConsumerMetrics(registry).observer(labels);
+    await expect(value(registry, 'switchyard_consumer_dead_letter_failures_total')).resolves.toBe(
+      0,
+    );
+
+    // When a dead-letter write is refused twice, then succeeds
+    observer.deadLetterFailed?.(1);
+    observer.deadLetterFailed?.(1);
+    observer.settled('dead_letter', 1);
+
+    // Then
+    await expect(value(registry, 'switchyard_consumer_dead_letter_failures_total')).resolves.toBe(
+      2,
+    );
+    await expect(value(registry, 'switchyard_consumer_dead_letters_total')).resolves.toBe(1);
+  });
+
   it('times handler batches by outcome', async () => {
     const registry = new Registry();
     const observer = new ConsumerMetrics(registry).observer(labels);

@@ -192,7 +192,7 @@ export class InvariantChecker {
     rows: Map<string, Row>,
     problems: string[],
   ): Promise<number> {
-    this.kv ??= await new Kvm(this.nc()).open(this.names.nats.kv.inventory);
+    this.kv ??= await new Kvm(this.nc()).open(this.names.nats.kv.inventory.name);
     const kv = this.kv;
     // Only orders not checked before: older ones are covered by the stock totals.
     const fresh = accepted.slice(this.reservationsChecked);

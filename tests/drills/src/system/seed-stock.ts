@@ -1,15 +1,20 @@
-import { Kvm } from '@nats-io/kv';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Topology } from '@switchyard/contracts';
+import { ensureKvBucket } from '@switchyard/messaging';
 import { DRILL_PRICE_CENTS, DRILL_STOCK } from '../load/order-mix';
 
 /**
  * Seeds the drill catalog straight into the inventory's KV bucket before inventory
  * starts (with `INVENTORY_SEED_DEMO_CATALOG=false`), in the format inventory keeps:
- * `stock.<sku>` → `{ available, priceCents }`. Same bucket options as inventory's.
+ * `stock.<sku>` → `{ available, priceCents }`. Same bucket declaration as inventory's (the
+ * drills' own nats-server is a single server: one replica).
  */
 export async function seedDrillStock(nc: NatsConnection, names: Topology): Promise<void> {
-  const kv = await new Kvm(nc).create(names.nats.kv.inventory, { history: 10 });
+  const kv = await ensureKvBucket(jetstream(nc), names.nats.kv.inventory, {
+    replicas: 1,
+    logger: { log() {}, warn() {} },
+  });
   for (const [sku, available] of Object.entries(DRILL_STOCK)) {
     await kv.create(`stock.${sku}`, JSON.stringify({ available, priceCents: DRILL_PRICE_CENTS }));
   }

@@ -3,20 +3,21 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { BenchTopology } from '@switchyard/contracts';
 import { ensurePullConsumer, ensureStream } from '@switchyard/messaging';
 import { nanos } from '@nats-io/transport-node';
+import { BENCH_STREAMS } from './bench-streams';
 
 /**
  * ### Raw JetStream: publish with ack, and a durable pull consumer.
  *
- * The bench stream uses the same settings as the services' streams (file storage, one
- * replica), created with the same `ensureStream`, so the figures describe what the write
- * side pays per append.
+ * The bench stream uses the same settings as the services' streams (file storage,
+ * `JETSTREAM_REPLICAS` replicas), created with the same `ensureStream`, so the figures
+ * describe what the write side pays per append.
  */
 export async function createBenchStream(
   nc: NatsConnection,
   names: BenchTopology,
 ): Promise<JetStreamClient> {
   const jsm = await jetstreamManager(nc);
-  await ensureStream(jsm, names.nats.streams.bench);
+  await ensureStream(jsm, names.nats.streams.bench, BENCH_STREAMS);
   return jetstream(nc);
 }
 

@@ -2,6 +2,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { envelopeHeaders, type OrderPlaced, type Topology } from '@switchyard/contracts';
 import { ensureStream, toNatsHeaders } from '@switchyard/messaging';
+import { BENCH_STREAMS } from '../raw/bench-streams';
 import { anOrderPlaced } from '@switchyard/testkit';
 
 /** `count` valid, distinct `OrderPlaced` envelopes (one order each), as the orders service writes them. */
@@ -20,7 +21,7 @@ export async function appendToOrdersStream(
   events: OrderPlaced[],
   window = 256,
 ): Promise<void> {
-  await ensureStream(await jetstreamManager(nc), names.nats.streams.orders);
+  await ensureStream(await jetstreamManager(nc), names.nats.streams.orders, BENCH_STREAMS);
   const js = jetstream(nc);
   for (let i = 0; i < events.length; i += window) {
     await Promise.all(
