@@ -20,7 +20,7 @@ export async function cleanupNamespace(namespace: string): Promise<void> {
     }
     // A KV bucket is a stream named KV_<bucket>.
     for (const bucket of Object.values(names.nats.kv)) {
-      await jsm.streams.delete(`KV_${bucket}`).catch(() => false);
+      await jsm.streams.delete(`KV_${bucket.name}`).catch(() => false);
     }
   } finally {
     await nc.close();

@@ -2,7 +2,7 @@ import { ConfigResourceTypes, ConfigSource, type Admin, type Kafka } from 'kafka
 import type { RunnerLogger } from '../nats/pull-consumer-runner';
 import { consumerGroupLag, type PartitionLag } from './consumer-lag';
 import {
-  describeChanges,
+  describeTopicChanges,
   planTopicConfigs,
   type ConfigChange,
   type DescribedConfig,
@@ -133,7 +133,7 @@ export class KafkaAdmin {
         await this.alterTopicConfigs(topic.name, plan.desired);
         result.changed = plan.changes;
         logger?.warn(
-          `topic ${topic.name} was not as declared, reconciled: ${describeChanges(plan.changes)}`,
+          `topic ${topic.name} was not as declared, reconciled: ${describeTopicChanges(plan.changes)}`,
         );
       }
       results.push(result);

@@ -65,7 +65,7 @@ export function planTopicConfigs(
 }
 
 /** `retention.ms: 3600000 → -1, cleanup.policy: delete (inherited) → delete` */
-export function describeChanges(changes: readonly ConfigChange[]): string {
+export function describeTopicChanges(changes: readonly ConfigChange[]): string {
   return changes
     .map(
       ({ name, from, inherited, to }) =>

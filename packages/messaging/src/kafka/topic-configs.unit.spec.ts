@@ -1,4 +1,4 @@
-import { describeChanges, planTopicConfigs, type DescribedConfig } from './topic-configs';
+import { describeTopicChanges, planTopicConfigs, type DescribedConfig } from './topic-configs';
 
 const declared = { 'cleanup.policy': 'delete', 'retention.ms': '-1' };
 const topicLevel = (name: string, value: string | null): DescribedConfig => ({
@@ -30,7 +30,7 @@ describe('planTopicConfigs', () => {
     expect(plan.changes).toEqual([
       { name: 'retention.ms', from: '3600000', inherited: false, to: '-1' },
     ]);
-    expect(describeChanges(plan.changes)).toBe('retention.ms: 3600000 → -1');
+    expect(describeTopicChanges(plan.changes)).toBe('retention.ms: 3600000 → -1');
   });
 
   it('given a declared value only inherited from the broker, then it is pinned on the topic', () => {
@@ -38,7 +38,7 @@ describe('planTopicConfigs', () => {
       inherited('cleanup.policy', 'delete'),
       topicLevel('retention.ms', '-1'),
     ]);
-    expect(describeChanges(plan.changes)).toBe('cleanup.policy: delete (inherited) → delete');
+    expect(describeTopicChanges(plan.changes)).toBe('cleanup.policy: delete (inherited) → delete');
   });
 
   it('sends the declared configs and keeps every other topic-level config (AlterConfigs replaces them all)', () => {

@@ -62,7 +62,7 @@ export function destructiveChanges(
 const NANOS_PER_MS = 1_000_000;
 
 /** `max_bytes: -1 (unbounded) → 1 GiB`, `max_age: 1h → 30d`: what an operator reads in a log. */
-export function describeChanges(changes: readonly StreamConfigChange[]): string {
+export function describeStreamChanges(changes: readonly StreamConfigChange[]): string {
   return changes
     .map(({ field, from, to }) => `${field}: ${show(field, from)} → ${show(field, to)}`)
     .join(', ');

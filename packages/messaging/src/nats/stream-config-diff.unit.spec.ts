@@ -1,4 +1,4 @@
-import { describeChanges, destructiveChanges, diffStreamConfig } from './stream-config-diff';
+import { describeStreamChanges, destructiveChanges, diffStreamConfig } from './stream-config-diff';
 
 const NANOS_PER_MS = 1_000_000;
 const HOUR_NS = 3_600_000 * NANOS_PER_MS;
@@ -15,7 +15,7 @@ describe('diffStreamConfig', () => {
     const wanted = { max_age: 0, max_bytes: 64 * 1024 * 1024, num_replicas: 3 };
     const { changes, immutable } = diffStreamConfig(current, wanted);
     expect(immutable).toEqual([]);
-    expect(describeChanges(changes)).toBe(
+    expect(describeStreamChanges(changes)).toBe(
       'max_age: 1h → 0 (no limit), max_bytes: -1 (unbounded) → 64 MiB, num_replicas: 1 → 3',
     );
   });

@@ -13,7 +13,7 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import {
-  describeChanges,
+  describeStreamChanges,
   destructiveChanges,
   diffStreamConfig,
   show,
@@ -49,7 +49,7 @@ export interface EnsureOptions {
 export class StreamMigrationRequiredError extends Error {
   constructor(stream: string, changes: readonly StreamConfigChange[]) {
     super(
-      `stream ${stream} exists with settings JetStream cannot change in place (${describeChanges(changes)}): ` +
+      `stream ${stream} exists with settings JetStream cannot change in place (${describeStreamChanges(changes)}): ` +
         'migrate it by hand (e.g. copy it into a new stream through a source, then swap names) or delete it if its messages may go',
     );
     this.name = 'StreamMigrationRequiredError';
@@ -141,7 +141,7 @@ export async function reconcileStream(
     // Not applied: a start must never delete what a stream holds. The stream keeps its
     // larger limit (still bounded, or unbounded as before) until someone decides.
     logger.warn(
-      `${what} ${name} holds ${show('max_bytes', state.bytes)}, more than the declared ${describeChanges(destructive)}: ` +
+      `${what} ${name} holds ${show('max_bytes', state.bytes)}, more than the declared ${describeStreamChanges(destructive)}: ` +
         'NOT applied, since JetStream would delete the oldest messages to fit. Raise maxBytes in the topology, or make room (after checking every consumer, the bridge first, has read them) and restart',
     );
   }
@@ -150,7 +150,7 @@ export async function reconcileStream(
   const update: Partial<StreamConfig> = {};
   for (const { field, to } of applied) Object.assign(update, { [field]: to });
   await jsm.streams.update(name, update);
-  logger.log(`${what} ${name} updated to the declared settings: ${describeChanges(applied)}`);
+  logger.log(`${what} ${name} updated to the declared settings: ${describeStreamChanges(applied)}`);
   return applied;
 }
 
