@@ -6,3 +6,4 @@ export * from './durable-worker';
 export * from './consumer-state';
 export * from './redrive';
 export * from './jetstream-spans';
+export * from './kv-lease';
