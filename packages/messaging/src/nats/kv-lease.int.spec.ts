@@ -53,6 +53,7 @@ describe('KvLease on a real JetStream KV bucket', () => {
   let nc: NatsConnection;
   let kv: KV;
   let events: string[];
+  let previousHolders: string[];
   const leases: KvLease[] = [];
 
   function lease(
@@ -69,8 +70,9 @@ describe('KvLease on a real JetStream KV bucket', () => {
       ttlMs,
       heartbeatMs,
       logger: quiet,
-      onAcquired: async () => {
+      onAcquired: async (_signal, previous) => {
         events.push(`${holder} acquired`);
+        previousHolders.push(previous);
       },
       onLost: async () => {
         events.push(`${holder} stopped`);
@@ -87,6 +89,7 @@ describe('KvLease on a real JetStream KV bucket', () => {
 
   beforeEach(() => {
     events = [];
+    previousHolders = [];
   });
 
   afterEach(async () => {
@@ -129,6 +132,7 @@ describe('KvLease on a real JetStream KV bucket', () => {
     expect(holder.isHeld).toBe(false);
     expect(events).toEqual(['holder acquired', 'holder stopped', 'standby acquired']);
     expect(JSON.parse((await kv.get('takeover'))!.string())).toMatchObject({ holder: 'standby' });
+    expect(previousHolders).toEqual(['none', 'expired']);
   });
 
   it('a holder whose heartbeat loses the compare-and-set stops at once', async () => {
@@ -158,6 +162,7 @@ describe('KvLease on a real JetStream KV bucket', () => {
     expect(events).toEqual(['holder acquired', 'holder stopped']);
     await until('the standby to take the released lease', () => standby.isHeld, 30_000);
     expect(events).toEqual(['holder acquired', 'holder stopped', 'standby acquired']);
+    expect(previousHolders).toEqual(['none', 'released']);
   });
 
   it('a holder that lost its lease by age takes it back at once if nobody took it', async () => {
@@ -170,5 +175,6 @@ describe('KvLease on a real JetStream KV bucket', () => {
     store.cut = false;
     await until('the holder to hold again', () => holder.isHeld);
     expect(events).toEqual(['holder acquired', 'holder stopped', 'holder acquired']);
+    expect(previousHolders).toEqual(['none', 'ours']);
   });
 });

@@ -37,14 +37,22 @@ export interface KvLeaseOptions {
    * `ttlMs - marginMs` after the start of its last successful heartbeat. Default `ttlMs / 3`.
    */
   marginMs?: number;
-  /** Called once the lease is ours; `signal` aborts when it is lost before this resolved. */
-  onAcquired(signal: AbortSignal): Promise<void>;
+  /**
+   * Called once the lease is ours; `signal` aborts when it is lost before this resolved.
+   * `previous` says how the last holder left: `released` it (finished its work first),
+   * let it `expire` (crashed, cut off: its work in hand may still be outstanding), `none`
+   * (never held, or the key expired with its bucket's `max_age`), or it was `ours` (we lost
+   * it by age and nobody took it).
+   */
+  onAcquired(signal: AbortSignal, previous: PreviousHolder): Promise<void>;
   /** Called once the lease is lost or about to be released: stop the work, finish what is in hand. */
   onLost(): Promise<void>;
   logger: RunnerLogger;
   /** A monotonic clock in ms (tests may drive it); default `performance.now`. */
   now?: () => number;
 }
+
+export type PreviousHolder = 'released' | 'expired' | 'none' | 'ours';
 
 type State = 'standby' | 'holding' | 'stopped';
 
@@ -191,7 +199,7 @@ export class KvLease {
     const seenAt = this.now();
     if (!entry || entry.operation !== 'PUT') {
       // Never held, or released: whoever creates it first holds it.
-      await this.tryAcquire(() => store.create(key, this.value()));
+      await this.tryAcquire(entry ? 'released' : 'none', () => store.create(key, this.value()));
       return;
     }
     // Our own last write, untouched since we lost the lease by age: nobody else holds it,
@@ -203,7 +211,9 @@ export class KvLease {
     } else if (!mine && seenAt - this.seen.since < this.options.ttlMs) {
       return;
     }
-    await this.tryAcquire(() => store.update(key, this.value(), entry.revision));
+    await this.tryAcquire(mine ? 'ours' : 'expired', () =>
+      store.update(key, this.value(), entry.revision),
+    );
   }
 
   private holderOf(entry: { string(): string }): string | undefined {
@@ -214,7 +224,7 @@ export class KvLease {
     }
   }
 
-  private async tryAcquire(write: () => Promise<number>): Promise<void> {
+  private async tryAcquire(previous: PreviousHolder, write: () => Promise<number>): Promise<void> {
     const startedAt = this.now();
     let revision: number;
     try {
@@ -228,11 +238,15 @@ export class KvLease {
     this.seen = undefined;
     this.state = 'holding';
     this.extend(startedAt);
-    this.options.logger.log(`lease ${this.options.key} acquired by ${this.options.holder}`);
+    this.options.logger.log(
+      `lease ${this.options.key} acquired by ${this.options.holder} (previous holder: ${previous})`,
+    );
     const active = new AbortController();
     this.active = active;
     this.transitions = this.transitions
-      .then(() => (active.signal.aborted ? undefined : this.options.onAcquired(active.signal)))
+      .then(() =>
+        active.signal.aborted ? undefined : this.options.onAcquired(active.signal, previous),
+      )
       .catch((error: unknown) => {
         // Could not start the work: give the lease up so another instance can try.
         this.options.logger.error(`lease ${this.options.key}: starting failed: ${String(error)}`);
