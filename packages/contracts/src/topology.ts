@@ -223,6 +223,8 @@ export function topology(namespace = '') {
       filterSubject: subjects.allOrderEvents,
       durable: upper('BRIDGE_ORDERS'),
       topic: topics.orderEvents.name,
+      /** This route's key in KV `BRIDGE_LEASES`: only its holder forwards (ADR 0025). */
+      leaseKey: 'route.orders',
       ...redrivable('bridge.orders', 'BRIDGE_ORDERS'),
     },
   ] as const;
@@ -273,6 +275,11 @@ export function topology(namespace = '') {
         payments: upper('PAYMENTS'),
         /** `Idempotency-Key` → the order it created (orders service), kept for a day. */
         idempotency: upper('IDEMPOTENCY'),
+        /**
+         * `route.<name>` → the bridge instance that forwards the route: one active
+         * forwarder per route keeps an order's events in order on Kafka (ADR 0025).
+         */
+        bridgeLeases: upper('BRIDGE_LEASES'),
       },
       consumers,
     },
