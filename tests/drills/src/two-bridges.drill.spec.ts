@@ -233,7 +233,7 @@ describe('two bridges', () => {
     expectNothingLostAndInOrder(await drill('kill -9 active bridge', 'SIGKILL'));
   });
 
-  it('SIGTERM the active bridge: it releases the lease, the standby takes over at once', async () => {
+  it('SIGTERM the active bridge: it releases the lease, the standby takes over without waiting out the TTL', async () => {
     expectNothingLostAndInOrder(await drill('SIGTERM active bridge', 'SIGTERM'));
   });
 });
