@@ -233,7 +233,11 @@ export class KvLease {
       if (isCasConflict(error)) return; // another instance won the race
       throw error;
     }
-    if (this.state !== 'standby') return;
+    if (this.state === 'stopped') {
+      // Stopped while the write was in flight: hand the key straight back.
+      await this.options.store.delete(this.options.key, { previousSeq: revision });
+      return;
+    }
     this.revision = revision;
     this.seen = undefined;
     this.state = 'holding';
