@@ -94,8 +94,7 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
         onAcquired: async (signal, previous) => {
           this.metrics.leaseActive(route.name, true);
           this.logger.log({ msg: 'lease acquired: forwarding', route: route.name, previous });
-          const handedOver = previous === 'released';
-          await Promise.all(consumers.map((consumer) => consumer.activate(signal, handedOver)));
+          await Promise.all(consumers.map((consumer) => consumer.activate(signal)));
         },
         onLost: async () => {
           this.metrics.leaseActive(route.name, false);

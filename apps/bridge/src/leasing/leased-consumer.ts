@@ -48,15 +48,10 @@ export class LeasedConsumer implements PausableConsumer {
     this.runner?.resume();
   }
 
-  /**
-   * Starts forwarding; returns early, starting nothing, if `signal` aborts (lease lost).
-   * `handedOver`: the previous holder released the lease after acking its last batch and
-   * giving back (nak, no delay) what it had prefetched, which the server redelivers before
-   * anything newer: nothing to wait for. Otherwise its batch may still be outstanding.
-   */
-  async activate(signal: AbortSignal, handedOver: boolean): Promise<void> {
+  /** Starts forwarding; returns early, starting nothing, if `signal` aborts (lease lost). */
+  async activate(signal: AbortSignal): Promise<void> {
     try {
-      if (!handedOver) await this.letOrphansComeBackFirst(signal);
+      await this.letOrphansComeBackFirst(signal);
     } catch (error) {
       if (signal.aborted) return;
       throw error;
@@ -82,8 +77,11 @@ export class LeasedConsumer implements PausableConsumer {
    * pulls meanwhile: an order's OrderConfirmed could reach Kafka before its OrderPlaced
    * (found by the fault drills). So if deliveries are still outstanding when we start,
    * wait one `ack_wait` first: the orphans are then queued for redelivery ahead of
-   * anything newer. (Given-back messages count as outstanding too, until redelivered:
-   * hence `handedOver`.)
+   * anything newer. This holds after a graceful handover too (the previous holder
+   * released its lease on SIGTERM): stopping cuts its pull in progress short, and the
+   * messages the server was sending in reply are stranded until `ack_wait` (found by the
+   * SIGTERM bridge drill: skipping the wait after a release let an order's
+   * OrderConfirmed reach Kafka before its OrderPlaced).
    */
   private async letOrphansComeBackFirst(signal: AbortSignal): Promise<void> {
     const { stream, durable } = this.options;

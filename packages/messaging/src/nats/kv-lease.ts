@@ -39,8 +39,10 @@ export interface KvLeaseOptions {
   marginMs?: number;
   /**
    * Called once the lease is ours; `signal` aborts when it is lost before this resolved.
-   * `previous` says how the last holder left: `released` it (finished its work first),
-   * let it `expire` (crashed, cut off: its work in hand may still be outstanding), `none`
+   * `previous` says how the last holder left, for logs and decisions: `released` it
+   * (stopped its work first; what its broker still counts as in flight may come back
+   * later, so do not take this as "nothing outstanding"), let it `expire` (crashed, cut
+   * off), `none`
    * (never held, or the key expired with its bucket's `max_age`), or it was `ours` (we lost
    * it by age and nobody took it).
    */
