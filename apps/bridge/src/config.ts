@@ -15,6 +15,14 @@ export const BridgeEnvSchema = CommonEnvSchema.extend({
   BRIDGE_ACK_WAIT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Deliveries before a message is dead-lettered (JetStream's default is unlimited). */
   BRIDGE_MAX_DELIVER: z.coerce.number().int().min(1).default(20),
+  /**
+   * One instance per route forwards: the holder of the route's lease in KV `BRIDGE_LEASES`
+   * (ADR 0025). A standby takes over once the lease has not been renewed for this long;
+   * the holder renews every third of it and stops forwarding after two thirds without a
+   * renewal. After a crash, takeover ≈ this + `BRIDGE_ACK_WAIT_MS` (the dead holder's
+   * batch comes back first); after a SIGTERM, at once (the lease is released).
+   */
+  BRIDGE_LEASE_TTL_MS: z.coerce.number().int().min(300).default(10_000),
 });
 
 export const config = loadConfig(BridgeEnvSchema);

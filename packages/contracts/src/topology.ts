@@ -383,6 +383,8 @@ export function topology(namespace = '', options: TopologyOptions = {}) {
       filterSubject: subjects.allOrderEvents,
       durable: upper('BRIDGE_ORDERS'),
       topic: topics.orderEvents.name,
+      /** This route's key in KV `BRIDGE_LEASES`: only its holder forwards (ADR 0025). */
+      leaseKey: 'route.orders',
       ...redrivable('bridge.orders', 'BRIDGE_ORDERS'),
     },
   ] as const;
@@ -460,6 +462,20 @@ export function topology(namespace = '', options: TopologyOptions = {}) {
           duplicateWindowMs: 120_000,
           maxAgeMs: DAY_MS,
           maxBytes: 64 * MiB,
+          discard: 'new',
+        },
+        /**
+         * `route.<name>` → the bridge instance that forwards the route: one active
+         * forwarder per route keeps an order's events in order on Kafka (ADR 0025). A live
+         * key is rewritten every third of the lease TTL; keys of routes no bridge forwards
+         * any more disappear after a day.
+         */
+        bridgeLeases: {
+          name: upper('BRIDGE_LEASES'),
+          history: 1,
+          duplicateWindowMs: 120_000,
+          maxAgeMs: DAY_MS,
+          maxBytes: 1 * MiB,
           discard: 'new',
         },
       } satisfies Record<string, KvBucketDefinition>,

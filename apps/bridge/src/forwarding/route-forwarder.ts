@@ -4,6 +4,13 @@ import type { Disposition, EventProducer, ProducedRecord } from '@switchyard/mes
 import { ForwardingSpans } from './forwarding-spans';
 import { toKafkaRecord } from './to-kafka-record';
 
+/** A batch reached the send after this instance lost the route's lease: it is not sent. */
+export class NotTheLeaseHolderError extends Error {
+  constructor(route: string) {
+    super(`not the holder of route ${route}'s lease (any more): batch not sent`);
+  }
+}
+
 /**
  * ### Forward a batch, then (and only then) let the runner ack it.
  *
@@ -12,6 +19,11 @@ import { toKafkaRecord } from './to-kafka-record';
  * this throws and the runner naks the batch for redelivery. A crash between the Kafka
  * ack and the JetStream ack therefore sends the batch again: Kafka may hold an event
  * twice (at-least-once), and the projector dedupes by aggregate version.
+ *
+ * Only the instance holding the route's lease may send (ADR 0025): `mayForward` is asked
+ * right before each send, and a batch in hand when the lease is lost is not sent but
+ * given back (the runner naks it when it is stopped), so two instances never interleave
+ * one order's events on Kafka.
  */
 export class RouteForwarder {
   constructor(
@@ -25,6 +37,8 @@ export class RouteForwarder {
      * trace context (`envelopeHeaders`), which is the same one when no service traces.
      */
     private readonly tracing: boolean,
+    /** Whether this instance still holds the route's lease, by its own clock. */
+    private readonly mayForward: () => boolean = () => true,
   ) {}
 
   async forward(messages: JsMsg[]): Promise<Disposition[]> {
@@ -36,6 +50,9 @@ export class RouteForwarder {
       records.push(spans ? spans.traced(index, result.record) : result.record);
       return { kind: 'ack' };
     });
+    // Checked last, right before the send: the lease is valid `marginMs` longer than it
+    // takes a standby to be allowed to take it (see KvLease).
+    if (!this.mayForward()) throw new NotTheLeaseHolderError(this.route.name);
     try {
       await this.producer.send(this.route.topic, records);
     } catch (error) {

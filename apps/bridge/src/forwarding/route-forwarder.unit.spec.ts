@@ -2,7 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { envelopeHeaders, topology } from '@switchyard/contracts';
 import type { EventProducer, ProducedRecord } from '@switchyard/messaging';
 import { anOrderPlaced } from '@switchyard/testkit';
-import { RouteForwarder } from './route-forwarder';
+import { NotTheLeaseHolderError, RouteForwarder } from './route-forwarder';
 
 const route = topology('unit').bridgeRoutes[0];
 
@@ -68,5 +68,19 @@ describe('RouteForwarder without tracing', () => {
         delivery(JSON.stringify(anOrderPlaced()), 1),
       ]),
     ).rejects.toThrow('broker down');
+  });
+
+  it('given this instance no longer holds the route lease, when a batch is forwarded, then nothing is sent and it throws so the batch is given back', async () => {
+    const { producer, sent } = capturingProducer();
+    let held = true;
+    const forwarder = new RouteForwarder(producer, route, false, () => held);
+    await forwarder.forward([delivery(JSON.stringify(anOrderPlaced()), 1)]);
+
+    held = false;
+
+    await expect(
+      forwarder.forward([delivery(JSON.stringify(anOrderPlaced()), 2)]),
+    ).rejects.toBeInstanceOf(NotTheLeaseHolderError);
+    expect(sent).toHaveLength(1);
   });
 });

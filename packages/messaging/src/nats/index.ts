@@ -8,3 +8,4 @@ export * from './redrive';
 export * from './jetstream-spans';
 export * from './kv-buckets';
 export * from './stream-config-diff';
+export * from './kv-lease';

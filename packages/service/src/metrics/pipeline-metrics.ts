@@ -13,8 +13,17 @@ import { METRIC_PREFIX } from './metrics-registry';
 @Injectable()
 export class BridgeMetrics {
   private readonly latency: Histogram<'route'>;
+  private readonly lease: Gauge<'route'>;
 
   constructor(registry: Registry) {
+    // One active forwarder per route (ADR 0025): exactly one instance shows 1 per route;
+    // the others stand by with 0, ready and healthy.
+    this.lease = new Gauge({
+      name: `${METRIC_PREFIX}bridge_lease_active`,
+      help: "1 while this instance holds the route's lease and forwards it, 0 while it stands by.",
+      labelNames: ['route'],
+      registers: [registry],
+    });
     this.latency = new Histogram({
       name: `${METRIC_PREFIX}bridge_forward_latency_seconds`,
       help: 'Time from the JetStream publish of an event to the Kafka ack of its forwarded record.',
@@ -22,6 +31,10 @@ export class BridgeMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     });
+  }
+
+  leaseActive(route: string, active: boolean): void {
+    this.lease.set({ route }, active ? 1 : 0);
   }
 
   /** `publishedAtMs`: the JetStream timestamps of the events Kafka just acked. */

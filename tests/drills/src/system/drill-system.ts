@@ -10,7 +10,18 @@ export const ROLES = [
   'bridge',
   'projector',
 ] as const;
-export type Role = (typeof ROLES)[number];
+/** The same system with two bridge instances sharing each route (the two-bridges drill). */
+export const ROLES_WITH_TWO_BRIDGES = [
+  'gateway',
+  'orders-a',
+  'orders-b',
+  'inventory',
+  'payments',
+  'bridge-a',
+  'bridge-b',
+  'projector',
+] as const;
+export type Role = (typeof ROLES)[number] | (typeof ROLES_WITH_TWO_BRIDGES)[number];
 
 const appOf = (role: Role): string => role.replace(/-[ab]$/, '');
 
@@ -34,6 +45,7 @@ export class DrillSystem {
   constructor(
     private readonly env: Record<string, string>,
     private readonly gatewayPort: number,
+    private readonly roles: readonly Role[] = ROLES,
   ) {}
 
   get gatewayUrl(): string {
@@ -48,7 +60,9 @@ export class DrillSystem {
 
   /** Starts the back end first (in parallel), then the gateway in front of it. */
   async startAll(): Promise<void> {
-    await Promise.all(ROLES.filter((role) => role !== 'gateway').map((role) => this.start(role)));
+    await Promise.all(
+      this.roles.filter((role) => role !== 'gateway').map((role) => this.start(role)),
+    );
     await this.start('gateway');
   }
 
