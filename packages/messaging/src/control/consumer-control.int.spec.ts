@@ -103,6 +103,10 @@ describe('consumer control plane on a real JetStream', () => {
         }),
       );
     }
+    // The responders subscribed on `nc`, the commands come from `requester`, another
+    // connection: a round trip on `nc` makes sure the server has their subscriptions
+    // before the first command, or an instance could miss it and answer nothing.
+    await nc.flush();
   });
 
   afterEach(async () => {
