@@ -16,6 +16,15 @@ import { MuxedReplyClientNats } from './muxed-reply-client';
 // This package sits below the testkit, so it reads the server address itself (same default).
 const url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
+/** Polls `probe` until it is true; fails with `what` after 10 s (never a fixed sleep). */
+async function until(what: string, probe: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A real Nest responder on real NATS; subjects unique to this run. */
 describe('MuxedReplyClientNats (real NATS, real Nest responder)', () => {
   const base = `test.muxed.${randomBytes(5).toString('hex')}`;
@@ -106,8 +115,12 @@ describe('MuxedReplyClientNats (real NATS, real Nest responder)', () => {
       'Timeout',
     );
     expect(client.pendingReplies).toBe(0);
-    // The late reply arrives after ~300 ms to nobody; the next request is unaffected.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The late reply arrives after ~300 ms to nobody: it is counted as dropped, not
+    // handed to anyone, and the next request is unaffected.
+    const droppedBefore = client.droppedReplies;
+    await until('the late reply to arrive', () => client.droppedReplies > droppedBefore);
+    expect(client.droppedReplies).toBe(droppedBefore + 1);
+    expect(client.pendingReplies).toBe(0);
     await expect(
       firstValueFrom(client.send(subjects.echo, { index: 7 }).pipe(timeout(5_000))),
     ).resolves.toEqual({ index: 7 });

@@ -28,13 +28,15 @@ type ReplyHandler = (error: Error | null, message: Msg) => unknown;
  *   Nest's own per-request handler (`createSubscriptionHandler`: deserialising, the
  *   packet id check, `isDisposed` for streamed replies) runs unchanged;
  * - the teardown Nest calls (reply done, `timeout()` fired, unsubscribed) removes the
- *   handler: a late reply then finds nobody and is dropped, as with a removed inbox.
+ *   handler: a late reply then finds nobody and is dropped, as with a removed inbox,
+ *   and counted (`droppedReplies`).
  *
  * Measured in the bench (measurement 1) against `ClientNats` on the same machine.
  * Use it with `ClientsModule.register([{ name, customClass: MuxedReplyClientNats, options }])`.
  */
 export class MuxedReplyClientNats extends ClientNats {
   private readonly replies = new Map<string, ReplyHandler>();
+  private dropped = 0;
   private inbox:
     { prefix: string; connection: NatsConnection; subscription: Subscription } | undefined;
 
@@ -84,7 +86,9 @@ export class MuxedReplyClientNats extends ClientNats {
           for (const handler of this.replies.values()) void handler(error, message);
           return;
         }
-        void this.replies.get(message.subject)?.(null, message);
+        const handler = this.replies.get(message.subject);
+        if (handler) void handler(null, message);
+        else this.dropped += 1;
       },
     });
     this.inbox = { prefix, connection, subscription };
@@ -94,6 +98,16 @@ export class MuxedReplyClientNats extends ClientNats {
   /** Requests waiting for their reply (or for their teardown): 0 when idle. */
   get pendingReplies(): number {
     return this.replies.size;
+  }
+
+  /**
+   * Replies that came for a request nobody waits for any more (its `timeout()` fired or
+   * the caller unsubscribed) and were dropped, since this client was created. The
+   * responder did the work and the caller gave up on it: a count that keeps rising says
+   * the callers' timeouts are shorter than the responders' latency.
+   */
+  get droppedReplies(): number {
+    return this.dropped;
   }
 
   private connection(): NatsConnection {

@@ -7,3 +7,4 @@ export * from './kafka-records';
 export * from './fixtures';
 export * from './run-script';
 export * from './test-namespace';
+export * from './child-env';

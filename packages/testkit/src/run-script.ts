@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { childEnv } from './child-env';
 import { repoRoot } from './service-process';
 
 export interface ScriptRun {
@@ -12,8 +13,8 @@ export interface ScriptRun {
 
 /**
  * Runs a built script of this repository (`node <repo>/<script> ...args`) to its end, the
- * way an operator runs a CLI, and collects what it printed. `env` is added to this
- * process's environment. Never rejects on a non-zero exit: the caller asserts on `code`.
+ * way an operator runs a CLI, and collects what it printed. `env` is added to an
+ * allow-list of this process's environment and the brokers (`childEnv`). Never rejects on a non-zero exit: the caller asserts on `code`.
  */
 export function runScript(
   script: string,
@@ -22,7 +23,7 @@ export function runScript(
 ): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(repoRoot, script), ...args], {
-      env: { ...process.env, ...env },
+      env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const run: ScriptRun = { code: null, stdout: '', stderr: '', output: '' };

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { childEnv } from './child-env';
 import { waitFor } from './wait-for';
 
 /** Repository root, found from this file (packages/testkit/dist or src). */
@@ -30,7 +31,8 @@ export interface StartOptions {
 /**
  * Runs a built app (`apps/<app>/dist/main.js`) as a real process, the way it runs in
  * production, and waits for its `service ready` line. Logs go to
- * `test-artifacts/<label>.log` for post-mortems.
+ * `test-artifacts/<label>.log` for post-mortems. Its environment is `childEnv(env)`: an
+ * allow-list of the shell's, the brokers, and `env`; never the whole shell environment.
  */
 export async function startService({
   app,
@@ -40,7 +42,7 @@ export async function startService({
   timeoutMs = 30_000,
 }: StartOptions): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [join(repoRoot, 'apps', app, 'dist', 'main.js'), ...args], {
-    env: { ...process.env, HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: childEnv({ HTTP_PORT: '0', LOG_LEVEL: 'info', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const artifacts = join(repoRoot, 'test-artifacts');

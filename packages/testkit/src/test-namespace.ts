@@ -31,11 +31,21 @@ export class TestNamespace {
     this.env = { SWITCHYARD_NAMESPACE: this.namespace, ...env };
   }
 
-  /** Starts the apps in parallel, in this namespace; `close()` stops them. In the given order. */
+  /**
+   * Starts the apps in parallel, in this namespace; `close()` stops them. In the given
+   * order. Waits for every start to settle, even when one fails: with a bare
+   * `Promise.all`, `afterAll` ran while the others were still starting, they were never
+   * stopped, and their open pipes kept Jest from exiting.
+   */
   async start<const Apps extends readonly string[]>(
     ...apps: Apps
   ): Promise<{ [Index in keyof Apps]: ServiceProcess }> {
-    const started = await Promise.all(apps.map((app) => this.startOne({ app })));
+    const results = await Promise.allSettled(apps.map((app) => this.startOne({ app })));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const started = results.map(
+      (result) => (result as PromiseFulfilledResult<ServiceProcess>).value,
+    );
     return started as { [Index in keyof Apps]: ServiceProcess };
   }
 

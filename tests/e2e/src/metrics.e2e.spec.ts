@@ -61,6 +61,27 @@ describe('metrics and health of every service', () => {
     const response = await fetch(`${service('gateway').url}/orders/${orderId}`);
     return response.status === 200 ? ((await response.json()) as { status: string }).status : '';
   };
+  /**
+   * An order all the way through: placed, paid, forwarded to Kafka and projected. A test
+   * that reads figures an order moves places its own, so it passes alone and in any order.
+   */
+  const placeConfirmedOrder = async () => {
+    const orderId = await placeOrder();
+    await waitFor(
+      `order ${orderId} to be confirmed`,
+      async () => (await orderStatus(orderId)) === 'CONFIRMED',
+    );
+    return orderId;
+  };
+  /** Runs `body` with `app`'s consumers paused, and resumes them whatever happens. */
+  const whilePaused = async <T>(app: string, body: () => Promise<T>): Promise<T> => {
+    await control(app, 'pause');
+    try {
+      return await body();
+    } finally {
+      await control(app, 'resume');
+    }
+  };
 
   beforeAll(async () => {
     nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-metrics' });
@@ -87,24 +108,24 @@ describe('metrics and health of every service', () => {
 
   it('holds work for a paused payments worker: JetStream pending > 0, then drains', async () => {
     const { stream, durable } = names.nats.consumers.paymentsWorker;
-    await control('payments', 'pause');
+    const orderId = await whilePaused('payments', async () => {
+      const placed = await placeOrder();
 
-    const orderId = await placeOrder();
-
-    // The saga requested the payment; nobody pulls it: the server holds it.
-    const pending = await waitFor('payments pending > 0 on /metrics', async () => {
-      const { samples } = await scrape('payments');
-      const [sample] = find(samples, 'switchyard_jetstream_consumer_pending_messages', {
-        stream,
-        consumer: durable,
+      // The saga requested the payment; nobody pulls it: the server holds it.
+      const pending = await waitFor('payments pending > 0 on /metrics', async () => {
+        const { samples } = await scrape('payments');
+        const [sample] = find(samples, 'switchyard_jetstream_consumer_pending_messages', {
+          stream,
+          consumer: durable,
+        });
+        return sample && sample.value > 0 ? sample.value : undefined;
       });
-      return sample && sample.value > 0 ? sample.value : undefined;
+      expect(pending).toBeGreaterThanOrEqual(1);
+      console.log(`payments paused: ${durable} pending = ${pending}`);
+      expect(await orderStatus(placed)).not.toBe('CONFIRMED');
+      return placed;
     });
-    expect(pending).toBeGreaterThanOrEqual(1);
-    console.log(`payments paused: ${durable} pending = ${pending}`);
-    expect(await orderStatus(orderId)).not.toBe('CONFIRMED');
 
-    await control('payments', 'resume');
     await waitFor(
       'the order to be confirmed',
       async () => (await orderStatus(orderId)) === 'CONFIRMED',
@@ -126,23 +147,23 @@ describe('metrics and health of every service', () => {
 
   it('shows Kafka lag per partition while the projector is paused, then drains it', async () => {
     const group = names.kafka.groups.projector;
-    await control('projector', 'pause');
+    const orderId = await whilePaused('projector', async () => {
+      const placed = await placeOrder();
 
-    const orderId = await placeOrder();
-
-    // The bridge forwards the order's events; the paused projector does not commit them.
-    const lag = await waitFor('projector lag > 0 on /metrics', async () => {
-      const { samples } = await scrape('projector');
-      const partitions = find(samples, 'switchyard_kafka_consumer_lag_messages', { group });
-      return sum(partitions) > 0 ? partitions : undefined;
+      // The bridge forwards the order's events; the paused projector does not commit them.
+      const lag = await waitFor('projector lag > 0 on /metrics', async () => {
+        const { samples } = await scrape('projector');
+        const partitions = find(samples, 'switchyard_kafka_consumer_lag_messages', { group });
+        return sum(partitions) > 0 ? partitions : undefined;
+      });
+      expect(lag.length).toBe(names.kafka.topics.orderEvents.partitions);
+      console.log(
+        `projector paused: lag per partition ${lag.map((p) => `${p.labels.partition}=${p.value}`).join(' ')}`,
+      );
+      expect(await orderStatus(placed)).toBe('');
+      return placed;
     });
-    expect(lag.length).toBe(names.kafka.topics.orderEvents.partitions);
-    console.log(
-      `projector paused: lag per partition ${lag.map((p) => `${p.labels.partition}=${p.value}`).join(' ')}`,
-    );
-    expect(await orderStatus(orderId)).toBe('');
 
-    await control('projector', 'resume');
     await waitFor(
       'the order to be projected',
       async () => (await orderStatus(orderId)) === 'CONFIRMED',
@@ -158,18 +179,22 @@ describe('metrics and health of every service', () => {
   });
 
   it('reports rebuild progress on the rebuilder', async () => {
+    // Something to replay, and the count of swapped runs as it was before this one.
+    await placeConfirmedOrder();
+    const swappedRuns = async () =>
+      find((await scrape('rebuilder')).samples, 'switchyard_rebuild_runs_total', {
+        projection: 'orders',
+        outcome: 'swapped',
+      })[0]?.value ?? 0;
+    const before = await swappedRuns();
     const started = await fetch(`${service('gateway').url}/admin/projections/orders/rebuild`, {
       method: 'POST',
     });
     expect(started.status).toBe(202);
-    await waitFor('the rebuild to be counted as swapped', async () => {
-      const { samples } = await scrape('rebuilder');
-      const [swapped] = find(samples, 'switchyard_rebuild_runs_total', {
-        projection: 'orders',
-        outcome: 'swapped',
-      });
-      return swapped && swapped.value >= 1;
-    });
+    await waitFor(
+      'the rebuild to be counted as swapped',
+      async () => (await swappedRuns()) === before + 1,
+    );
     const { samples } = await scrape('rebuilder');
     expect(
       find(samples, 'switchyard_rebuild_applied_events', { projection: 'orders' })[0]?.value,
@@ -178,6 +203,19 @@ describe('metrics and health of every service', () => {
   });
 
   it("passes promtool check metrics on every service, with each one's own series", async () => {
+    // Series appear when something happens: an order through every service, and a
+    // rebuild for the rebuilder's.
+    await placeConfirmedOrder();
+    const rebuilt = await fetch(`${service('gateway').url}/admin/projections/orders/rebuild`, {
+      method: 'POST',
+    });
+    expect(rebuilt.status).toBe(202);
+    const { runId } = (await rebuilt.json()) as { runId: string };
+    await waitFor('the rebuild to end', async () => {
+      const status = await fetch(`${service('gateway').url}/admin/projections/orders`);
+      const { lastRun } = (await status.json()) as { lastRun: { runId: string; state: string } };
+      return lastRun.runId === runId && lastRun.state !== 'running';
+    });
     const expectations: Record<string, string[]> = {
       gateway: ['switchyard_http_request_duration_seconds_count'],
       orders: [
@@ -228,6 +266,7 @@ describe('metrics and health of every service', () => {
   });
 
   it('counts messages out by transport: orders on JetStream and core NATS, the bridge on Kafka', async () => {
+    await placeConfirmedOrder();
     const published = 'switchyard_messages_published_total';
     const orders = (await scrape('orders')).samples;
     expect(sum(find(orders, published, { transport: 'jetstream' }))).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { topology } from '@switchyard/contracts';
-import { RebuildRuns } from '@switchyard/read-models';
+import { ProjectionStore, RebuildRuns } from '@switchyard/read-models';
 import {
   cleanupNamespace,
   startService,
@@ -43,21 +43,31 @@ describe('a rebuild that fails or may not start', () => {
   });
 
   it('given a deadline it cannot meet, exits non-zero, drops its version and records why', async () => {
+    // Whatever ran before: the live state now is what must survive the failure.
+    const [before, tables] = [
+      await registry(pool, namespace),
+      await versionTables(pool, namespace),
+    ];
     // 1 ms: the consumer cannot even join its group in time, so this fails every time.
     const run = await runCli(['rebuild', 'orders', '--timeout-ms', '1'], env);
 
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('did not catch up within 1 ms');
-    expect(await registry(pool, namespace)).toEqual({ active: 1, previous: null });
-    expect(await versionTables(pool, namespace)).toEqual([1]);
+    expect(await registry(pool, namespace)).toEqual(before);
+    expect(await versionTables(pool, namespace)).toEqual(tables);
     expect(await visibleOrders(pool, namespace)).toBe(N);
     const latest = await new RebuildRuns(schema).latest(pool, 'orders');
-    expect(latest).toMatchObject({ state: 'failed', version: 2, eventsTotal: N });
+    expect(latest).toMatchObject({
+      state: 'failed',
+      version: Math.max(...tables) + 1,
+      eventsTotal: N,
+    });
     expect(latest?.error).toContain('did not catch up within 1 ms');
     expect(latest?.finishedAt).not.toBeNull();
   });
 
   it('given a rebuild already running (its lock is held), refuses to rebuild or roll back', async () => {
+    const before = await registry(pool, namespace);
     const lock = await new RebuildRuns(schema).tryLock(pool, 'orders');
     expect(lock).toBeDefined();
     try {
@@ -69,7 +79,7 @@ describe('a rebuild that fails or may not start', () => {
       const rollback = await runCli(['rollback', 'orders'], env);
       expect(rollback.code).not.toBe(0);
       expect(rollback.stderr).toContain('already running');
-      expect(await registry(pool, namespace)).toEqual({ active: 1, previous: null });
+      expect(await registry(pool, namespace)).toEqual(before);
     } finally {
       await lock!.release();
     }
@@ -80,9 +90,22 @@ describe('a rebuild that fails or may not start', () => {
   });
 
   it('given no previous version, refuses to roll back', async () => {
-    const rollback = await runCli(['rollback', 'orders'], env);
-    expect(rollback.code).not.toBe(0);
-    expect(rollback.stderr).toContain('no previous version');
-    expect(await registry(pool, namespace)).toEqual({ active: 1, previous: null });
+    // A namespace of its own, just initialized (version 1 live, nothing before it), so
+    // "no previous version" holds whatever the other tests did to theirs.
+    const fresh = uniqueNamespace('rb');
+    const client = await pool.connect();
+    try {
+      await new ProjectionStore(topology(fresh).postgres.schema).initialize(client);
+    } finally {
+      client.release();
+    }
+    try {
+      const rollback = await runCli(['rollback', 'orders'], { SWITCHYARD_NAMESPACE: fresh });
+      expect(rollback.code).not.toBe(0);
+      expect(rollback.stderr).toContain('no previous version');
+      expect(await registry(pool, fresh)).toEqual({ active: 1, previous: null });
+    } finally {
+      await cleanupNamespace(fresh);
+    }
   });
 });

@@ -25,8 +25,11 @@ describe('BatchConsumer pause and resume on a real broker', () => {
   const kafka = createKafka({ clientId: `t${suffix}`, brokers, logger: quiet });
   const admin = new KafkaAdmin(kafka);
   const handled: string[] = [];
+  /** What a second, never-paused group on the same topic handled: the later marker. */
+  const control: string[] = [];
   let producer: Producer;
   let consumer: BatchConsumer;
+  let controlConsumer: BatchConsumer;
 
   const lag = async () =>
     (await admin.consumerGroupLag(groupId, topic)).reduce((sum, p) => sum + p.lag, 0);
@@ -47,12 +50,22 @@ describe('BatchConsumer pause and resume on a real broker', () => {
         handled.push(...records.map((record) => record.value!.toString()));
       },
     });
-    await consumer.start();
+    controlConsumer = new BatchConsumer(kafka, {
+      groupId: `${groupId}.control`,
+      topic,
+      fromBeginning: true,
+      partitionsConsumedConcurrently: 2,
+      logger: quiet,
+      handle: async (records) => {
+        control.push(...records.map((record) => record.value!.toString()));
+      },
+    });
+    await Promise.all([consumer.start(), controlConsumer.start()]);
   });
 
   afterAll(async () => {
-    await consumer.stop();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await Promise.all([consumer.stop(), controlConsumer.stop()]);
+    await admin.deleteGroups([groupId, `${groupId}.control`]).catch(() => undefined);
     await admin.deleteTopics([topic]);
     await Promise.all([admin.disconnect(), producer.disconnect()]);
   });
@@ -65,9 +78,16 @@ describe('BatchConsumer pause and resume on a real broker', () => {
     await consumer.pause();
     expect(consumer.isPaused).toBe(true);
     await send(Array.from({ length: 6 }, (_, i) => `paused-${i}`));
-    // Lag is end offset minus committed offset: it grows to 6 as soon as they are written.
-    await until('the lag to show six records', async () => (await lag()) === 6);
+    // Lag is end offset minus committed offset: it grows to 6 as soon as they are written,
+    // so it says nothing about whether the paused consumer would have fetched them yet.
+    // The later marker: a consumer of the same kind that is not paused, started with this
+    // one, fetched and handled all six. Only then does "the paused one handled none" mean
+    // the pause held them back, not that it had not got round to them.
+    await until('the unpaused group to handle all six', () =>
+      Array.from({ length: 6 }, (_, i) => `paused-${i}`).every((value) => control.includes(value)),
+    );
     expect(handled.filter((value) => value.startsWith('paused-'))).toEqual([]);
+    expect(await lag()).toBe(6);
 
     consumer.resume();
     await until('the backlog to drain', async () => (await lag()) === 0);

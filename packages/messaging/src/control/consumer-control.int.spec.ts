@@ -31,20 +31,21 @@ async function until<T>(what: string, probe: () => Promise<T | false> | T | fals
 /**
  * Two "instances" (two runners on one durable, each with its own control responder),
  * one broadcast command: both pause, the stream keeps the work, resume drains it.
+ * Every test gets its own stream, durable, instances and control subject (`beforeEach`),
+ * so none counts another's messages or starts in another's paused state.
  */
 describe('consumer control plane on a real JetStream', () => {
-  const suffix = randomBytes(5).toString('hex');
-  const stream = `T${suffix}_CONTROL`;
-  const subject = `t${suffix}.work`;
-  const controlSubject = `t${suffix}.control.worker.consumers`;
   const durable = 'WORKER';
-  const handled: string[] = [];
   let nc: NatsConnection;
   let requester: NatsConnection;
   let js: JetStreamClient;
   let jsm: JetStreamManager;
-  const runners: PullConsumerRunner[] = [];
-  const responders: Subscription[] = [];
+  let stream: string;
+  let subject: string;
+  let controlSubject: string;
+  let handled: string[];
+  let runners: PullConsumerRunner[];
+  let responders: Subscription[];
 
   async function command(action: string, instances: number): Promise<ConsumerControlReply[]> {
     const replies: ConsumerControlReply[] = [];
@@ -56,6 +57,8 @@ describe('consumer control plane on a real JetStream', () => {
     for await (const message of messages) replies.push(message.json<ConsumerControlReply>());
     return replies;
   }
+  const pausedStates = (replies: ConsumerControlReply[]) =>
+    replies.flatMap((reply) => reply.consumers.map((state) => state.paused));
 
   const pending = async () => (await jetStreamConsumerState(jsm, stream, durable))!.numPending;
 
@@ -64,6 +67,16 @@ describe('consumer control plane on a real JetStream', () => {
     requester = await connectNats({ url, name: 'control-test-requester' });
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
+  });
+
+  beforeEach(async () => {
+    const suffix = randomBytes(5).toString('hex');
+    stream = `T${suffix}_CONTROL`;
+    subject = `t${suffix}.work`;
+    controlSubject = `t${suffix}.control.worker.consumers`;
+    handled = [];
+    runners = [];
+    responders = [];
     await ensureStream(
       jsm,
       {
@@ -101,14 +114,29 @@ describe('consumer control plane on a real JetStream', () => {
         }),
       );
     }
+    // The responders subscribed on `nc`, the commands come from `requester`, another
+    // connection: a round trip on `nc` makes sure the server has their subscriptions
+    // before the first command, or an instance could miss it and answer nothing.
+    await nc.flush();
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     responders.forEach((responder) => responder.unsubscribe());
     await Promise.all(runners.map((runner) => runner.stop()));
     await jsm.streams.delete(stream).catch(() => false);
-    await Promise.all([nc.close(), requester.close()]);
   });
+
+  afterAll(async () => {
+    await Promise.all([nc?.close(), requester?.close()]);
+  });
+
+  /** One message handled while running, then both instances paused and five published. */
+  async function pauseWithBacklog(): Promise<void> {
+    await js.publish(subject, 'before-1');
+    await until('the first message to be handled', () => handled.includes('before-1'));
+    expect(pausedStates(await command('pause', 2))).toEqual([true, true]);
+    for (let i = 0; i < 5; i++) await js.publish(subject, `while-paused-${i}`);
+  }
 
   it('status: every instance answers for itself, nothing paused', async () => {
     const replies = await command('status', 2);
@@ -120,16 +148,7 @@ describe('consumer control plane on a real JetStream', () => {
   });
 
   it('pause: both instances stop taking work, the messages wait in the stream (num_pending)', async () => {
-    await js.publish(subject, 'before-1');
-    await until('the first message to be handled', () => handled.includes('before-1'));
-
-    const replies = await command('pause', 2);
-    expect(replies.flatMap((reply) => reply.consumers.map((state) => state.paused))).toEqual([
-      true,
-      true,
-    ]);
-
-    for (let i = 0; i < 5; i++) await js.publish(subject, `while-paused-${i}`);
+    await pauseWithBacklog();
     // The pause reply came after each loop parked: no pull is outstanding, so the server
     // holds all five and nothing reaches the handler (no sleep needed to prove it).
     expect(await pending()).toBe(5);
@@ -137,24 +156,20 @@ describe('consumer control plane on a real JetStream', () => {
   });
 
   it('resume: the backlog drains, every message handled once', async () => {
-    const replies = await command('resume', 2);
-    expect(replies.flatMap((reply) => reply.consumers.map((state) => state.paused))).toEqual([
-      false,
-      false,
-    ]);
+    await pauseWithBacklog();
+    expect(pausedStates(await command('resume', 2))).toEqual([false, false]);
     await until('the backlog to drain', async () => (await pending()) === 0);
-    await until('five handled', () => handled.length === 6);
-    expect(handled.filter((body) => body.startsWith('while-paused')).sort()).toEqual(
-      Array.from({ length: 5 }, (_, i) => `while-paused-${i}`),
-    );
+    await until('six handled', () => handled.length === 6);
+    expect([...handled].sort()).toEqual([
+      'before-1',
+      ...Array.from({ length: 5 }, (_, i) => `while-paused-${i}`),
+    ]);
   });
 
   it('a malformed command changes nothing and is answered with the state', async () => {
-    const replies = await command('explode', 2);
-    expect(replies.flatMap((reply) => reply.consumers.map((state) => state.paused))).toEqual([
-      false,
-      false,
-    ]);
+    expect(pausedStates(await command('explode', 2))).toEqual([false, false]);
+    expect(pausedStates(await command('pause', 2))).toEqual([true, true]);
+    expect(pausedStates(await command('explode', 2))).toEqual([true, true]);
   });
 
   it('stop while paused returns (a paused loop never blocks shutdown)', async () => {

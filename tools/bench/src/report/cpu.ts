@@ -11,14 +11,18 @@ const TICKS_PER_SECOND = (() => {
   }
 })();
 
+/** CPU time (user + system) in ms from the text of `/proc/<pid>/stat`. */
+export function cpuMsFromStat(stat: string, ticksPerSecond = TICKS_PER_SECOND): number {
+  // Fields after the command name (which may contain spaces and parentheses), so utime
+  // and stime are the 12th and 13th here (the 14th and 15th of the whole line).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000) / ticksPerSecond;
+}
+
 /** CPU time (user + system) a process has used so far, in ms; undefined once it exited. */
 export function cpuMsOf(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces), so utime and stime are
-    // the 12th and 13th here (the 14th and 15th of the whole line).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / TICKS_PER_SECOND;
+    return cpuMsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
@@ -38,13 +42,18 @@ export function pidsOf(needle: string): () => number[] {
  * small next to what is measured.) `stop()` returns the sum of last − first: the CPU they used
  * while sampled, in ms. A process that starts between two samples loses at most one
  * interval of its CPU, and one that exits loses what it used after its last sample.
+ * `read` is where a reading comes from (`/proc`, unless given).
  */
-export function sampleCpu(find: () => number[], intervalMs = 200) {
+export function sampleCpu(
+  find: () => number[],
+  intervalMs = 200,
+  read: (pid: number) => number | undefined = cpuMsOf,
+) {
   const first = new Map<number, number>();
   const last = new Map<number, number>();
   const sample = () => {
     for (const pid of find()) {
-      const used = cpuMsOf(pid);
+      const used = read(pid);
       if (used === undefined) continue;
       if (!first.has(pid)) first.set(pid, used);
       last.set(pid, used);

@@ -1,0 +1,37 @@
+import { testEnv } from './environment';
+
+/**
+ * What a test's child process may inherit from the shell that runs the suite: how to
+ * find programs and a home, Node's own settings (`NODE_OPTIONS`, `NODE_EXTRA_CA_CERTS`),
+ * and libpq's defaults for a `DATABASE_URL` that leaves them out. Nothing else: a
+ * developer's `ORDERS_PAYMENT_TIMEOUT_MS`, `OTEL_EXPORTER_OTLP_ENDPOINT` or
+ * `SWITCHYARD_NAMESPACE` left in the shell would otherwise change what a service does
+ * under test, and the same test would pass in CI and fail on a laptop (ADR 0027).
+ */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'PGHOST', 'PGPORT', 'PGUSER'];
+const INHERITED_PREFIXES = ['NODE_'];
+
+/**
+ * The environment of a process a test starts: the allow-list above, the broker
+ * addresses the test itself uses (`testEnv`, so child and test talk to the same brokers),
+ * then the test's own settings, which win.
+ */
+export function childEnv(
+  env: Record<string, string>,
+  parent: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parent)) {
+    if (value === undefined) continue;
+    if (INHERITED.includes(name) || INHERITED_PREFIXES.some((prefix) => name.startsWith(prefix))) {
+      inherited[name] = value;
+    }
+  }
+  return {
+    ...inherited,
+    NATS_URL: testEnv.NATS_URL,
+    KAFKA_BROKERS: testEnv.KAFKA_BROKERS.join(','),
+    DATABASE_URL: testEnv.DATABASE_URL,
+    ...env,
+  };
+}
