@@ -59,7 +59,7 @@ describe('order deadline', () => {
 
   /** Inventory's record of what the order holds (`reservation.<orderId>` in its KV bucket). */
   const reservation = async (orderId: string) => {
-    const kv = await new Kvm(nc).open(names.nats.kv.inventory);
+    const kv = await new Kvm(nc).open(names.nats.kv.inventory.name);
     const entry = await kv.get(`reservation.${orderId}`);
     return entry?.operation === 'PUT'
       ? entry.json<{ state: string; lines: { sku: string; quantity: number }[]; applied: number }>()
