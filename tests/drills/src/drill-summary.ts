@@ -25,7 +25,7 @@ function byStatus(attempts: Attempt[]): string {
   return [...counts].map(([status, count]) => `${status}×${count}`).join(' ');
 }
 
-/** Units inventory handed out beyond what the confirmed orders hold (stranded stock). */
+/** Units inventory handed out during the drill beyond what its confirmed orders hold (stranded stock). */
 export function strandedUnits(report: InvariantReport): number {
   return Object.values(report.stock).reduce(
     (sum, { sold, confirmedQuantity }) => sum + (sold - confirmedQuantity),
@@ -33,12 +33,16 @@ export function strandedUnits(report: InvariantReport): number {
   );
 }
 
-/** One line per drill, printed as it finishes and again as a table at the end. */
+/**
+ * One line per drill, printed as it finishes and again as a table at the end. Every
+ * figure is the drill's own (its orders, the stock and events it moved), never a total
+ * since the start: a failure shows on the drill that caused it only.
+ */
 export function formatSummary(summary: DrillSummary): string {
   const { drill, accepted, report, retried, recoverMs, checkMs, extra } = summary;
   return (
-    `[drill] ${drill.padEnd(22)} accepted ${String(accepted).padStart(4)} ` +
-    `(total ${report.accepted}), lost ${report.lost}, duplicated ${report.duplicated}, ` +
+    `[drill] ${drill.padEnd(22)} accepted ${String(accepted).padStart(4)}, ` +
+    `lost ${report.lost}, duplicated ${report.duplicated}, ` +
     `wrong status ${report.wrongStatus}, missing on Kafka ${report.missingOnKafka} ` +
     `(re-sent ${report.kafkaDuplicates}), stranded units ${strandedUnits(report)}, ` +
     `retried ${retried.length}${retried.length ? ` (${byStatus(retried)})` : ''}, ` +

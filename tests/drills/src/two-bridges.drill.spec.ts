@@ -17,13 +17,16 @@ import { formatSummary, type DrillSummary } from './drill-summary';
 import { OrderLoad } from './load/order-load';
 import { bridgeState } from './system/bridge-lease-watch';
 import { DrillSystem, ROLES_WITH_TWO_BRIDGES, type Role } from './system/drill-system';
+import { drillStart } from './system/drill-start';
 import { seedDrillStock } from './system/seed-stock';
+import { tearDown } from './system/tear-down';
 
 /** Orders per second through the HTTP API while the drill runs (2-core CI machine). */
 const RATE = Number(process.env.DRILL_RATE ?? 25);
 const BRIDGES = ['bridge-a', 'bridge-b'] as const satisfies readonly Role[];
 type Bridge = (typeof BRIDGES)[number];
 const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;
+const artifacts = join(repoRoot, 'test-artifacts');
 
 /**
  * ### Two bridges on one route, under load: the active one is killed.
@@ -35,15 +38,16 @@ const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;
  * takes over, nothing is lost, and every order's events are on Kafka in version order
  * (duplicates allowed: a batch the dead holder sent but did not ack is sent again).
  *
- * Its own NATS and Kafka (free ports), so it never shares a broker with the other drill
- * file; the drill tier runs its files one at a time (`--runInBand`).
+ * Its own NATS and Kafka (free ports, fresh directories), so it never shares a broker
+ * with the other drill file or another run; the drill tier runs its files one at a time
+ * (`--runInBand`). Each drill checks its own orders only (`drillStart`, a baseline).
  */
 describe('two bridges', () => {
   const namespace = uniqueNamespace('d2');
   const names = topology(namespace);
   const route = names.bridgeRoutes[0];
-  const natsStore = mkdtempSync(join(tmpdir(), 'switchyard-drill2-nats-'));
   const summaries: DrillSummary[] = [];
+  let natsStore: string | undefined;
   let kafka: DrillKafka;
   let nats: DrillNats;
   let nc: NatsConnection;
@@ -52,17 +56,14 @@ describe('two bridges', () => {
   let designed: DesignedFailures;
   let checker: InvariantChecker;
   let load: OrderLoad;
+  /** Where the previous drill's orders begin in `load.accepted`. */
+  let previousFrom = 0;
 
   beforeAll(async () => {
-    kafka = new DrillKafka({
-      port: await freePort(),
-      controllerPort: await freePort(),
-      dir: 'drills-two-bridges',
-    });
-    // Fresh ports every run: start from empty storage (formatted for these ports).
-    await kafka.reset();
+    kafka = await DrillKafka.create('two-bridges');
     await kafka.up();
-    nats = await DrillNats.start(natsStore, join(repoRoot, 'test-artifacts'));
+    natsStore = mkdtempSync(join(tmpdir(), 'switchyard-drill2-nats-'));
+    nats = await DrillNats.start(natsStore, artifacts);
     nc = await connectNats({ url: nats.url, name: 'drill-checks' });
     await seedDrillStock(nc, names);
     pg = new Client({ connectionString: testEnv.DATABASE_URL });
@@ -102,17 +103,26 @@ describe('two bridges', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await load?.pause();
     process.stdout.write(`\n${summaries.map(formatSummary).join('\n')}\n\n`);
-    await system?.stopAll();
-    await designed?.disconnect();
-    await nc?.close();
-    await pg?.query(`DROP SCHEMA IF EXISTS "${names.postgres.schema}" CASCADE`).catch(() => {});
-    await pg?.end();
-    await nats?.down();
-    rmSync(natsStore, { recursive: true, force: true });
-    await kafka?.reset();
-  }, 120_000);
+    // Every step runs, even when one before it fails: the broker and dirs never outlive a run.
+    await tearDown([
+      ['pause the load', () => load?.pause()],
+      ['stop the services', () => system?.stopAll()],
+      ['disconnect the poison producer', () => designed?.disconnect()],
+      ['close NATS', () => nc?.close()],
+      [
+        'drop the schema',
+        () => pg?.query(`DROP SCHEMA IF EXISTS "${names.postgres.schema}" CASCADE`),
+      ],
+      ['close Postgres', () => pg?.end()],
+      ['stop nats-server', () => nats?.down()],
+      [
+        'delete the NATS store',
+        () => natsStore && rmSync(natsStore, { recursive: true, force: true }),
+      ],
+      ['remove the Kafka broker', () => kafka?.remove(artifacts)],
+    ]);
+  }, 180_000);
 
   /** The bridge that holds the route's lease, once exactly one does. */
   async function activeBridge(): Promise<Bridge> {
@@ -175,7 +185,8 @@ describe('two bridges', () => {
     name: string,
     signal: NodeJS.Signals,
   ): Promise<[DrillSummary, KafkaOrderReport]> {
-    const first = load.accepted.length;
+    const baseline = await drillStart({ load, system, nats, kafka, checker }, previousFrom);
+    const first = (previousFrom = baseline.from);
     const firstAttempt = load.attempts.length;
     await designed.inject(name.replace(/[^a-z0-9]+/gi, '-'));
     load.start();
@@ -194,14 +205,18 @@ describe('two bridges', () => {
     // The order on Kafka first, once the bridge has forwarded everything: if two bridges
     // interleaved an order's events, the read model never settles (the projector cannot
     // place an OrderConfirmed before its OrderPlaced), and this line says why.
-    const order = await drained().then(() => checkKafkaOrder([kafka.brokers], route.topic));
+    // The drill's own orders only: an earlier drill's reorder is that drill's failure.
+    const drillOrderIds = new Set(load.accepted.slice(first).map((o) => o.orderId));
+    const order = await drained().then(() =>
+      checkKafkaOrder([kafka.brokers], route.topic, drillOrderIds),
+    );
     process.stdout.write(
       `[drill] ${name}: Kafka order: ${order.orders} orders, ${order.outOfOrder} out of order${order.problems.length ? `, e.g. ${order.problems.slice(0, 3).join('; ')}` : ''}\n`,
     );
-    await checker.settle(load.accepted);
+    await checker.settle(load.accepted.slice(first));
     const recoverMs = Date.now() - faultEnded;
     const checkStarted = Date.now();
-    const report = await checker.check(load.accepted);
+    const report = await checker.check(load.accepted, baseline);
     const summary: DrillSummary = {
       drill: name,
       accepted: load.accepted.length - first,

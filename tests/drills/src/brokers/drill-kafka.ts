@@ -1,69 +1,94 @@
 import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from '@switchyard/testkit';
+import { childEnv, repoRoot } from '@switchyard/testkit';
+import { freePort } from './free-port';
 
 const run = promisify(execFile);
 
 export interface DrillKafkaOptions {
-  /** Client port; default `DRILL_KAFKA_PORT` or 19092. */
-  port?: number;
-  /** KRaft controller port; default `DRILL_KAFKA_CONTROLLER_PORT` or 19093. */
-  controllerPort?: number;
-  /** State dir under `.local/` (`kafka/` goes inside); default `drills`. */
-  dir?: string;
+  /** Client port. */
+  port: number;
+  /** KRaft controller port. */
+  controllerPort: number;
+  /** State dir of this broker (`kafka/` goes inside): data, logs, pid file. */
+  dir: string;
 }
 
 /**
  * ### A Kafka broker the drills own: infra/local/kafka.sh on ports and a dir of its own.
  *
  * The drills stop Kafka for longer than 20 s. The shared broker on :9092 serves every
- * other suite, so the tier starts a second one (`.local/drills/kafka`, :19092/:19093)
- * with the same script the developers use, and the jars `brokers.sh up` already fetched
- * (`KAFKA_LIBS_DIR`), so nothing is downloaded again. Another drill file gives its own
- * ports and dir (free ports from `freePort()`), so two drill systems never share a broker.
+ * other suite, so each drill file starts a broker of its own with the same script the
+ * developers use, and the jars `brokers.sh up` already fetched (`KAFKA_LIBS_DIR`), so
+ * nothing is downloaded again. `create()` gives it two free ports and a fresh directory
+ * under `.local/drills/`: two runs (a developer's beside CI's, or two drill files) never
+ * share a port or a data dir, and a broker formatted for other ports is never reused.
  */
 export class DrillKafka {
-  readonly port: number;
-  private readonly controllerPort: number;
-  private readonly dir: string;
+  private constructor(private readonly options: DrillKafkaOptions) {}
 
-  constructor(options: DrillKafkaOptions = {}) {
-    this.port = options.port ?? Number(process.env.DRILL_KAFKA_PORT ?? 19092);
-    this.controllerPort =
-      options.controllerPort ?? Number(process.env.DRILL_KAFKA_CONTROLLER_PORT ?? 19093);
-    this.dir = options.dir ?? 'drills';
+  /** Free ports, a new dir; nothing started yet (`up()`). */
+  static async create(label: string): Promise<DrillKafka> {
+    const port = await freePort();
+    let controllerPort = await freePort();
+    // The OS may hand the same free port out twice in a row; kafka.sh refuses equal ports.
+    while (controllerPort === port) controllerPort = await freePort();
+    const parent = join(repoRoot, '.local', 'drills');
+    mkdirSync(parent, { recursive: true });
+    const dir = mkdtempSync(join(parent, `${label}-`));
+    return new DrillKafka({ port, controllerPort, dir });
+  }
+
+  get port(): number {
+    return this.options.port;
   }
 
   get brokers(): string {
-    return `localhost:${this.port}`;
+    return `localhost:${this.options.port}`;
   }
 
+  /** Starts the broker (a no-op when it already answers). */
   up(): Promise<void> {
     return this.script('up');
   }
 
+  /** SIGTERM, then SIGKILL after kafka.sh's timeout; waits for the exit. */
   down(): Promise<void> {
     return this.script('down');
   }
 
-  /** Down, then delete the broker's data and logs (a drill whose ports change every run). */
-  reset(): Promise<void> {
-    return this.script('reset');
+  /**
+   * Stops the broker and deletes its directory; its server log is kept in
+   * `test-artifacts/` first, for the post-mortem of a failed run. Safe to call when the
+   * broker never started.
+   */
+  async remove(artifacts: string): Promise<void> {
+    try {
+      await this.down();
+    } finally {
+      const log = join(this.options.dir, 'kafka', 'logs', 'server.log');
+      if (existsSync(log)) {
+        mkdirSync(artifacts, { recursive: true });
+        copyFileSync(log, join(artifacts, `drill-kafka-${this.options.port}.log`));
+      }
+      rmSync(this.options.dir, { recursive: true, force: true });
+    }
   }
 
-  private async script(command: 'up' | 'down' | 'reset'): Promise<void> {
-    const localDir = join(repoRoot, '.local');
+  private async script(command: 'up' | 'down'): Promise<void> {
     await run('bash', [join(repoRoot, 'infra', 'local', 'kafka.sh'), command], {
-      env: {
-        ...process.env,
-        SWITCHYARD_LOCAL_DIR: join(localDir, this.dir),
-        KAFKA_PORT: String(this.port),
-        KAFKA_CONTROLLER_PORT: String(this.controllerPort),
-        KAFKA_LIBS_DIR: join(localDir, 'kafka', 'libs'),
+      // The allow-listed environment (ADR 0027): a KAFKA_BIND_HOST, KAFKA_JVM_OPTS or
+      // KAFKA_START_TIMEOUT left in the shell must not change the drill's broker.
+      env: childEnv({
+        SWITCHYARD_LOCAL_DIR: this.options.dir,
+        KAFKA_PORT: String(this.options.port),
+        KAFKA_CONTROLLER_PORT: String(this.options.controllerPort),
+        KAFKA_LIBS_DIR: join(repoRoot, '.local', 'kafka', 'libs'),
         // Two brokers on a 2-core machine: the drill's needs little heap.
         KAFKA_HEAP_OPTS: '-Xms128m -Xmx512m',
-      },
+      }),
       timeout: 180_000,
     });
   }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '@switchyard/testkit';
+import { childEnv, waitFor } from '@switchyard/testkit';
 import { freePort, portAnswers } from './free-port';
 
 /**
@@ -38,7 +38,8 @@ export class DrillNats {
     const child = spawn(
       'nats-server',
       ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // The allow-listed environment (ADR 0027), like every process a test starts.
+      { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({}) },
     );
     const log = createWriteStream(join(this.logDir, `drill-nats-${child.pid}.log`));
     child.stdout.pipe(log);
@@ -57,6 +58,11 @@ export class DrillNats {
     child.kill('SIGTERM');
     await exited;
     this.child = undefined;
+  }
+
+  /** Starts it again if a drill that failed half-way left it down (a no-op otherwise). */
+  async ensureUp(): Promise<void> {
+    if (!this.child) await this.up();
   }
 
   async restart(): Promise<void> {

@@ -14,10 +14,33 @@ import type { AcceptedOrder } from '../load/order-load';
 import { DRILL_STOCK, type DrillSku } from '../load/order-mix';
 import type { DesignedFailures } from './designed-failures';
 import { readStream } from './stream-reader';
-import { readWholeTopic } from './topic-reader';
+import { readWholeTopic, topicEnds } from './topic-reader';
 
+/**
+ * Where the stores stood when a drill began (load paused, the previous drill's orders
+ * settled): a drill is checked against what changed since, so an order lost by one
+ * drill is reported by that drill only, never again by every drill after it.
+ */
+export interface DrillBaseline {
+  /** Index in the load's `accepted` list of the drill's first order. */
+  from: number;
+  /** Order ids in the read model before the drill. */
+  rowIds: Set<string>;
+  /** Per SKU, what inventory had available before the drill. */
+  available: Record<DrillSku, number>;
+  /** Next sequence of JetStream `ORDERS` and `DEADLETTERS`. */
+  ordersSeq: number;
+  deadLetterSeq: number;
+  /** Per partition, the end offsets of the Kafka order and dead-letter topics. */
+  orderTopicEnds: Map<number, bigint>;
+  deadLetterTopicEnds: Map<number, bigint>;
+  /** How many designed failures had been injected before the drill. */
+  designedFrom: { payments: number; poison: number };
+}
+
+/** Everything below counts the drill's own orders, events and dead letters only. */
 export interface InvariantReport {
-  /** Orders answered 201 so far (all drills). */
+  /** Orders answered 201 during the drill. */
   accepted: number;
   /** Accepted orders with no terminal row in the read model. */
   lost: number;
@@ -27,10 +50,13 @@ export interface InvariantReport {
   wrongStatus: number;
   /** Event ids in JetStream `ORDERS` and not on Kafka. */
   missingOnKafka: number;
-  /** Records on Kafka carrying an event id seen before (allowed: at-least-once). */
+  /** Records added to Kafka during the drill carrying an event id seen before (allowed: at-least-once). */
   kafkaDuplicates: number;
   eventsInJetStream: number;
-  /** Per SKU: sold by inventory's count vs sold by the read model's confirmed orders. */
+  /**
+   * Per SKU, during the drill: units inventory handed out (available before − after) vs
+   * the quantity in the drill's orders that ended confirmed.
+   */
   stock: Record<DrillSku, { available: number; sold: number; confirmedQuantity: number }>;
   /** Cancelled/rejected orders still holding a reservation, or confirmed ones without one. */
   reservationProblems: number;
@@ -60,12 +86,10 @@ const RESERVATION_AFTER: Record<string, readonly string[]> = {
  * for the system to settle, then compares what the clients were told with what every
  * store holds: the read model (Postgres), stock and reservations (JetStream KV, and
  * inventory over NATS), the event log (JetStream) against the backbone (Kafka), and
- * both dead-letter stores.
+ * both dead-letter stores. Each drill is compared with its `DrillBaseline`: its own
+ * orders, the stock it moved, the events and dead letters it added.
  */
 export class InvariantChecker {
-  private jsNextSeq = 1;
-  private readonly jsEventIds = new Set<string>();
-  private reservationsChecked = 0;
   private kv: KV | undefined;
 
   constructor(
@@ -75,6 +99,29 @@ export class InvariantChecker {
     private readonly names: Topology,
     private readonly designed: DesignedFailures,
   ) {}
+
+  /** Where every store stands now; taken with the load paused, before a drill starts. */
+  async baseline(from: number): Promise<DrillBaseline> {
+    const route = this.names.bridgeRoutes[0];
+    const jsm = await jetstreamManager(this.nc());
+    const nextSeq = async (stream: string) => (await jsm.streams.info(stream)).state.last_seq + 1;
+    const available = {} as DrillBaseline['available'];
+    for (const sku of Object.keys(DRILL_STOCK) as DrillSku[])
+      available[sku] = await this.available(sku);
+    return {
+      from,
+      rowIds: new Set((await this.rows()).keys()),
+      available,
+      ordersSeq: await nextSeq(route.stream),
+      deadLetterSeq: await nextSeq(this.names.nats.streams.deadLetters.name),
+      orderTopicEnds: await topicEnds(this.brokers, route.topic),
+      deadLetterTopicEnds: await topicEnds(this.brokers, this.names.kafka.topics.deadLetters.name),
+      designedFrom: {
+        payments: this.designed.paymentMarkers.length,
+        poison: this.designed.poisonKeys.length,
+      },
+    };
+  }
 
   /** Waits until every accepted order is terminal in the read model; returns the rows. */
   async settle(accepted: AcceptedOrder[], timeoutMs = 150_000): Promise<Map<string, Row>> {
@@ -91,23 +138,30 @@ export class InvariantChecker {
     );
   }
 
-  async check(accepted: AcceptedOrder[]): Promise<InvariantReport> {
+  /**
+   * Checks the drill that began at `baseline`: its orders are `accepted.slice(baseline.from)`
+   * (`accepted` is every order of the run, so a row or an order id is never mistaken for an
+   * unknown one because an earlier drill placed it).
+   */
+  async check(accepted: AcceptedOrder[], baseline: DrillBaseline): Promise<InvariantReport> {
     const problems: string[] = [];
-    const rows = await this.settle(accepted);
+    const drillOrders = accepted.slice(baseline.from);
+    const rows = await this.settle(drillOrders);
     const byId = new Map<string, AcceptedOrder>();
     let duplicated = 0;
-    for (const order of accepted) {
+    accepted.forEach((order, index) => {
       const other = byId.get(order.orderId);
-      if (other) {
+      // Reported by the drill whose order reused the id (the later key).
+      if (other && index >= baseline.from) {
         duplicated++;
         problems.push(`order ${order.orderId} answered for keys ${other.key} and ${order.key}`);
       }
-      byId.set(order.orderId, order);
-    }
+      if (!other) byId.set(order.orderId, order);
+    });
 
     let lost = 0;
     let wrongStatus = 0;
-    for (const order of accepted) {
+    for (const order of drillOrders) {
       const row = rows.get(order.orderId);
       if (!row || !TERMINAL.includes(row.status)) {
         lost++;
@@ -123,19 +177,20 @@ export class InvariantChecker {
       }
     }
     for (const id of rows.keys()) {
-      if (!byId.has(id)) {
+      // A row that appeared during the drill and that no client was ever answered with.
+      if (!baseline.rowIds.has(id) && !byId.has(id)) {
         duplicated++;
         problems.push(`read model has order ${id} that no client was answered with`);
       }
     }
 
-    const stock = await this.checkStock(rows, problems);
-    const reservationProblems = await this.checkReservations(accepted, rows, problems);
-    const kafka = await this.checkBackbone(problems);
-    const deadLetters = await this.checkDeadLetters(problems);
+    const stock = await this.checkStock(drillOrders, rows, baseline, problems);
+    const reservationProblems = await this.checkReservations(drillOrders, rows, problems);
+    const kafka = await this.checkBackbone(baseline, problems);
+    const deadLetters = await this.checkDeadLetters(baseline, problems);
 
     return {
-      accepted: accepted.length,
+      accepted: drillOrders.length,
       lost,
       duplicated,
       wrongStatus,
@@ -155,35 +210,46 @@ export class InvariantChecker {
   }
 
   /**
-   * Never oversold, nothing double-counted: for each SKU, what inventory says is gone
-   * (seeded − available) equals the quantity in the read model's confirmed orders.
+   * Never oversold, nothing double-counted, nothing stranded: for each SKU, what inventory
+   * handed out during the drill (available before − after) equals the quantity in the
+   * drill's orders that ended confirmed (a cancelled order's units came back, a rejected
+   * one took none). Orders of earlier drills had settled before the baseline was taken.
    */
   private async checkStock(
+    drillOrders: AcceptedOrder[],
     rows: Map<string, Row>,
+    baseline: DrillBaseline,
     problems: string[],
   ): Promise<InvariantReport['stock']> {
     const confirmed = new Map<string, number>();
-    for (const row of rows.values()) {
-      if (row.status !== 'CONFIRMED') continue;
+    for (const order of drillOrders) {
+      const row = rows.get(order.orderId);
+      if (row?.status !== 'CONFIRMED') continue;
       for (const { sku, quantity } of row.items)
         confirmed.set(sku, (confirmed.get(sku) ?? 0) + quantity);
     }
     const stock = {} as InvariantReport['stock'];
-    for (const [sku, seeded] of Object.entries(DRILL_STOCK) as [DrillSku, number][]) {
-      const reply = await nestRequest<GetStockReply>(this.nc(), this.names.nats.subjects.getStock, {
-        sku,
-      });
-      const available = reply.response?.found ? reply.response.available : -1;
-      const sold = seeded - available;
+    for (const sku of Object.keys(DRILL_STOCK) as DrillSku[]) {
+      const available = await this.available(sku);
+      const sold = baseline.available[sku] - available;
       const confirmedQuantity = confirmed.get(sku) ?? 0;
       stock[sku] = { available, sold, confirmedQuantity };
-      if (available < 0 || sold < confirmedQuantity || sold > seeded) {
+      if (available < 0 || sold !== confirmedQuantity) {
         problems.push(
-          `${sku}: seeded ${seeded}, available ${available}, confirmed orders hold ${confirmedQuantity}`,
+          `${sku}: available ${baseline.available[sku]} before the drill, ${available} after, ` +
+            `the drill's confirmed orders hold ${confirmedQuantity}`,
         );
       }
     }
     return stock;
+  }
+
+  /** What inventory says is available (asked over NATS, as a client would); -1 if unknown. */
+  private async available(sku: DrillSku): Promise<number> {
+    const reply = await nestRequest<GetStockReply>(this.nc(), this.names.nats.subjects.getStock, {
+      sku,
+    });
+    return reply.response?.found ? reply.response.available : -1;
   }
 
   /** Every order's reservation record matches its end: held if confirmed, given back otherwise. */
@@ -194,11 +260,9 @@ export class InvariantChecker {
   ): Promise<number> {
     this.kv ??= await new Kvm(this.nc()).open(this.names.nats.kv.inventory.name);
     const kv = this.kv;
-    // Only orders not checked before: older ones are covered by the stock totals.
-    const fresh = accepted.slice(this.reservationsChecked);
     let bad = 0;
-    for (let start = 0; start < fresh.length; start += 100) {
-      const chunk = fresh.slice(start, start + 100);
+    for (let start = 0; start < accepted.length; start += 100) {
+      const chunk = accepted.slice(start, start + 100);
       const states = await Promise.all(
         chunk.map(async (order) => {
           const entry = await kv.get(`reservation.${order.orderId}`);
@@ -214,12 +278,15 @@ export class InvariantChecker {
         }
       });
     }
-    this.reservationsChecked = accepted.length;
     return bad;
   }
 
-  /** Every event id accepted into JetStream `ORDERS` is on Kafka, at least once. */
+  /**
+   * Every event id that entered JetStream `ORDERS` during the drill is on Kafka, at least
+   * once; records the drill added to the topic with an event id already there are re-sends.
+   */
   private async checkBackbone(
+    baseline: DrillBaseline,
     problems: string[],
   ): Promise<Pick<InvariantReport, 'missingOnKafka' | 'kafkaDuplicates' | 'eventsInJetStream'>> {
     const route = this.names.bridgeRoutes[0];
@@ -232,41 +299,54 @@ export class InvariantChecker {
       },
       { timeoutMs: 120_000, intervalMs: 250 },
     );
-    const { messages, nextSeq } = await readStream(this.nc(), route.stream, this.jsNextSeq);
-    for (const message of messages) {
-      this.jsEventIds.add(message.json<{ eventId: string }>().eventId);
-    }
-    this.jsNextSeq = nextSeq;
+    const { messages } = await readStream(this.nc(), route.stream, baseline.ordersSeq);
+    const jsEventIds = new Set(messages.map((m) => m.json<{ eventId: string }>().eventId));
 
     const records = await readWholeTopic(this.brokers, route.topic);
+    // In offset order per partition: an order's records share a key, hence a partition, so
+    // a re-send always comes after the record it repeats.
+    records.sort((a, b) =>
+      a.partition !== b.partition
+        ? a.partition - b.partition
+        : Number(BigInt(a.offset) - BigInt(b.offset)),
+    );
     const onKafka = new Set<string>();
     let kafkaDuplicates = 0;
     for (const record of records) {
       const eventId = record.headers[MessageHeaders.eventId];
       if (!eventId) continue; // a designed poison record
-      if (onKafka.has(eventId)) kafkaDuplicates++;
+      const duringDrill =
+        BigInt(record.offset) >= (baseline.orderTopicEnds.get(record.partition) ?? 0n);
+      if (onKafka.has(eventId) && duringDrill) kafkaDuplicates++;
       onKafka.add(eventId);
     }
     let missingOnKafka = 0;
-    for (const eventId of this.jsEventIds) {
+    for (const eventId of jsEventIds) {
       if (onKafka.has(eventId)) continue;
       missingOnKafka++;
       if (missingOnKafka <= 10) problems.push(`event ${eventId} is in JetStream, not on Kafka`);
     }
-    return { missingOnKafka, kafkaDuplicates, eventsInJetStream: this.jsEventIds.size };
+    return { missingOnKafka, kafkaDuplicates, eventsInJetStream: jsEventIds.size };
   }
 
-  /** The dead letters hold exactly the designed failures: no more, no fewer. */
-  private async checkDeadLetters(problems: string[]): Promise<InvariantReport['deadLetters']> {
-    const wantJs = new Set(this.designed.paymentMarkers);
-    const wantKafka = new Set(this.designed.poisonKeys);
+  /** The dead letters added during the drill are exactly its designed failures: no more, no fewer. */
+  private async checkDeadLetters(
+    baseline: DrillBaseline,
+    problems: string[],
+  ): Promise<InvariantReport['deadLetters']> {
+    const wantJs = new Set(this.designed.paymentMarkers.slice(baseline.designedFrom.payments));
+    const wantKafka = new Set(this.designed.poisonKeys.slice(baseline.designedFrom.poison));
     const seenJs = new Map<string, string>();
     const seenKafka = new Set<string>();
     await waitFor(
       'the designed failures to be dead-lettered',
       async () => {
         seenJs.clear();
-        const { messages } = await readStream(this.nc(), this.names.nats.streams.deadLetters.name);
+        const { messages } = await readStream(
+          this.nc(),
+          this.names.nats.streams.deadLetters.name,
+          baseline.deadLetterSeq,
+        );
         for (const message of messages) {
           const body = message.string();
           const marker = /"drill":"([^"]+)"/.exec(body)?.[1];
@@ -280,6 +360,8 @@ export class InvariantChecker {
           this.brokers,
           this.names.kafka.topics.deadLetters.name,
         )) {
+          const end = baseline.deadLetterTopicEnds.get(record.partition) ?? 0n;
+          if (BigInt(record.offset) < end) continue; // an earlier drill's
           seenKafka.add(record.key ?? `(no key) ${record.offset}`);
         }
         return (

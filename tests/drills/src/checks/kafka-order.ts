@@ -24,8 +24,15 @@ export interface KafkaOrderReport {
  * that arrives before its predecessor is a reorder: the projector would see
  * `OrderConfirmed` for an order it does not know yet.
  */
-export async function checkKafkaOrder(brokers: string[], topic: string): Promise<KafkaOrderReport> {
-  const records = await readWholeTopic(brokers, topic);
+export async function checkKafkaOrder(
+  brokers: string[],
+  topic: string,
+  /** Only these orders (record keys): a drill checks the orders placed during it. */
+  keys?: ReadonlySet<string>,
+): Promise<KafkaOrderReport> {
+  const records = (await readWholeTopic(brokers, topic)).filter(
+    (record) => !keys || (record.key !== null && keys.has(record.key)),
+  );
   records.sort((a, b) =>
     a.partition !== b.partition
       ? a.partition - b.partition

@@ -4,6 +4,17 @@ import { waitFor } from '@switchyard/testkit';
 
 const quiet = { log() {}, warn() {}, error() {} };
 
+/** Per partition, the offset the next record of `topic` will get. */
+export async function topicEnds(brokers: string[], topic: string): Promise<Map<number, bigint>> {
+  const admin = new KafkaAdmin(createKafka({ clientId: 'drill-reader', brokers, logger: quiet }));
+  await admin.connect();
+  try {
+    return await admin.endOffsets(topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Reads a whole Kafka topic, up to the high watermark it had when the read began, with
  * a throw-away consumer group (deleted afterwards). Like testkit's `readTopicUntil`,

@@ -80,6 +80,18 @@ export class DrillSystem {
     return service;
   }
 
+  /**
+   * Starts every role that is not running: a drill that failed between stopping a process
+   * and starting it again must not fail the drills after it.
+   */
+  async ensureRunning(): Promise<void> {
+    for (const role of this.roles) {
+      const child = this.processes.get(role)?.child;
+      if (child && child.exitCode === null && child.signalCode === null) continue;
+      await this.start(role);
+    }
+  }
+
   /** Sends `signal`, waits for the exit, starts the role again and waits until it is ready. */
   async restart(
     role: Role,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceProcess } from '@switchyard/testkit';
 
 export interface ReadinessTrace {
@@ -23,7 +24,7 @@ export async function watchReadiness(service: ServiceProcess): Promise<Readiness
       answers.push(response.status);
     } catch {
       answers.push('refused');
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5); // the pace of the poll, not a wait for something to happen
     }
   }
   return { sawUnready: answers.includes(503), answers };
