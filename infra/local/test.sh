@@ -12,22 +12,35 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-bash infra/local/brokers.sh up
-npx turbo run build --output-logs=errors-only
+# What each step took, printed at the end (CI's budget is 40 minutes in all).
+timings=()
+step() { # step NAME COMMAND...: runs it, records its duration, returns its exit code
+  local name="$1" started=$SECONDS rc=0
+  shift
+  "$@" || rc=$?
+  timings+=("$(printf '%-12s %4d s%s' "$name" $((SECONDS - started)) "$([ "$rc" -eq 0 ] || echo " (exit $rc)")")")
+  return "$rc"
+}
+
+step brokers bash infra/local/brokers.sh up
+step build npx turbo run build --output-logs=errors-only
 
 rm -rf test-artifacts/jest && mkdir -p test-artifacts/jest
 export JEST_JSON_DIR="$ROOT/test-artifacts/jest"
 status=0
-npx turbo run test:unit test:int --concurrency=2 --continue || status=$?
+step unit+int npx turbo run test:unit test:int --concurrency=2 --continue || status=$?
 if [ "$status" -eq 0 ]; then
-  npx turbo run test:e2e --continue || status=$?
+  step e2e npx turbo run test:e2e --continue || status=$?
 fi
 # Fault drills last: they start their own NATS and Kafka and break them under load
 # (tests/drills, ADR 0014); their results count in the closing line like every tier.
 if [ "$status" -eq 0 ]; then
-  npx turbo run test:drill --continue || status=$?
+  step drill npx turbo run test:drill --continue || status=$?
 fi
 
+echo
+echo "== time per step"
+printf '%s\n' "${timings[@]}"
 node -e '
 const fs = require("fs"), path = require("path");
 const dir = process.env.JEST_JSON_DIR;
