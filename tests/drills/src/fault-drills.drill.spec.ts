@@ -1,26 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { topology } from '@switchyard/contracts';
-import { connectNats } from '@switchyard/messaging';
-import { repoRoot, testEnv, uniqueNamespace, waitFor } from '@switchyard/testkit';
-import { Client } from 'pg';
-import { DrillKafka } from './brokers/drill-kafka';
-import { DrillNats } from './brokers/drill-nats';
-import { freePort } from './brokers/free-port';
-import { DesignedFailures } from './checks/designed-failures';
-import { InvariantChecker } from './checks/invariants';
+import { uniqueNamespace, waitFor } from '@switchyard/testkit';
 import { formatSummary, type DrillSummary } from './drill-summary';
-import { OrderLoad } from './load/order-load';
-import { DrillSystem, type Role } from './system/drill-system';
+import type { Role } from './system/drill-system';
 import { watchReadiness, type ReadinessTrace } from './system/readiness-watch';
 import { bridgeState } from './system/bridge-lease-watch';
+import { DrillHarness, type DrillWorld } from './system/drill-harness';
 import { drillStart } from './system/drill-start';
-import { seedDrillStock } from './system/seed-stock';
-import { tearDown } from './system/tear-down';
 
 /** Orders per second through the HTTP API while the drills run (2-core CI machine). */
 const RATE = Number(process.env.DRILL_RATE ?? 25);
@@ -32,7 +19,6 @@ const KAFKA_OUTAGE_MS = 20_000;
  * achieved is printed, not asserted: speed is the bench's business).
  */
 const ACCEPTED_WHILE_KAFKA_DOWN = 100;
-const artifacts = join(repoRoot, 'test-artifacts');
 
 /**
  * ### Fault drills: break one thing under load, bring it back, check every guarantee.
@@ -48,105 +34,45 @@ describe('fault drills', () => {
   const names = topology(namespace);
   const route = names.bridgeRoutes[0];
   const summaries: DrillSummary[] = [];
-  let natsStore: string | undefined;
-  let kafka: DrillKafka;
-  let nats: DrillNats;
-  let nc: NatsConnection;
-  let pg: Client;
-  let system: DrillSystem;
-  let designed: DesignedFailures;
-  let checker: InvariantChecker;
-  let load: OrderLoad;
+  /** Brokers, system, load and checks of this file, once `beforeAll` has started them. */
+  let world: DrillWorld;
   /** Where the previous drill's orders begin in `load.accepted`. */
   let previousFrom = 0;
 
+  const harness = new DrillHarness({
+    label: 'fault-drills',
+    namespace,
+    ratePerSecond: RATE,
+  });
+
   beforeAll(async () => {
-    kafka = await DrillKafka.create('fault-drills');
-    await kafka.up();
-    natsStore = mkdtempSync(join(tmpdir(), 'switchyard-drill-nats-'));
-    nats = await DrillNats.start(natsStore, artifacts);
-    nc = await connectNats({ url: nats.url, name: 'drill-checks' });
-    await seedDrillStock(nc, names);
-    pg = new Client({ connectionString: testEnv.DATABASE_URL });
-    await pg.connect();
-
-    system = new DrillSystem(
-      {
-        SWITCHYARD_NAMESPACE: namespace,
-        NATS_URL: nats.url,
-        KAFKA_BROKERS: kafka.brokers,
-        DATABASE_URL: testEnv.DATABASE_URL,
-        INVENTORY_SEED_DEMO_CATALOG: 'false',
-        // Payments are decided by test cards only (declined, flaky), so every order's
-        // outcome is known in advance; the processor itself never declines or fails.
-        PAYMENTS_DECLINE_RATE: '0',
-        PAYMENTS_FAILURE_RATE: '0',
-        PAYMENTS_LATENCY_MS: '5',
-        // A killed consumer's unacked messages come back after ack_wait: keep it short
-        // so a drill recovers in seconds (runners send `working()` on long batches).
-        PAYMENTS_ACK_WAIT_MS: '5000',
-        BRIDGE_ACK_WAIT_MS: '5000',
-        SAGA_ACK_WAIT_MS: '5000',
-        // Orders are cancelled when they have not ended by their deadline; a drill slows
-        // the flow on purpose, and every order here must end the way it was designed to.
-        ORDERS_PAYMENT_TIMEOUT_MS: '300000',
-      },
-      await freePort(),
-    );
-    await system.startAll();
-
-    designed = new DesignedFailures(jetstream(nc), [kafka.brokers], names);
-    await designed.connect();
-    checker = new InvariantChecker(() => nc, pg, [kafka.brokers], names, designed);
-    load = new OrderLoad({
-      gatewayUrl: () => system.gatewayUrl,
-      keyPrefix: namespace,
-      ratePerSecond: RATE,
-    });
+    world = await harness.start();
   }, 300_000);
 
   afterAll(async () => {
     process.stdout.write(`\n${summaries.map(formatSummary).join('\n')}\n\n`);
-    // Every step runs, even when one before it fails: the broker and dirs never outlive a run.
-    await tearDown([
-      ['pause the load', () => load?.pause()],
-      ['stop the services', () => system?.stopAll()],
-      ['disconnect the poison producer', () => designed?.disconnect()],
-      ['close NATS', () => nc?.close()],
-      [
-        'drop the schema',
-        () => pg?.query(`DROP SCHEMA IF EXISTS "${names.postgres.schema}" CASCADE`),
-      ],
-      ['close Postgres', () => pg?.end()],
-      ['stop nats-server', () => nats?.down()],
-      [
-        'delete the NATS store',
-        () => natsStore && rmSync(natsStore, { recursive: true, force: true }),
-      ],
-      // Topics and all: the broker's whole directory goes.
-      ['remove the Kafka broker', () => kafka?.remove(artifacts)],
-    ]);
+    await harness.tearDown();
   }, 180_000);
 
   /** Orders accepted since `index` in `load.accepted`. */
-  const acceptedSince = (index: number) => load.accepted.length - index;
+  const acceptedSince = (index: number) => world.load.accepted.length - index;
 
   /**
    * Runs one drill: load flows, `fault` breaks something and brings it back, the
    * system must take work again, then the invariants are checked with the load paused.
    */
   async function drill(name: string, fault: () => Promise<string | void>): Promise<DrillSummary> {
-    const baseline = await drillStart({ load, system, nats, kafka, checker }, previousFrom);
+    const baseline = await drillStart(world, previousFrom);
     const first = (previousFrom = baseline.from);
-    const firstAttempt = load.attempts.length;
-    await designed.inject(name.replace(/[^a-z0-9]+/gi, '-'));
-    load.start();
+    const firstAttempt = world.load.attempts.length;
+    await world.designed.inject(name.replace(/[^a-z0-9]+/gi, '-'));
+    world.load.start();
     await waitFor('load to flow before the fault', () => acceptedSince(first) >= RATE * 2, {
       timeoutMs: 60_000,
     });
     const extra = await fault();
     const faultEnded = Date.now();
-    const resumed = load.accepted.length;
+    const resumed = world.load.accepted.length;
     await waitFor(
       'orders to be accepted after the fault',
       () => acceptedSince(resumed) >= RATE * 2,
@@ -154,17 +80,17 @@ describe('fault drills', () => {
         timeoutMs: 120_000,
       },
     );
-    await load.pause();
-    await checker.settle(load.accepted.slice(first));
+    await world.load.pause();
+    await world.checker.settle(world.load.accepted.slice(first));
     const recoverMs = Date.now() - faultEnded;
     const checkStarted = Date.now();
-    const report = await checker.check(load.accepted, baseline);
+    const report = await world.checker.check(world.load.accepted, baseline);
     const checkMs = Date.now() - checkStarted;
     const summary: DrillSummary = {
       drill: name,
       accepted: acceptedSince(first),
       report,
-      retried: load.attempts.slice(firstAttempt).filter((a) => a.status !== 201),
+      retried: world.load.attempts.slice(firstAttempt).filter((a) => a.status !== 201),
       recoverMs,
       checkMs,
       extra: extra || undefined,
@@ -191,13 +117,13 @@ describe('fault drills', () => {
       expect(available).toBeGreaterThanOrEqual(0);
       expect({ sku, sold }).toEqual({ sku, sold: confirmedQuantity });
     }
-    expect(load.unexpected).toEqual([]);
+    expect(world.load.unexpected).toEqual([]);
   }
 
   describe('kill -9, then restart', () => {
     it.each<Role>(['bridge', 'projector', 'payments', 'orders-b'])('%s', async (role) => {
       const summary = await drill(`kill -9 ${role}`, async () => {
-        const { downMs } = await system.restart(role, 'SIGKILL');
+        const { downMs } = await world.system.restart(role, 'SIGKILL');
         return `back in ${(downMs / 1_000).toFixed(1)} s`;
       });
       expectInvariants(summary);
@@ -205,17 +131,18 @@ describe('fault drills', () => {
   });
 
   it(`Kafka down for ${KAFKA_OUTAGE_MS / 1_000} s or more: the HTTP fast path keeps answering 201`, async () => {
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(world.nc);
     let window = { from: 0, to: 0 };
     let forwardedWhileDown = 0;
     let backlogAtEnd = 0;
     let acceptedBeforeBacklog = 0;
     const createdSince = (from: number) =>
-      load.attempts.filter((a) => a.at >= from && a.status === 201).length;
+      world.load.attempts.filter((a) => a.at >= from && a.status === 201).length;
     const summary = await drill('Kafka broker down', async () => {
-      await kafka.down();
+      await world.kafka.down();
       const from = Date.now();
-      const forwardedAtStart = (await bridgeState(system.process('bridge'), route.name)).forwarded;
+      const forwardedAtStart = (await bridgeState(world.system.process('bridge'), route.name))
+        .forwarded;
       // A deliberate outage, not a wait for a condition: the bridge and the projector must
       // live through a Kafka that is gone for longer than their clients' retries...
       await sleep(KAFKA_OUTAGE_MS);
@@ -231,15 +158,16 @@ describe('fault drills', () => {
       // stored there, so the backlog holds at least one event per order answered so far).
       // Read before Kafka comes back.
       forwardedWhileDown =
-        (await bridgeState(system.process('bridge'), route.name)).forwarded - forwardedAtStart;
+        (await bridgeState(world.system.process('bridge'), route.name)).forwarded -
+        forwardedAtStart;
       acceptedBeforeBacklog = createdSince(from);
       const info = await jsm.consumers.info(route.stream, route.durable);
       backlogAtEnd = info.num_pending + info.num_ack_pending;
       window = { from, to: Date.now() };
-      await kafka.up();
+      await world.kafka.up();
       return `down ${((window.to - window.from) / 1_000).toFixed(1)} s`;
     });
-    const during = load.attempts.filter((a) => a.at >= window.from && a.at <= window.to);
+    const during = world.load.attempts.filter((a) => a.at >= window.from && a.at <= window.to);
     const created = during.filter((a) => a.status === 201).length;
     const rate = created / ((window.to - window.from) / 1_000);
     summary.extra += `, ${created}/${during.length} POSTs answered 201 while Kafka was down (${rate.toFixed(1)}/s), bridge forwarded ${forwardedWhileDown}, backlog ${backlogAtEnd} events`;
@@ -256,7 +184,7 @@ describe('fault drills', () => {
   it('the NATS server restarts (same store dir): streams, consumers and KV survive', async () => {
     const summary = await drill('NATS server restart', async () => {
       const started = Date.now();
-      await nats.restart();
+      await world.nats.restart();
       return `NATS back in ${((Date.now() - started) / 1_000).toFixed(1)} s`;
     });
     expectInvariants(summary);
@@ -275,7 +203,7 @@ describe('fault drills', () => {
       let trace: ReadinessTrace = { sawUnready: false, answers: [] };
       let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
       const summary = await drill(`SIGTERM ${role}`, async () => {
-        const { stopMs, downMs } = await system.restart(role, 'SIGTERM', async (service) => {
+        const { stopMs, downMs } = await world.system.restart(role, 'SIGTERM', async (service) => {
           trace = await watchReadiness(service);
           exit = { code: service.child.exitCode, signal: service.child.signalCode };
         });

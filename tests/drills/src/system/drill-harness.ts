@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { topology, type Topology } from '@switchyard/contracts';
+import { connectNats } from '@switchyard/messaging';
+import { repoRoot, testEnv } from '@switchyard/testkit';
+import { Client } from 'pg';
+import { DrillKafka } from '../brokers/drill-kafka';
+import { DrillNats } from '../brokers/drill-nats';
+import { freePort } from '../brokers/free-port';
+import { DesignedFailures } from '../checks/designed-failures';
+import { InvariantChecker } from '../checks/invariants';
+import { OrderLoad } from '../load/order-load';
+import { DrillSystem, ROLES, type Role } from './drill-system';
+import { seedDrillStock } from './seed-stock';
+import { tearDown } from './tear-down';
+
+export interface DrillHarnessOptions {
+  /** Names the drill file's Kafka directory and NATS store (`fault-drills`, `two-bridges`). */
+  label: string;
+  namespace: string;
+  /** Orders per second through the HTTP API while a drill's load flows. */
+  ratePerSecond: number;
+  /** Settings of this drill file on top of the common ones (ack waits, lease TTL…). */
+  env?: Record<string, string>;
+  roles?: readonly Role[];
+}
+
+/** Everything a drill file works with, once `DrillHarness.start` has brought it up. */
+export interface DrillWorld {
+  names: Topology;
+  kafka: DrillKafka;
+  nats: DrillNats;
+  nc: NatsConnection;
+  pg: Client;
+  system: DrillSystem;
+  designed: DesignedFailures;
+  checker: InvariantChecker;
+  load: OrderLoad;
+}
+
+/** Where the drill tier writes what outlives a run: broker logs. */
+export const drillArtifacts = join(repoRoot, 'test-artifacts');
+
+/**
+ * ### One drill file's world: its own brokers, the system under test, the load and the checks.
+ *
+ * Each drill file starts one of these in `beforeAll`: a Kafka broker and a nats-server of
+ * its own (free ports, fresh directories, so it never shares a broker with another file
+ * or another run), the seeded stock, every service, the order load and the invariant
+ * checker. `tearDown` (in `afterAll`) undoes all of it, every step even when one fails,
+ * and also after a `start` that failed half-way: fields are set as they come up.
+ */
+export class DrillHarness {
+  readonly names: Topology;
+  kafka: DrillKafka | undefined;
+  nats: DrillNats | undefined;
+  nc: NatsConnection | undefined;
+  pg: Client | undefined;
+  system: DrillSystem | undefined;
+  designed: DesignedFailures | undefined;
+  checker: InvariantChecker | undefined;
+  load: OrderLoad | undefined;
+  private natsStore: string | undefined;
+
+  constructor(private readonly options: DrillHarnessOptions) {
+    this.names = topology(options.namespace);
+  }
+
+  async start(): Promise<DrillWorld> {
+    const { label, namespace, env = {}, roles = ROLES, ratePerSecond } = this.options;
+    const kafka = (this.kafka = await DrillKafka.create(label));
+    await kafka.up();
+    this.natsStore = mkdtempSync(join(tmpdir(), `switchyard-${label}-nats-`));
+    const nats = (this.nats = await DrillNats.start(this.natsStore, drillArtifacts));
+    const nc = (this.nc = await connectNats({ url: nats.url, name: 'drill-checks' }));
+    await seedDrillStock(nc, this.names);
+    const pg = (this.pg = new Client({ connectionString: testEnv.DATABASE_URL }));
+    await pg.connect();
+
+    const system = (this.system = new DrillSystem(
+      {
+        SWITCHYARD_NAMESPACE: namespace,
+        NATS_URL: nats.url,
+        KAFKA_BROKERS: kafka.brokers,
+        DATABASE_URL: testEnv.DATABASE_URL,
+        INVENTORY_SEED_DEMO_CATALOG: 'false',
+        // Payments are decided by test cards only (declined, flaky), so every order's
+        // outcome is known in advance; the processor itself never declines or fails.
+        PAYMENTS_DECLINE_RATE: '0',
+        PAYMENTS_FAILURE_RATE: '0',
+        PAYMENTS_LATENCY_MS: '5',
+        // A killed consumer's unacked messages come back after ack_wait: keep it short
+        // so a drill recovers in seconds (runners send `working()` on long batches).
+        PAYMENTS_ACK_WAIT_MS: '5000',
+        BRIDGE_ACK_WAIT_MS: '5000',
+        SAGA_ACK_WAIT_MS: '5000',
+        // Orders are cancelled when they have not ended by their deadline; a drill slows
+        // the flow on purpose, and every order here must end the way it was designed to.
+        ORDERS_PAYMENT_TIMEOUT_MS: '300000',
+        ...env,
+      },
+      await freePort(),
+      roles,
+    ));
+    await system.startAll();
+
+    const designed = (this.designed = new DesignedFailures(
+      jetstream(nc),
+      [kafka.brokers],
+      this.names,
+    ));
+    await designed.connect();
+    const checker = (this.checker = new InvariantChecker(
+      () => nc,
+      pg,
+      [kafka.brokers],
+      this.names,
+      designed,
+    ));
+    const load = (this.load = new OrderLoad({
+      gatewayUrl: () => system.gatewayUrl,
+      keyPrefix: namespace,
+      ratePerSecond,
+    }));
+    return { names: this.names, kafka, nats, nc, pg, system, designed, checker, load };
+  }
+
+  /** Every step runs, even when one before it fails: the broker and dirs never outlive a run. */
+  tearDown(): Promise<void> {
+    const { names, natsStore } = this;
+    return tearDown([
+      ['pause the load', () => this.load?.pause()],
+      ['stop the services', () => this.system?.stopAll()],
+      ['disconnect the poison producer', () => this.designed?.disconnect()],
+      ['close NATS', () => this.nc?.close()],
+      [
+        'drop the schema',
+        () => this.pg?.query(`DROP SCHEMA IF EXISTS "${names.postgres.schema}" CASCADE`),
+      ],
+      ['close Postgres', () => this.pg?.end()],
+      ['stop nats-server', () => this.nats?.down()],
+      [
+        'delete the NATS store',
+        () => natsStore && rmSync(natsStore, { recursive: true, force: true }),
+      ],
+      // Topics and all: the broker's whole directory goes.
+      ['remove the Kafka broker', () => this.kafka?.remove(drillArtifacts)],
+    ]);
+  }
+}
