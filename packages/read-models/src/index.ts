@@ -8,3 +8,4 @@ export * from './partition-applier';
 export * from './parallel/worker-applier';
 export * from './order-state';
 export * from './order-tables';
+export * from './projection-status';

@@ -179,9 +179,9 @@ export class RebuildRuns {
   }
 
   /** The newest run of a projection, or `null` if it was never rebuilt. */
-  async latest(pool: Pool, projection: string): Promise<RebuildRun | null> {
+  async latest(db: Pool | PoolClient, projection: string): Promise<RebuildRun | null> {
     const stale = `state = 'running' AND updated_at < now() - interval '${ABANDONED_AFTER_SECONDS} seconds'`;
-    const { rows } = await pool.query<RunRow>(
+    const { rows } = await db.query<RunRow>(
       `SELECT run_id, version, events_total, events_applied, events_per_second, started_at,
               CASE WHEN ${stale} THEN 'failed' ELSE state END AS state,
               CASE WHEN ${stale} THEN 'abandoned: no progress written for ${ABANDONED_AFTER_SECONDS} s'
