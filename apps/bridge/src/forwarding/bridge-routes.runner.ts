@@ -13,6 +13,7 @@ import type { BridgeRoute } from '@switchyard/contracts';
 import {
   ensureKvBucket,
   ensurePullConsumer,
+  serverMaxDeliver,
   ensureStream,
   EventProducer,
   KafkaAdmin,
@@ -133,7 +134,8 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
     await ensurePullConsumer(this.jsm, from.stream, {
       durable_name: from.durable,
       ack_wait: nanos(config.BRIDGE_ACK_WAIT_MS),
-      max_deliver: config.BRIDGE_MAX_DELIVER,
+      // The server's limit is a backstop above the runner's policy (ADR 0021), as startDurableWorker sets it.
+      max_deliver: serverMaxDeliver(config.BRIDGE_MAX_DELIVER),
       filter_subject: from.filterSubject,
       max_ack_pending: config.BRIDGE_BATCH_SIZE * 4,
     });
