@@ -7,7 +7,7 @@ import {
   type ConsumerControlAction,
   type ConsumerControlReply,
 } from '@switchyard/contracts';
-import { connectNats, toNatsHeaders } from '@switchyard/messaging';
+import { connectNats, serverMaxDeliver, toNatsHeaders } from '@switchyard/messaging';
 import {
   anOrderPlaced,
   cleanupNamespace,
@@ -107,6 +107,9 @@ describe('two bridge instances on one route', () => {
     const jsm = await jetstreamManager(nc);
     const info = await jsm.consumers.info(route.stream, route.durable);
     expect(info.num_pending).toBe(1);
+    // The server's max_deliver is only a backstop above the bridge's policy (default 20,
+    // ADR 0021): at the policy itself, a last delivery whose dead letter is refused is lost.
+    expect(info.config.max_deliver).toBe(serverMaxDeliver(20));
 
     // Resume reaches the new holder's runner: the event goes to Kafka.
     const [resumed] = await control('resume', 1);
