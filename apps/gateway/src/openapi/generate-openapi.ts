@@ -1,29 +1,18 @@
 import 'reflect-metadata';
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { GatewayModule } from '../gateway.module';
-import { createOpenApiDocument } from './openapi-document';
 import { COMMITTED_DOCUMENT, serializeDocument, validateOpenApi } from './committed-document';
+import { previewOpenApiDocument } from './preview-document';
 
 /**
  * ### `npm run openapi` (write) and `npm run openapi:check` (CI)
  *
- * Builds the gateway's module in Nest's preview mode (the routes and their decorators are
- * read, no provider is instantiated: no broker is needed), validates the document against
- * the OpenAPI 3.1 specification and then either writes it or fails when the committed one
+ * Builds the document in Nest's preview mode (no broker needed), validates it against the
+ * OpenAPI 3.1 specification, then either writes it or fails when the committed one
  * differs: a route or a contract changed without `npm run openapi`.
  */
 async function main(mode: 'write' | 'check'): Promise<number> {
-  const app = await NestFactory.create(GatewayModule, new FastifyAdapter(), {
-    preview: true,
-    logger: false,
-    abortOnError: false,
-  });
-  const built = createOpenApiDocument(app);
-  await app.close();
-
+  const built = await previewOpenApiDocument();
   const document = serializeDocument(built);
   const problems = await validateOpenApi(built);
   const where = relative(process.cwd(), COMMITTED_DOCUMENT);
