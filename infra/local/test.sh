@@ -3,7 +3,8 @@
 #
 # 1. Starts whatever broker is missing (NATS, Kafka, Postgres: see brokers.sh).
 # 2. Builds every package and app (tests run the built apps as real processes).
-# 3. Runs the tiers: unit (pure logic), int (real NATS/Kafka/Postgres), e2e (every app
+# 3. Checks that the committed generated documents are current (docs:check), then
+#    runs the tiers: unit (pure logic), int (real NATS/Kafka/Postgres), e2e (every app
 #    as a process, driven over HTTP), then drill (faults under load, on brokers of its
 #    own). Each test suite works in its own namespace, so suites run in parallel and
 #    can be re-run on the same brokers.
@@ -28,6 +29,8 @@ step build npx turbo run build --output-logs=errors-only
 rm -rf test-artifacts/jest && mkdir -p test-artifacts/jest
 export JEST_JSON_DIR="$ROOT/test-artifacts/jest"
 status=0
+# Generated documents (the gateway's OpenAPI) must be valid and match what is committed.
+step docs npx turbo run docs:check --output-logs=errors-only || status=$?
 step unit+int npx turbo run test:unit test:int --concurrency=2 --continue || status=$?
 if [ "$status" -eq 0 ]; then
   step e2e npx turbo run test:e2e --continue || status=$?

@@ -166,5 +166,11 @@ export function displayableText({ max, min = 1 }: DisplayableTextOptions) {
           });
         }
       })
+      // The rules above have no JSON Schema; API documents (OpenAPI) say them in words.
+      .describe(
+        `${min}-${max} characters (Unicode code points) of text in any script, after trimming; ` +
+          'stored trimmed and in Unicode NFC. Refused: control, bidirectional and invisible ' +
+          'characters, lone surrogates, noncharacters, private-use and unassigned code points.',
+      )
   );
 }
