@@ -12,6 +12,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+# Fail in a second on a Node older than .nvmrc's, saying how to get the right one (lib.sh).
+_log_prefix=test
+# shellcheck source=lib.sh
+source infra/local/lib.sh
+require_node
 
 # What each step took, printed at the end (CI's budget is 40 minutes in all).
 timings=()
