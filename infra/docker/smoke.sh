@@ -262,7 +262,7 @@ query="$(curl -s "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/query" --data-urlenco
 jq -r '.data.result[] | "         \(.metric.service // .metric.job) \(.metric.instance) up=\(.value[1])"' <<<"$query" | sort
 down="$(jq '[.data.result[] | select(.value[1] != "1")] | length' <<<"$query")"
 ((down == 0)) || fail "$down targets have up != 1"
-figure "Prometheus: all $expected service targets up == 1 ($((SECONDS - t)) s after its start)"
+figure "Prometheus: all $expected service targets up == 1 (waited $((SECONDS - t)) s for them)"
 
 # --- 8. down -v ----------------------------------------------------------------------------
 step "down -v"

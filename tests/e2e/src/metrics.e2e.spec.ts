@@ -292,7 +292,7 @@ describe('metrics and health of every service', () => {
     const exported = new Set<string>();
     for (const name of services.keys()) {
       const { text } = await scrape(name);
-      for (const [, metric] of text.matchAll(/^# TYPE (\S+) /gm)) exported.add(metric);
+      for (const [, metric] of text.matchAll(/^# TYPE (\S+) /gm)) exported.add(metric ?? '');
     }
     expect(queried.size).toBeGreaterThan(10);
     expect([...queried].filter((metric) => !exported.has(metric))).toEqual([]);
