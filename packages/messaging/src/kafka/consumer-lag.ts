@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { retryingRetriable } from './retriable';
 
 /** The two admin calls lag needs: a kafkajs `Admin` fits, and so does a test double. */
 export type ConsumerLagAdmin = Pick<Admin, 'fetchOffsets' | 'fetchTopicOffsets'>;
@@ -49,20 +50,4 @@ export async function consumerGroupLag(
       return { partition, committedOffset, endOffset, lag: Math.max(0, endOffset - from) };
     })
     .sort((a, b) => a.partition - b.partition);
-}
-
-/**
- * kafkajs' `fetchOffsets` does not retry on its own. A group the coordinator has not
- * loaded yet (seen on Kafka 4.1 for a group never seen before) answers "This is not the
- * correct coordinator for this group", which kafkajs marks retriable: try again, briefly.
- */
-async function retryingRetriable<T>(operation: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (attempt >= attempts || (error as { retriable?: boolean }).retriable !== true) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    }
-  }
 }

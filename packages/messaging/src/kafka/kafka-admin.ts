@@ -1,6 +1,7 @@
 import { ConfigResourceTypes, ConfigSource, type Admin, type Kafka } from 'kafkajs';
 import type { RunnerLogger } from '../nats/pull-consumer-runner';
 import { consumerGroupLag, type PartitionLag } from './consumer-lag';
+import { retryingRetriable } from './retriable';
 import {
   describeTopicChanges,
   planTopicConfigs,
@@ -34,6 +35,11 @@ export interface PartitionOffsets {
   low: bigint;
   high: bigint;
 }
+
+/** Reads of a freshly created topic: 10 tries over about 5.5 s, then the broker's error. */
+const RECONCILE_ATTEMPTS = 10;
+/** Kafka's error code for a topic or partition this broker does not know (yet). */
+const UNKNOWN_TOPIC_OR_PARTITION = 3;
 
 /** The admin operations Switchyard needs, behind our own names. */
 export class KafkaAdmin {
@@ -77,11 +83,15 @@ export class KafkaAdmin {
     const existing = new Set(await this.admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic.name));
     const created = new Set<string>();
-    if (missing.length > 0) {
-      try {
-        await this.admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({
+    // One topic per call: kafkajs answers `false` when every topic of a call already
+    // existed, and throws when only some did. Two instances starting together race to
+    // create a topic; the loser gets `false` and reconciles what the winner created like
+    // any existing topic (it used to count the topic as its own and skip that).
+    for (const topic of missing) {
+      const madeHere = await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
             topic: topic.name,
             numPartitions: topic.partitions,
             replicationFactor: topic.replicationFactor ?? -1,
@@ -89,14 +99,10 @@ export class KafkaAdmin {
               name,
               value,
             })),
-          })),
-        });
-        for (const topic of missing) created.add(topic.name);
-      } catch (error) {
-        // Two services starting together race to create the topic; the loser's "already
-        // exists" is success, and it reconciles what the winner created like any topic.
-        if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
-      }
+          },
+        ],
+      });
+      if (madeHere) created.add(topic.name);
     }
     for (const name of created) logger?.log(`topic ${name} created as declared`);
     const toCheck = topics.filter((topic) => !created.has(topic.name));
@@ -115,8 +121,17 @@ export class KafkaAdmin {
     topics: TopicSpec[],
     logger?: RunnerLogger,
   ): Promise<TopicReconciliation[]> {
-    const metadata = await this.admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
-    const configs = await this.topicConfigs(topics.map((topic) => topic.name));
+    // A topic another instance has just created may not have partition leaders yet: its
+    // metadata and configs answer "This server does not host this topic-partition" for a
+    // moment (retriable), which must not fail this service's start-up.
+    const metadata = await retryingRetriable(
+      () => this.admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) }),
+      RECONCILE_ATTEMPTS,
+    );
+    const configs = await retryingRetriable(
+      () => this.topicConfigs(topics.map((topic) => topic.name)),
+      RECONCILE_ATTEMPTS,
+    );
     const results: TopicReconciliation[] = [];
     for (const topic of topics) {
       const result: TopicReconciliation = { topic: topic.name, created: false, changed: [] };
@@ -150,8 +165,12 @@ export class KafkaAdmin {
     const byTopic = new Map<string, DescribedConfig[]>();
     for (const resource of resources) {
       if (resource.errorCode !== 0)
-        throw new Error(
-          `could not describe the configs of topic ${resource.resourceName}: ${resource.errorMessage}`,
+        throw Object.assign(
+          new Error(
+            `could not describe the configs of topic ${resource.resourceName}: ${resource.errorMessage}`,
+          ),
+          // 3 = UNKNOWN_TOPIC_OR_PARTITION: a topic created a moment ago, not known yet.
+          { retriable: resource.errorCode === UNKNOWN_TOPIC_OR_PARTITION },
         );
       byTopic.set(
         resource.resourceName,
