@@ -14,3 +14,5 @@ export * from './consumer-control';
 export * from './bench';
 export * from './inventory/stock';
 export * from './payments/events';
+export * from './catalog/define';
+export * from './catalog/catalog';
