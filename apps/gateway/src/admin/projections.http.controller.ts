@@ -6,7 +6,7 @@ import {
   type RebuildProjectionReply,
 } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TOPOLOGY } from '../config';
+import { CATALOG } from '../config';
 import { propagatedHeaders } from '../http/correlation';
 import { ServiceClient } from '../nats/service-client';
 import { KnownNamePipe } from './known-name.pipe';
@@ -36,8 +36,8 @@ export class ProjectionsHttpController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RebuildProjectionReply> {
-    const result = await this.services.request<RebuildProjectionReply>(
-      TOPOLOGY.nats.subjects.rebuildProjection,
+    const result = await this.services.request(
+      CATALOG.routes.rebuildProjection,
       { projection },
       propagatedHeaders(request),
     );
@@ -51,8 +51,8 @@ export class ProjectionsHttpController {
     @Param('name', knownProjection) projection: ProjectionName,
     @Req() request: FastifyRequest,
   ): Promise<ProjectionStatus> {
-    return this.services.request<ProjectionStatus>(
-      TOPOLOGY.nats.subjects.getProjectionStatus,
+    return this.services.request(
+      CATALOG.routes.getProjectionStatus,
       { projection },
       propagatedHeaders(request),
     );

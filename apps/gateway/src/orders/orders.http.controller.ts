@@ -16,13 +16,12 @@ import {
   GetOrderQuerySchema,
   IdempotencyKeySchema,
   PlaceOrderRequestSchema,
-  type GetOrderReply,
   type OrderView,
   type PlaceOrderReply,
   type PlaceOrderRequest,
 } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TOPOLOGY } from '../config';
+import { CATALOG } from '../config';
 import { propagatedHeaders } from '../http/correlation';
 import { problem } from '../http/problem-details';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
@@ -49,8 +48,8 @@ export class OrdersHttpController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlaceOrderReply> {
     const idempotencyKey = idempotencyKeyPipe.transform(rawIdempotencyKey);
-    const result = await this.services.request<PlaceOrderReply>(
-      TOPOLOGY.nats.subjects.placeOrder,
+    const result = await this.services.request(
+      CATALOG.routes.placeOrder,
       { ...body, commandId: randomUUID(), idempotencyKey },
       propagatedHeaders(request),
     );
@@ -68,8 +67,8 @@ export class OrdersHttpController {
     query: { orderId: string },
     @Req() request: FastifyRequest,
   ): Promise<OrderView> {
-    const result = await this.services.request<GetOrderReply>(
-      TOPOLOGY.nats.subjects.getOrder,
+    const result = await this.services.request(
+      CATALOG.routes.getOrder,
       query,
       propagatedHeaders(request),
     );

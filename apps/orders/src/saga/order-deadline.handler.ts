@@ -4,7 +4,7 @@ import type { Disposition } from '@switchyard/messaging';
 import { config } from '../config';
 import { OrderEventStore } from '../event-store/order-event-store';
 import { OrderNotifier } from '../notifying/order-notifier';
-import { InventoryClient } from './inventory.client';
+import { Inventory } from './inventory';
 import { decideAtDeadline, orderEnded } from './order-saga.decider';
 import { propagated } from './propagated-headers';
 
@@ -32,7 +32,7 @@ export class OrderDeadlineHandler {
 
   constructor(
     private readonly store: OrderEventStore,
-    private readonly inventory: InventoryClient,
+    private readonly inventory: Inventory,
     private readonly notifier: OrderNotifier,
   ) {}
 

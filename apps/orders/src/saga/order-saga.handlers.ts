@@ -11,7 +11,7 @@ import { JETSTREAM, PublishMetrics } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 import { OrderEventStore } from '../event-store/order-event-store';
 import { OrderNotifier } from '../notifying/order-notifier';
-import { InventoryClient } from './inventory.client';
+import { Inventory } from './inventory';
 import {
   decideAfterPayment,
   decideAfterReservation,
@@ -35,7 +35,7 @@ export class OrderSagaHandlers {
 
   constructor(
     private readonly store: OrderEventStore,
-    private readonly inventory: InventoryClient,
+    private readonly inventory: Inventory,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     private readonly notifier: OrderNotifier,
     private readonly metrics: PublishMetrics,

@@ -32,6 +32,7 @@ import {
   decodeWith,
   route,
   subscription,
+  type AppName,
   type Decoded,
   type EventDefinition,
 } from './define';
@@ -397,3 +398,13 @@ export type Catalog = ReturnType<typeof catalog>;
 export type RouteName = keyof Catalog['routes'];
 export type SubscriptionName = keyof Catalog['subscriptions'];
 export type EventName = keyof Catalog['events'];
+
+/** The routes whose handler lives in app `A`. */
+export type RoutesServedBy<A extends AppName> = {
+  [K in RouteName]: Catalog['routes'][K]['server'] extends A ? K : never;
+}[RouteName];
+
+/** The subscriptions app `A` runs. */
+export type SubscriptionsOf<A extends AppName> = {
+  [K in SubscriptionName]: Catalog['subscriptions'][K]['app'] extends A ? K : never;
+}[SubscriptionName];
