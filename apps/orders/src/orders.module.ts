@@ -11,6 +11,7 @@ import {
 } from '@switchyard/service';
 import { CATALOG, config, TOPOLOGY } from './config';
 import { OrderEventStore } from './event-store/order-event-store';
+import { OrderCommandHandler } from './order/order-command.handler';
 import { PlaceOrderController } from './placing/place-order.controller';
 import { IdempotencyStore } from './placing/idempotency-store';
 import { PlaceOrderHandler } from './placing/place-order.handler';
@@ -45,6 +46,7 @@ import { OrderSagaRunner } from './saga/order-saga.runner';
   controllers: servedRoutes(CATALOG, 'orders', { placeOrder: PlaceOrderController }),
   providers: [
     OrderEventStore,
+    OrderCommandHandler,
     IdempotencyStore,
     PlaceOrderHandler,
     Inventory,
