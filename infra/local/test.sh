@@ -24,6 +24,9 @@ step() { # step NAME COMMAND...: runs it, records its duration, returns its exit
 
 step brokers bash infra/local/brokers.sh up
 step build npx turbo run build --output-logs=errors-only
+# The generated docs (AsyncAPI, its HTML, the README's topology table) must be current and
+# the AsyncAPI document valid: tools/catalog, ADR 0030.
+step docs npx turbo run docs:check --output-logs=errors-only
 
 rm -rf test-artifacts/jest && mkdir -p test-artifacts/jest
 export JEST_JSON_DIR="$ROOT/test-artifacts/jest"
