@@ -13,6 +13,7 @@ import { CATALOG, config, TOPOLOGY } from './config';
 import { OrderEventStore } from './event-store/order-event-store';
 import { OrderCommandHandler } from './order/order-command.handler';
 import { PlaceOrderController } from './placing/place-order.controller';
+import { GetOrderStatusController } from './querying/get-order-status.controller';
 import { IdempotencyStore } from './placing/idempotency-store';
 import { PlaceOrderHandler } from './placing/place-order.handler';
 import { OrderNotifier } from './notifying/order-notifier';
@@ -43,7 +44,10 @@ import { OrderSagaRunner } from './saga/order-saga.runner';
     }),
     HealthModule.forChecks([NatsReadiness]),
   ],
-  controllers: servedRoutes(CATALOG, 'orders', { placeOrder: PlaceOrderController }),
+  controllers: servedRoutes(CATALOG, 'orders', {
+    placeOrder: PlaceOrderController,
+    getOrderStatus: GetOrderStatusController,
+  }),
   providers: [
     OrderEventStore,
     OrderCommandHandler,

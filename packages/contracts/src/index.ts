@@ -5,6 +5,7 @@ export * from './topology';
 export * from './orders/order-line';
 export * from './orders/place-order';
 export * from './orders/get-order';
+export * from './orders/get-order-status';
 export * from './orders/events';
 export * from './orders/upcasters';
 export * from './orders/notifications';

@@ -10,6 +10,7 @@ import {
   type CurrentOrderEvent,
 } from '../orders/events';
 import { GetOrderQuerySchema, GetOrderReplySchema } from '../orders/get-order';
+import { GetOrderStatusQuerySchema, GetOrderStatusReplySchema } from '../orders/get-order-status';
 import { OrderNotificationSchema } from '../orders/notifications';
 import { PlaceOrderCommandSchema, PlaceOrderReplySchema } from '../orders/place-order';
 import { upcastOrderEvent } from '../orders/upcasters';
@@ -85,6 +86,18 @@ export function catalog(t: Topology) {
       clients: ['gateway'],
       timeoutMs: 5_000,
       summary: 'Reads an order from the live read model (found: false is an answer).',
+    }),
+    getOrderStatus: route({
+      name: 'GetOrderStatus',
+      subject: subjects.getOrderStatus,
+      queue: queues.orders,
+      request: GetOrderStatusQuerySchema,
+      reply: GetOrderStatusReplySchema,
+      server: 'orders',
+      // Operators and tests ask it directly (nats CLI, the int tier).
+      clients: [],
+      timeoutMs: 5_000,
+      summary: "An order's status from its event stream: strongly consistent, unlike GetOrder.",
     }),
     reserveStock: route({
       name: 'ReserveStock',
