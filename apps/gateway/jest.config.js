@@ -1,3 +1,8 @@
 const { unit, int, e2e } = require('@switchyard/jest-config');
 
-module.exports = { projects: [unit, int, e2e] };
+// The whole gateway module (its OpenAPI tests build it) also loads these ESM-only packages.
+const esm = {
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nats-io|commander|content-disposition)/)'],
+};
+
+module.exports = { projects: [{ ...unit, ...esm }, { ...int, ...esm }, e2e] };

@@ -8,6 +8,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
+# Fail in a second on a Node older than .nvmrc's, saying how to get the right one (lib.sh).
+_log_prefix=demo
+# shellcheck source=lib.sh
+source infra/local/lib.sh
+require_node
 
 bash infra/local/brokers.sh up
 npx turbo run build --output-logs=errors-only

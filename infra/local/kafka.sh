@@ -11,6 +11,8 @@
 #           No-op if it is not running. Never touches a broker it did not start.
 #   status  "running" (exit 0) or "not running" (exit 3), LSB-style.
 #   reset   down, then delete the broker's data and logs (the jars are kept).
+#   libs    only fetch the broker classpath into $KAFKA_LIBS_DIR and print that path
+#           (infra/docker/standins/build.sh copies it into the Kafka stand-in image).
 #
 # Environment (defaults in brackets):
 #   KAFKA_PORT             [9092]  client listener (PLAINTEXT)
@@ -405,6 +407,10 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   reset) cmd_reset ;;
+  libs)
+    fetch_libs
+    echo "$KAFKA_LIBS_DIR"
+    ;;
   *)
     sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
     exit 2

@@ -96,3 +96,33 @@ file_hash() {
     cksum "$1" | cut -d' ' -f1,2
   fi
 }
+
+# node_major_wanted -> the Node major this repo runs on (.nvmrc, e.g. 24) on stdout.
+node_major_wanted() {
+  local want
+  want="$(tr -dc '0-9' <"$SWITCHYARD_REPO_ROOT/.nvmrc")"
+  [[ -n "$want" ]] || die "$SWITCHYARD_REPO_ROOT/.nvmrc holds no Node major"
+  printf '%s\n' "$want"
+}
+
+# node_is_recent_enough NODE -> 0 if that node binary's major is at least .nvmrc's.
+node_is_recent_enough() {
+  local have
+  have="$("$1" -p 'process.versions.node' 2>/dev/null)" || return 1
+  ((${have%%.*} >= $(node_major_wanted)))
+}
+
+# require_node -> dies, saying how to get the right one, unless the `node` on PATH is at
+# least .nvmrc's major. The entry points (npm test, npm run demo) call it first, so an old
+# Node fails in a second with this message instead of minutes later with a syntax or
+# engine error deep in a dependency (ADR 0028).
+require_node() {
+  local want have
+  want="$(node_major_wanted)"
+  command -v node >/dev/null 2>&1 || die "node not found: Switchyard needs Node $want LTS (.nvmrc)"
+  node_is_recent_enough "$(command -v node)" && return 0
+  have="$(node --version 2>/dev/null || echo unknown)"
+  die "Node $have ($(command -v node)) is too old: Switchyard needs Node $want LTS (.nvmrc, ADR 0028).
+  With nvm:          nvm install && nvm use
+  Without (no root): export PATH=\"\$(bash infra/local/node.sh):\$PATH\"   # installs Node $want into .local/ from the npm registry, once"
+}

@@ -27,6 +27,8 @@ export const GatewayEnvSchema = CommonEnvSchema.extend({
   OVERVIEW_CACHE_MS: z.coerce.number().int().nonnegative().default(1_000),
   /** Request-reply latency percentiles cover roughly this recent window. */
   LATENCY_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  /** `GET /docs` (Swagger UI) and `GET /docs/openapi.json`; `false` leaves both out. */
+  DOCS_ENABLED: z.stringbool().default(true),
 });
 
 export const config = loadConfig(GatewayEnvSchema);

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { runService, start } from '@switchyard/service';
 import { config } from './config';
 import { GatewayModule } from './gateway.module';
+import { serveApiDocs } from './openapi/api-docs-route';
 
 start(() =>
   runService({
@@ -10,5 +11,6 @@ start(() =>
     module: GatewayModule,
     config,
     bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
+    beforeListen: serveApiDocs,
   }),
 );

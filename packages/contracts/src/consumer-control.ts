@@ -47,18 +47,20 @@ export type ConsumerControlReply = z.infer<typeof ConsumerControlReplySchema>;
  * (an instance started after a pause consumes: see ADR 0016); `instances` is how many
  * answered (0: the service is not running, or did not answer in time).
  */
-export interface ConsumerSummary {
-  service: ControlledService;
-  consumer: string;
-  paused: boolean;
-  instances: number;
-}
+export const ConsumerSummarySchema = z.object({
+  service: ControlledServiceSchema,
+  consumer: z.string(),
+  paused: z.boolean(),
+  instances: z.int().nonnegative(),
+});
+export type ConsumerSummary = z.infer<typeof ConsumerSummarySchema>;
 
 /** The answer of `POST /admin/consumers/:service/pause|resume`: the state afterwards. */
-export interface ConsumerControlResult {
-  service: ControlledService;
+export const ConsumerControlResultSchema = z.object({
+  service: ControlledServiceSchema,
   /** Every consumer of the service is paused on every instance that answered. */
-  paused: boolean;
-  instances: number;
-  consumers: ConsumerSummary[];
-}
+  paused: z.boolean(),
+  instances: z.int().nonnegative(),
+  consumers: z.array(ConsumerSummarySchema),
+});
+export type ConsumerControlResult = z.infer<typeof ConsumerControlResultSchema>;

@@ -33,7 +33,7 @@ import { z } from 'zod';
  *      make two strings that look identical differ, or a string look empty;
  *    - line and paragraph separators (U+2028, U+2029): this is single-line text;
  *    - noncharacters, private-use and unassigned code points: no agreed meaning or glyph
- *      (unassigned in this runtime's Unicode version, 17.0 on Node 20.20);
+ *      (unassigned in this runtime's Unicode version, 17.0 on Node 24.22 as on 20.20);
  *    - a combining mark (or variation selector) at the start or after whitespace: it has
  *      nothing to combine with.
  *
@@ -166,5 +166,11 @@ export function displayableText({ max, min = 1 }: DisplayableTextOptions) {
           });
         }
       })
+      // The rules above have no JSON Schema; API documents (OpenAPI) say them in words.
+      .describe(
+        `${min}-${max} characters (Unicode code points) of text in any script, after trimming; ` +
+          'stored trimmed and in Unicode NFC. Refused: control, bidirectional and invisible ' +
+          'characters, lone surrogates, noncharacters, private-use and unassigned code points.',
+      )
   );
 }

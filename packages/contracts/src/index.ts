@@ -15,5 +15,7 @@ export * from './consumer-control';
 export * from './bench';
 export * from './inventory/stock';
 export * from './payments/events';
+export * from './dashboard';
+export * from './health';
 export * from './catalog/define';
 export * from './catalog/catalog';

@@ -1,11 +1,28 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** A field-level validation error, as returned in RFC 9457 problem details. */
-export interface FieldError {
-  /** JSON-pointer-like path, e.g. `items.0.quantity`. */
-  field: string;
-  message: string;
-}
+export const FieldErrorSchema = z.object({
+  /** Dotted path of the invalid value, e.g. `items.0.quantity`; `(body)` for the whole body. */
+  field: z.string(),
+  message: z.string(),
+});
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+
+/**
+ * RFC 9457 problem details (`application/problem+json`): the one error shape of every
+ * Switchyard HTTP error. `type` is always `about:blank` (the status code says what kind
+ * of problem it is; `title` is its short, stable summary); `errors` lists every invalid
+ * field of a 400.
+ */
+export const ProblemDetailsSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int().min(400).max(599),
+  detail: z.string().optional(),
+  /** Field-level validation errors (an extension member). */
+  errors: z.array(FieldErrorSchema).optional(),
+});
+export type ProblemDetails = z.infer<typeof ProblemDetailsSchema>;
 
 /** Flattens zod issues into the field errors every Switchyard API returns. */
 export function toFieldErrors(error: z.ZodError): FieldError[] {

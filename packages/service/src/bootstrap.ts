@@ -15,6 +15,12 @@ export interface ServiceDefinition {
   natsServer?: boolean;
   /** Largest accepted HTTP body; bigger ones get 413 before any handler runs. */
   bodyLimitBytes?: number;
+  /**
+   * Last step before the server listens, for what needs the application itself rather
+   * than a module (the gateway's OpenAPI document and `/docs`): Fastify takes no routes
+   * once it listens.
+   */
+  beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
 }
 
 /**
@@ -26,7 +32,14 @@ export interface ServiceDefinition {
  * the demo runner wait for it.
  */
 export async function runService(definition: ServiceDefinition): Promise<NestFastifyApplication> {
-  const { name, module, config, natsServer = false, bodyLimitBytes = 64 * 1024 } = definition;
+  const {
+    name,
+    module,
+    config,
+    natsServer = false,
+    bodyLimitBytes = 64 * 1024,
+    beforeListen,
+  } = definition;
   const app = await NestFactory.create<NestFastifyApplication>(
     module as never,
     new FastifyAdapter({ bodyLimit: bodyLimitBytes }),
@@ -67,6 +80,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     await app.startAllMicroservices();
   }
 
+  await beforeListen?.(app);
   await app.listen({ port: config.HTTP_PORT, host: '0.0.0.0' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;

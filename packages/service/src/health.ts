@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Controller,
   Get,
   Inject,
@@ -9,6 +10,7 @@ import {
   type DynamicModule,
   type Type,
 } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheckService,
   HealthIndicatorService,
@@ -17,6 +19,7 @@ import {
   type HealthIndicatorFunction,
 } from '@nestjs/terminus';
 import { loadConfig, ShutdownEnvSchema } from '@switchyard/config';
+import { HealthCheckResultSchema } from '@switchyard/contracts';
 import { jetStreamConsumerState } from '@switchyard/messaging';
 import type { FastifyReply } from 'fastify';
 import { OwnedConsumers } from './consumers/owned-consumers';
@@ -48,6 +51,14 @@ const { SHUTDOWN_UNREADY_MS } = loadConfig(ShutdownEnvSchema);
  * the instance out of the load balancer until they do, and is the first thing to go red
  * on shutdown.
  */
+/** Both probes answer terminus' JSON, 200 or 503, never problem details. */
+const ApiHealthAnswers = (down: string) =>
+  applyDecorators(
+    ApiResponse({ status: 200, description: 'Up.', standardSchema: HealthCheckResultSchema }),
+    ApiResponse({ status: 503, description: down, standardSchema: HealthCheckResultSchema }),
+  );
+
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   private shuttingDown = false;
@@ -60,6 +71,11 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
+  @ApiOperation({
+    operationId: 'liveness',
+    summary: 'Liveness: the process runs (no broker is asked)',
+  })
+  @ApiHealthAnswers('A Kafka consumer of this service crashed for good: only a restart helps.')
   liveness(@Res({ passthrough: true }) reply: FastifyReply) {
     const groups = this.owned?.kafka() ?? [];
     return this.answer(reply, [
@@ -73,6 +89,11 @@ export class HealthController {
   }
 
   @Get('readyz')
+  @ApiOperation({
+    operationId: 'readiness',
+    summary: 'Readiness: every broker answers, every consumer exists',
+  })
+  @ApiHealthAnswers('A dependency does not answer (see `error`), or the service is shutting down.')
   readiness(@Res({ passthrough: true }) reply: FastifyReply) {
     if (this.shuttingDown) {
       void reply.status(503);

@@ -1,14 +1,7 @@
-import type { FieldError } from '@switchyard/contracts';
+import type { ProblemDetails } from '@switchyard/contracts';
 
-/** RFC 9457 problem details: the one error shape every Switchyard HTTP error uses. */
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  /** Field-level validation errors (an extension member). */
-  errors?: FieldError[];
-}
+/** RFC 9457 problem details: the one error shape (`ProblemDetailsSchema` in the contracts). */
+export type { ProblemDetails };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

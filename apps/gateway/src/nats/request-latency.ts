@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { build, type Histogram } from 'hdr-histogram-js';
+import type { LatencySummary } from '@switchyard/contracts';
 import { config } from '../config';
 
-export interface LatencySummary {
-  /** Replies measured in the window. */
-  count: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  maxMs: number | null;
-  /** The window the figures cover, at most `LATENCY_WINDOW_MS`. */
-  windowMs: number;
-}
+/** What `/api/overview` shows of it: `LatencySummarySchema` in the contracts. */
+export type { LatencySummary };
 
 const newHistogram = (): Histogram =>
   // Microseconds, 1 µs to 60 s, 3 significant digits: p99 of a 2 ms reply is exact to 2 µs.
