@@ -34,7 +34,8 @@ step build npx turbo run build --output-logs=errors-only
 rm -rf test-artifacts/jest && mkdir -p test-artifacts/jest
 export JEST_JSON_DIR="$ROOT/test-artifacts/jest"
 status=0
-# Generated documents (the gateway's OpenAPI) must be valid and match what is committed.
+# Generated documents (the gateway's OpenAPI; the AsyncAPI document, its HTML and the README's
+# topology table from the message catalog, tools/catalog) must be valid and match what is committed.
 step docs npx turbo run docs:check --output-logs=errors-only || status=$?
 step unit+int npx turbo run test:unit test:int --concurrency=2 --continue || status=$?
 if [ "$status" -eq 0 ]; then

@@ -13,10 +13,8 @@ import { config, TOPOLOGY } from './config';
 import { BridgeRoutesRunner } from './forwarding/bridge-routes.runner';
 
 /**
- * The bridge: JetStream → Kafka, nothing else. It forwards every route declared in
- * contracts' `bridgeRoutes` (today: `orders.events.>` → `switchyard.orders.events`).
- *
- * Ready when: NATS and Kafka answer.
+ * The bridge: JetStream → Kafka, nothing else. It forwards every route in contracts'
+ * `bridgeRoutes`, each the catalog's subscription (`bridgeOrders`). Ready when NATS and Kafka answer.
  */
 @Module({
   imports: [

@@ -4,7 +4,7 @@ import {
   KafkaTopicsEnvSchema,
   loadConfig,
 } from '@switchyard/config';
-import { topology } from '@switchyard/contracts';
+import { catalog, topology } from '@switchyard/contracts';
 import { z } from 'zod';
 
 export const BridgeEnvSchema = CommonEnvSchema.extend({
@@ -27,3 +27,6 @@ export const BridgeEnvSchema = CommonEnvSchema.extend({
 
 export const config = loadConfig(BridgeEnvSchema);
 export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE, { kafka: kafkaReplication(config) });
+
+/** What flows where in this namespace: routes, channels, events, subscriptions. */
+export const CATALOG = catalog(TOPOLOGY);

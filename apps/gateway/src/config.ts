@@ -1,5 +1,5 @@
 import { CommonEnvSchema, loadConfig } from '@switchyard/config';
-import { topology } from '@switchyard/contracts';
+import { catalog, topology } from '@switchyard/contracts';
 import { z } from 'zod';
 
 export const GatewayEnvSchema = CommonEnvSchema.extend({
@@ -33,3 +33,6 @@ export const GatewayEnvSchema = CommonEnvSchema.extend({
 
 export const config = loadConfig(GatewayEnvSchema);
 export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE);
+
+/** What flows where in this namespace: routes, channels, events, subscriptions. */
+export const CATALOG = catalog(TOPOLOGY);

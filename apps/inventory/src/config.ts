@@ -1,5 +1,5 @@
 import { CommonEnvSchema, loadConfig } from '@switchyard/config';
-import { topology } from '@switchyard/contracts';
+import { catalog, topology } from '@switchyard/contracts';
 import { z } from 'zod';
 
 export const InventoryEnvSchema = CommonEnvSchema.extend({
@@ -12,3 +12,6 @@ export const InventoryEnvSchema = CommonEnvSchema.extend({
 
 export const config = loadConfig(InventoryEnvSchema);
 export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE);
+
+/** What flows where in this namespace: routes, channels, events, subscriptions. */
+export const CATALOG = catalog(TOPOLOGY);

@@ -5,9 +5,10 @@ import {
   MetricsModule,
   NatsConnectionModule,
   NatsReadiness,
+  servedRoutes,
 } from '@switchyard/service';
 import { DemoCatalogSeeder } from './catalog/demo-catalog.seeder';
-import { config } from './config';
+import { CATALOG, config } from './config';
 import { GetStockController } from './querying/get-stock.controller';
 import { ReleaseStockController } from './releasing/release-stock.controller';
 import { ReleaseStockHandler } from './releasing/release-stock.handler';
@@ -16,16 +17,7 @@ import { ReserveStockHandler } from './reserving/reserve-stock.handler';
 import { ReservationStore } from './stock/reservation-store';
 import { StockStore } from './stock/stock-store';
 
-/**
- * The inventory service: stock levels in JetStream KV, changed only by compare-and-set.
- *
- * Handles (NATS request-reply, queue group `inventory`):
- * - `ReserveStock` → all lines of an order or none; idempotent per order.
- * - `ReleaseStock` → gives an order's stock back, once.
- * - `GetStock`     → units available for a SKU.
- *
- * Owns: the `INVENTORY` KV bucket. Ready when: NATS answers.
- */
+/** The inventory service: stock in JetStream KV (`INVENTORY`), changed only by compare-and-set. */
 @Module({
   imports: [
     loggingModule('inventory', config),
@@ -33,7 +25,11 @@ import { StockStore } from './stock/stock-store';
     NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'inventory' }),
     HealthModule.forChecks([NatsReadiness]),
   ],
-  controllers: [ReserveStockController, ReleaseStockController, GetStockController],
+  controllers: servedRoutes(CATALOG, 'inventory', {
+    reserveStock: ReserveStockController,
+    releaseStock: ReleaseStockController,
+    getStock: GetStockController,
+  }),
   providers: [
     StockStore,
     ReservationStore,

@@ -1,19 +1,15 @@
 import { HttpStatus } from '@nestjs/common';
-import { RpcException } from '@nestjs/microservices';
+import { RpcErrorFilter } from '@switchyard/service';
 import { ReservationInProgressError } from './reserving/reserve-stock.handler';
 
-/** Maps handler failures to answers a caller can act on (409 = retry shortly). */
-export function toRpcException(error: unknown): RpcException {
-  if (error instanceof ReservationInProgressError) {
-    return new RpcException({
+/** Inventory's answers to failures: 409 = retry shortly; anything else 503. */
+export const INVENTORY_RPC_ERRORS = new RpcErrorFilter(
+  [
+    {
+      error: ReservationInProgressError,
       status: HttpStatus.CONFLICT,
       title: 'Reservation in progress',
-      detail: error.message,
-    });
-  }
-  return new RpcException({
-    status: HttpStatus.SERVICE_UNAVAILABLE,
-    title: 'Inventory unavailable',
-    detail: (error as Error).message,
-  });
-}
+    },
+  ],
+  { status: HttpStatus.SERVICE_UNAVAILABLE, title: 'Inventory unavailable' },
+);

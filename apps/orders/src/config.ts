@@ -1,5 +1,5 @@
 import { CommonEnvSchema, loadConfig } from '@switchyard/config';
-import { topology } from '@switchyard/contracts';
+import { catalog, topology } from '@switchyard/contracts';
 import { z } from 'zod';
 
 export const OrdersEnvSchema = CommonEnvSchema.extend({
@@ -19,6 +19,8 @@ export const OrdersEnvSchema = CommonEnvSchema.extend({
    * never early.
    */
   ORDERS_DEADLINE_MAX_PENDING: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
+  /** How long a request to inventory waits for its reply; the route's own timeout (5 s) when unset. */
+  NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
   /** How long an `Idempotency-Key` keeps answering with the order it created. */
   IDEMPOTENCY_TTL_HOURS: z.coerce
     .number()
@@ -34,3 +36,6 @@ export const config = loadConfig(OrdersEnvSchema);
  * controller class is defined.
  */
 export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE);
+
+/** What flows where in this namespace: routes, channels, events, subscriptions. */
+export const CATALOG = catalog(TOPOLOGY);

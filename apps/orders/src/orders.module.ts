@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ClientsModule, Transport } from '@nestjs/microservices';
 import {
   ConsumerControlModule,
   HealthModule,
@@ -7,38 +6,25 @@ import {
   MetricsModule,
   NatsConnectionModule,
   NatsReadiness,
+  RequestReplyModule,
+  servedRoutes,
 } from '@switchyard/service';
-import { config, TOPOLOGY } from './config';
+import { CATALOG, config, TOPOLOGY } from './config';
 import { OrderEventStore } from './event-store/order-event-store';
+import { OrderCommandHandler } from './order/order-command.handler';
 import { PlaceOrderController } from './placing/place-order.controller';
+import { GetOrderStatusController } from './querying/get-order-status.controller';
 import { IdempotencyStore } from './placing/idempotency-store';
 import { PlaceOrderHandler } from './placing/place-order.handler';
 import { OrderNotifier } from './notifying/order-notifier';
-import { InventoryClient, RPC_CLIENT } from './saga/inventory.client';
+import { Inventory } from './saga/inventory';
 import { OrderDeadlineHandler } from './saga/order-deadline.handler';
 import { OrderSagaHandlers } from './saga/order-saga.handlers';
 import { OrderSagaRunner } from './saga/order-saga.runner';
 
 /**
  * The orders service: the write side of an order, and the saga that carries it through.
- *
- * Handles (NATS request-reply, queue group `orders`):
- * - `PlaceOrder` → appends `OrderPlaced` to JetStream, then notifies on core NATS;
- *   an `Idempotency-Key` maps to one order for a day (KV `IDEMPOTENCY`).
- *
- * Saga (durable JetStream consumers `ORDERS_SAGA`, `ORDERS_PAYMENT_OUTCOMES`):
- * - `OrderPlaced`      → `ReserveStock` (inventory) → `PaymentRequested`, or `OrderRejected`
- * - `PaymentSucceeded` → `OrderConfirmed`
- * - `PaymentDeclined`  → `ReleaseStock` (inventory) → `OrderCancelled`
- *
- * Order deadline (durable `ORDERS_DEADLINES`, `OrderPlaced` nak'ed until due):
- * - still open `ORDERS_PAYMENT_TIMEOUT_MS` after placing → `ReleaseStock` → `OrderCancelled`
- *
- * Every saga consumer has a `*_REDRIVE` twin on stream `REDRIVES` (`npm run redrive`).
- *
- * Notifications (core NATS, at-most-once, after each append): `notify.orders.<region>.<event>`.
- *
- * Owns: the `ORDERS` stream. Ready when: NATS answers.
+ * What it serves and consumes is the catalog's (`servedRoutes`, `OrderSagaRunner`).
  */
 @Module({
   imports: [
@@ -50,25 +36,24 @@ import { OrderSagaRunner } from './saga/order-saga.runner';
       service: 'orders',
       subject: TOPOLOGY.nats.subjects.consumerControl('orders'),
     }),
-    ClientsModule.register([
-      {
-        name: RPC_CLIENT,
-        transport: Transport.NATS,
-        options: {
-          servers: config.NATS_URL.split(','),
-          name: 'orders-saga',
-          maxReconnectAttempts: -1,
-        },
-      },
-    ]),
+    // Requests to inventory (the saga's reserve and release).
+    RequestReplyModule.forRoot({
+      url: config.NATS_URL,
+      app: 'orders',
+      timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+    }),
     HealthModule.forChecks([NatsReadiness]),
   ],
-  controllers: [PlaceOrderController],
+  controllers: servedRoutes(CATALOG, 'orders', {
+    placeOrder: PlaceOrderController,
+    getOrderStatus: GetOrderStatusController,
+  }),
   providers: [
     OrderEventStore,
+    OrderCommandHandler,
     IdempotencyStore,
     PlaceOrderHandler,
-    InventoryClient,
+    Inventory,
     OrderSagaHandlers,
     OrderDeadlineHandler,
     OrderSagaRunner,

@@ -1,5 +1,5 @@
 import { CommonEnvSchema, loadConfig } from '@switchyard/config';
-import { topology } from '@switchyard/contracts';
+import { catalog, topology } from '@switchyard/contracts';
 import { z } from 'zod';
 
 const rate = z.coerce.number().min(0).max(1);
@@ -23,3 +23,6 @@ export const PaymentsEnvSchema = CommonEnvSchema.extend({
 
 export const config = loadConfig(PaymentsEnvSchema);
 export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE);
+
+/** What flows where in this namespace: routes, channels, events, subscriptions. */
+export const CATALOG = catalog(TOPOLOGY);

@@ -13,15 +13,8 @@ import { PaymentsWorker } from './processing/payments.worker';
 import { ProcessPaymentHandler } from './processing/process-payment.handler';
 
 /**
- * The payments service: a JetStream work-queue worker with a simulated processor.
- *
- * Consumes: `payments.requested` (durable `PAYMENTS_WORKER`, explicit ack, nak + backoff,
- * bounded `max_deliver`, then `deadletter.payments.requested`).
- * Publishes: `PaymentSucceeded` / `PaymentDeclined` on `payments.events.<orderId>`.
- * Control: `control.payments.consumers` pauses / resumes the worker (ADR 0016).
- * Tools: `npm run redrive -w @switchyard/payments` moves dead letters back to the queue.
- *
- * Ready when: NATS answers.
+ * The payments service: a JetStream work-queue worker with a simulated processor. What it
+ * consumes and publishes is the catalog's (`paymentsWorker`, `PaymentSucceeded` / `PaymentDeclined`).
  */
 @Module({
   imports: [

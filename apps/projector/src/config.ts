@@ -4,7 +4,10 @@ import {
   KafkaTopicsEnvSchema,
   loadConfig,
 } from '@switchyard/config';
-import { topology } from '@switchyard/contracts';
+import { catalog, topology } from '@switchyard/contracts';
 
 export const config = loadConfig(CommonEnvSchema.extend(KafkaTopicsEnvSchema.shape));
 export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE, { kafka: kafkaReplication(config) });
+
+/** What flows where in this namespace: routes, channels, events, subscriptions. */
+export const CATALOG = catalog(TOPOLOGY);

@@ -9,19 +9,15 @@ import {
   NatsConnectionModule,
   PostgresModule,
   PostgresReadiness,
+  servedRoutes,
 } from '@switchyard/service';
-import { config, TOPOLOGY } from './config';
+import { CATALOG, config, TOPOLOGY } from './config';
 import { OrdersProjectionConsumer } from './projecting/orders-projection.consumer';
 import { GetOrderController } from './querying/get-order.controller';
 
 /**
- * The projector: Kafka → Postgres read models, and the queries that read them.
- *
- * - Projection: `switchyard.orders.events` → `orders` read model (consumer group
- *   `switchyard.projector.orders`), offsets stored with the rows.
- * - Query (NATS request-reply, queue group `projector`): `GetOrder`.
- *
- * Ready when: Kafka and Postgres answer (NATS is checked by the microservice itself).
+ * The projector: Kafka → the Postgres read model, and the query that reads it. Its
+ * subscription (`projectorOrders`, the Kafka group) is in the catalog.
  */
 @Module({
   imports: [
@@ -40,7 +36,7 @@ import { GetOrderController } from './querying/get-order.controller';
     }),
     HealthModule.forChecks([KafkaReadiness, PostgresReadiness]),
   ],
-  controllers: [GetOrderController],
+  controllers: servedRoutes(CATALOG, 'projector', { getOrder: GetOrderController }),
   providers: [OrdersProjectionConsumer],
 })
 export class ProjectorModule {}

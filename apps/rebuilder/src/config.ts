@@ -5,7 +5,7 @@ import {
   KafkaTopicsEnvSchema,
   loadConfig,
 } from '@switchyard/config';
-import { topology } from '@switchyard/contracts';
+import { catalog, topology } from '@switchyard/contracts';
 import { z } from 'zod';
 
 export const RebuilderEnvSchema = CommonEnvSchema.extend({
@@ -37,3 +37,6 @@ export const RebuilderEnvSchema = CommonEnvSchema.extend({
 
 export const config = loadConfig(RebuilderEnvSchema);
 export const TOPOLOGY = topology(config.SWITCHYARD_NAMESPACE, { kafka: kafkaReplication(config) });
+
+/** What flows where in this namespace: routes, channels, events, subscriptions. */
+export const CATALOG = catalog(TOPOLOGY);

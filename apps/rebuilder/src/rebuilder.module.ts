@@ -7,8 +7,9 @@ import {
   MetricsModule,
   PostgresModule,
   PostgresReadiness,
+  servedRoutes,
 } from '@switchyard/service';
-import { config, TOPOLOGY } from './config';
+import { CATALOG, config, TOPOLOGY } from './config';
 import { ProgressPublisher } from './rebuilding/progress-publisher';
 import { RebuildOrdersService } from './rebuilding/rebuild-orders.service';
 import { ProjectionStatusService } from './reporting/projection-status.service';
@@ -39,11 +40,7 @@ export class RebuilderModule {}
 
 /**
  * The rebuilder as a service (`serve`): the same rebuilds, started over NATS
- * request-reply (queue group `rebuilder`; the gateway's `/admin/projections/*`).
- *
- * - `RebuildProjection` → starts a run, replies `{ runId, state: 'running' }` (409 if one runs)
- * - `GetProjectionStatus` → live/previous version and the last run, from Postgres
- * - `GET /healthz`, `GET /readyz` (Kafka and Postgres answer)
+ * request-reply (the gateway's `/admin/projections/*`); ready when Kafka and Postgres answer.
  */
 @Module({
   imports: [
@@ -51,7 +48,10 @@ export class RebuilderModule {}
     RebuilderModule,
     HealthModule.forChecks([KafkaReadiness, PostgresReadiness]),
   ],
-  controllers: [ProjectionsController],
+  controllers: servedRoutes(CATALOG, 'rebuilder', {
+    rebuildProjection: ProjectionsController,
+    getProjectionStatus: ProjectionsController,
+  }),
   providers: [ProjectionStatusService],
 })
 export class RebuilderServerModule {}

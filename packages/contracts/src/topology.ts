@@ -128,6 +128,8 @@ export function topology(namespace = '', options: TopologyOptions = {}) {
     placeOrder: dotted('orders.cmd.place'),
     /** Request-reply: `GetOrderQuery` → `GetOrderReply`. */
     getOrder: dotted('orders.query.get'),
+    /** Request-reply: `GetOrderStatusQuery` → `GetOrderStatusReply` (the write side). */
+    getOrderStatus: dotted('orders.query.status'),
     /** JetStream: every event of one order. */
     orderEvents: (orderId: string) => dotted(`orders.events.${orderId}`),
     /** JetStream: all order events (`>` matches one or more trailing tokens). */

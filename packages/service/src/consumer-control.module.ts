@@ -10,31 +10,20 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { serveConsumerControl, type PausableConsumer } from '@switchyard/messaging';
+import { serveConsumerControl } from '@switchyard/messaging';
+import {
+  CONSUMER_CONTROL_OPTIONS,
+  ConsumerRegistry,
+  type ConsumerControlOptions,
+} from './consumers/consumer-registry';
+import { JetStreamConsumerHost } from './consumers/jetstream-consumer-host';
 import { NATS_CONNECTION } from './nats.module';
 
-export interface ConsumerControlOptions {
-  /** Contracts' service name (`payments`, `bridge`…). */
-  service: string;
-  /** `TOPOLOGY.nats.subjects.consumerControl(service)`. */
-  subject: string;
-}
-
-const CONSUMER_CONTROL_OPTIONS = Symbol('switchyard:consumer-control-options');
-
-/** The consumers this instance runs; each worker registers its runners once started. */
-@Injectable()
-export class ConsumerRegistry {
-  private readonly consumers: PausableConsumer[] = [];
-
-  register(...consumers: PausableConsumer[]): void {
-    this.consumers.push(...consumers);
-  }
-
-  all(): readonly PausableConsumer[] {
-    return this.consumers;
-  }
-}
+export {
+  CONSUMER_CONTROL_OPTIONS,
+  ConsumerRegistry,
+  type ConsumerControlOptions,
+} from './consumers/consumer-registry';
 
 /** Answers pause / resume / status for this instance's registered consumers. */
 @Injectable()
@@ -65,7 +54,8 @@ export class ConsumerControlServer implements OnApplicationBootstrap, OnApplicat
 
 /**
  * The consumer control plane of one service (docs/adr/0016): needs
- * `NatsConnectionModule` for its connection. Workers inject `ConsumerRegistry`.
+ * `NatsConnectionModule` for its connection. JetStream consumers run through its `JetStreamConsumerHost`;
+ * other workers (the Kafka projection) register with `ConsumerRegistry`.
  */
 @Global()
 @Module({})
@@ -75,7 +65,12 @@ export class ConsumerControlModule {
       { provide: CONSUMER_CONTROL_OPTIONS, useValue: options },
       ConsumerRegistry,
       ConsumerControlServer,
+      JetStreamConsumerHost,
     ];
-    return { module: ConsumerControlModule, providers, exports: [ConsumerRegistry] };
+    return {
+      module: ConsumerControlModule,
+      providers,
+      exports: [ConsumerRegistry, JetStreamConsumerHost],
+    };
   }
 }

@@ -8,5 +8,6 @@ export * from './muxed-reply-client';
 export * from './kafka.module';
 export * from './consumer-control.module';
 export * from './postgres.module';
-export * from './rpc-payload';
+export * from './rpc';
 export * from './metrics';
+export * from './consumers/jetstream-consumer-host';

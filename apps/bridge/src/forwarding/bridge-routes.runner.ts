@@ -7,14 +7,10 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { nanos } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { BridgeRoute } from '@switchyard/contracts';
 import {
   ensureKvBucket,
-  ensurePullConsumer,
-  serverMaxDeliver,
-  ensureStream,
   EventProducer,
   KafkaAdmin,
   KvLease,
@@ -23,17 +19,22 @@ import {
 } from '@switchyard/messaging';
 import {
   BridgeMetrics,
-  ConsumerMonitor,
-  ConsumerRegistry,
+  JetStreamConsumerHost,
   JETSTREAM,
   JETSTREAM_MANAGER,
   KAFKA,
   PublishMetrics,
+  type HostedRunner,
 } from '@switchyard/service';
-import { config, TOPOLOGY } from '../config';
+import { CATALOG, config, TOPOLOGY } from '../config';
 import { LeasedConsumer } from '../leasing/leased-consumer';
 import { TELEMETRY } from '../telemetry';
 import { RouteForwarder } from './route-forwarder';
+
+/** The catalog's subscription of each bridge route: a new route must be listed here. */
+const SUBSCRIPTIONS = {
+  orders: CATALOG.subscriptions.bridgeOrders,
+} satisfies Record<BridgeRoute['name'], unknown>;
 
 /**
  * ### One active forwarder per route, whatever the number of bridge instances.
@@ -58,8 +59,7 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     private readonly admin: KafkaAdmin,
-    private readonly control: ConsumerRegistry,
-    private readonly monitor: ConsumerMonitor,
+    private readonly host: JetStreamConsumerHost,
     private readonly metrics: BridgeMetrics,
     private readonly published: PublishMetrics,
   ) {
@@ -69,18 +69,17 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
   async onApplicationBootstrap(): Promise<void> {
     const { streams } = TOPOLOGY.nats;
     // Declared here too (same definitions as the writers use), so the bridge can start first.
-    const declared = { replicas: config.JETSTREAM_REPLICAS, logger: this.logger };
-    await ensureStream(this.jsm, streams.orders, declared);
-    await ensureStream(this.jsm, streams.deadLetters, declared);
-    await ensureStream(this.jsm, streams.redrives, declared);
+    await this.host.ensureStreams(
+      [streams.orders, streams.deadLetters, streams.redrives],
+      config.JETSTREAM_REPLICAS,
+    );
     // Created, or reconciled with their declaration (retention: for ever), before any write.
     await this.admin.ensureTopics(Object.values(TOPOLOGY.kafka.topics), this.logger);
     await this.producer.connect();
-    const leases: LeaseStore = await ensureKvBucket(
-      this.js,
-      TOPOLOGY.nats.kv.bridgeLeases,
-      declared,
-    );
+    const leases: LeaseStore = await ensureKvBucket(this.js, TOPOLOGY.nats.kv.bridgeLeases, {
+      replicas: config.JETSTREAM_REPLICAS,
+      logger: this.logger,
+    });
 
     for (const route of TOPOLOGY.bridgeRoutes) {
       const lease: KvLease = new KvLease({
@@ -109,10 +108,7 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
       // The route, and its twin on `redrive.bridge.<route>` (stream REDRIVES): dead letters
       // brought back by `npm run redrive` come through there, never through the event log.
       // One lease covers both: a redriven event is one of the route's events.
-      const consumers = await Promise.all(
-        [route, route.redrive].map((from) => this.declare(route, from, forwarder)),
-      );
-      this.control.register(...consumers);
+      const consumers = (await this.declare(route, forwarder)) as LeasedConsumer[];
       this.metrics.leaseActive(route.name, false);
       this.leases.push(lease);
       lease.start();
@@ -125,50 +121,34 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  /** Declares one durable (every instance: readiness checks it exists) and its leased runner. */
-  private async declare(
-    route: BridgeRoute,
-    from: { stream: string; durable: string; filterSubject: string },
-    forwarder: RouteForwarder,
-  ): Promise<LeasedConsumer> {
-    await ensurePullConsumer(this.jsm, from.stream, {
-      durable_name: from.durable,
-      ack_wait: nanos(config.BRIDGE_ACK_WAIT_MS),
-      // The server's limit is a backstop above the runner's policy (ADR 0021), as startDurableWorker sets it.
-      max_deliver: serverMaxDeliver(config.BRIDGE_MAX_DELIVER),
-      filter_subject: from.filterSubject,
-      max_ack_pending: config.BRIDGE_BATCH_SIZE * 4,
-    });
-    return new LeasedConsumer(
-      this.jsm,
-      {
-        js: this.js,
-        stream: from.stream,
-        durable: from.durable,
-        maxDeliver: config.BRIDGE_MAX_DELIVER,
-        ackWaitMs: config.BRIDGE_ACK_WAIT_MS,
-        deadLetterSubject: route.deadLetterSubject,
-        batchSize: config.BRIDGE_BATCH_SIZE,
-        // An order's events must reach Kafka in order: a retried batch goes first.
-        preserveOrder: true,
-        // Pull batch N+1 while batch N waits for Kafka's ack: batches still reach Kafka
-        // (and are acked) one at a time, in order; only the pull's round trip overlaps.
-        prefetch: true,
-        handle: async (messages) => {
-          const dispositions = await forwarder.forward(messages);
-          // Kafka acked: time each forwarded event from its JetStream publish.
-          const forwarded = messages
-            .filter((_, index) => dispositions[index]?.kind === 'ack')
-            .map((message) => message.info.timestampNanos / 1e6);
-          this.metrics.forwarded(route.name, forwarded);
-          this.published.published('kafka', route.topic, forwarded.length);
-          return dispositions;
-        },
-        logger: this.logger,
-        observer: this.monitor.jetStream(this.jsm, from.stream, from.durable),
+  /**
+   * Hosts the route's durable and its redrive twin: declared on every instance
+   * (readiness checks they exist), run only by the lease holder (`LeasedConsumer`).
+   */
+  private declare(route: BridgeRoute, forwarder: RouteForwarder): Promise<HostedRunner[]> {
+    return this.host.consumeBatches(SUBSCRIPTIONS[route.name], {
+      maxDeliver: config.BRIDGE_MAX_DELIVER,
+      ackWaitMs: config.BRIDGE_ACK_WAIT_MS,
+      maxAckPending: config.BRIDGE_BATCH_SIZE * 4,
+      batchSize: config.BRIDGE_BATCH_SIZE,
+      // An order's events must reach Kafka in order: a retried batch goes first.
+      preserveOrder: true,
+      // Pull batch N+1 while batch N waits for Kafka's ack: batches still reach Kafka
+      // (and are acked) one at a time, in order; only the pull's round trip overlaps.
+      prefetch: true,
+      handle: async (messages) => {
+        const dispositions = await forwarder.forward(messages);
+        // Kafka acked: time each forwarded event from its JetStream publish.
+        const forwarded = messages
+          .filter((_, index) => dispositions[index]?.kind === 'ack')
+          .map((message) => message.info.timestampNanos / 1e6);
+        this.metrics.forwarded(route.name, forwarded);
+        this.published.published('kafka', route.topic, forwarded.length);
+        return dispositions;
       },
-      this.logger,
-    );
+      // Started and stopped by the route's lease, not at once.
+      run: (options) => Promise.resolve(new LeasedConsumer(this.jsm, options, this.logger)),
+    });
   }
 
   /**

@@ -71,6 +71,11 @@ export class LeasedConsumer implements PausableConsumer {
     await runner?.stop();
   }
 
+  /** On shutdown (the consumer host): as `deactivate`. */
+  stop(): Promise<void> {
+    return this.deactivate();
+  }
+
   /**
    * A holder killed mid-batch (kill -9, OOM) leaves that batch delivered and unacked.
    * JetStream redelivers it only after `ack_wait`, and serves newer messages to our first

@@ -10,7 +10,7 @@ import {
   type RebuildProjectionReply,
 } from '@switchyard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TOPOLOGY } from '../config';
+import { CATALOG } from '../config';
 import { propagatedHeaders } from '../http/correlation';
 import { ServiceClient } from '../nats/service-client';
 import {
@@ -75,8 +75,8 @@ export class ProjectionsHttpController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RebuildProjectionReply> {
-    const result = await this.services.request<RebuildProjectionReply>(
-      TOPOLOGY.nats.subjects.rebuildProjection,
+    const result = await this.services.request(
+      CATALOG.routes.rebuildProjection,
       { projection },
       propagatedHeaders(request),
     );
@@ -96,8 +96,8 @@ export class ProjectionsHttpController {
     projection: ProjectionName,
     @Req() request: FastifyRequest,
   ): Promise<ProjectionStatus> {
-    return this.services.request<ProjectionStatus>(
-      TOPOLOGY.nats.subjects.getProjectionStatus,
+    return this.services.request(
+      CATALOG.routes.getProjectionStatus,
       { projection },
       propagatedHeaders(request),
     );

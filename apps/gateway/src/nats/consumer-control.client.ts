@@ -8,7 +8,7 @@ import {
   type ControlledService,
 } from '@switchyard/contracts';
 import { config, TOPOLOGY } from '../config';
-import { NATS_CLIENT } from './service-client';
+import { REQUEST_REPLY_TRANSPORT } from '@switchyard/service';
 
 /**
  * After the last reply of a status round, how long to wait for one more instance. Every
@@ -34,7 +34,7 @@ const STATUS_STALL_MS = 250;
 export class ConsumerControlClient {
   private readonly logger = new Logger(ConsumerControlClient.name);
 
-  constructor(@Inject(NATS_CLIENT) private readonly client: ClientProxy) {}
+  constructor(@Inject(REQUEST_REPLY_TRANSPORT) private readonly client: ClientProxy) {}
 
   status(service: ControlledService): Promise<ConsumerControlReply[]> {
     return this.gather(service, 'status', { strategy: 'stall', stall: STATUS_STALL_MS });

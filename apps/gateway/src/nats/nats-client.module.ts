@@ -1,30 +1,18 @@
-import { Module, type Type } from '@nestjs/common';
-import { ClientsModule, type ClientProxy } from '@nestjs/microservices';
-import { MuxedReplyClientNats } from '@switchyard/service';
+import { Module } from '@nestjs/common';
+import { RequestReplyModule } from '@switchyard/service';
 import { config } from '../config';
 import { ConsumerControlClient } from './consumer-control.client';
 import { RequestLatency } from './request-latency';
-import { NATS_CLIENT, NatsReadiness, ServiceClient } from './service-client';
+import { NatsReadiness, ServiceClient } from './service-client';
 
-/**
- * The gateway's way to the services: NATS request-reply through Nest's client, with one
- * reply subscription for all requests instead of one per request (`MuxedReplyClientNats`).
- */
+/** The gateway's way to the services: the catalog's routes over NATS request-reply. */
 @Module({
   imports: [
-    ClientsModule.register([
-      {
-        name: NATS_CLIENT,
-        // Nest types `customClass` as a ClientProxy with no status type; ClientNats has one.
-        customClass: MuxedReplyClientNats as unknown as Type<ClientProxy>,
-        options: {
-          servers: config.NATS_URL.split(','),
-          name: 'gateway',
-          maxReconnectAttempts: -1,
-          reconnectTimeWait: 250,
-        },
-      },
-    ]),
+    RequestReplyModule.forRoot({
+      url: config.NATS_URL,
+      app: 'gateway',
+      timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+    }),
   ],
   providers: [ServiceClient, NatsReadiness, RequestLatency, ConsumerControlClient],
   exports: [ServiceClient, NatsReadiness, RequestLatency, ConsumerControlClient],

@@ -1,91 +1,84 @@
 import {
+  BadGatewayException,
   GatewayTimeoutException,
   HttpException,
   HttpStatus,
   Inject,
   Injectable,
   ServiceUnavailableException,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ClientProxy, NatsRecordBuilder } from '@nestjs/microservices';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
-import { toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
-import type { ReadinessCheck } from '@switchyard/service';
-import { config } from '../config';
+import type { ClientProxy } from '@nestjs/microservices';
+import type { RouteDefinition } from '@switchyard/contracts';
+import {
+  InvalidReplyError,
+  NoResponderError,
+  RemoteProblemError,
+  REQUEST_REPLY_TRANSPORT,
+  RequestReplyClient,
+  RequestTimeoutError,
+  type ReadinessCheck,
+} from '@switchyard/service';
+import type { z } from 'zod';
 import { problem } from '../http/problem-details';
 import { RequestLatency } from './request-latency';
 
-export const NATS_CLIENT = Symbol('NATS_CLIENT');
-
 /**
- * ### Request-reply to the services, with the failures spelled out.
+ * ### Request-reply to the services, with the failures spelled out as HTTP.
  *
- * Nest's `ClientProxy.send()` over NATS waits forever by default, so every request
- * gets a timeout. The three ways a request fails map to three answers:
- * - nobody subscribes to the subject (the service is down): the NATS server replies
- *   "no responders" at once, Nest surfaces an empty response → **503**;
- * - a responder exists but does not answer in time → **504**;
- * - the service answered with an error → its own status (400, 409, 503…).
+ * The shared `RequestReplyClient` applies the route's timeout and validates the reply;
+ * here each way it fails becomes an answer:
+ * - nobody subscribes to the subject (the service is down): "no responders" → **503**;
+ * - a responder exists but does not answer in time → **504** (the request may still complete);
+ * - the service answered with an error → its own status (400, 409, 503…);
+ * - the reply breaks its schema → **502**.
  */
 @Injectable()
-export class ServiceClient implements OnApplicationShutdown {
+export class ServiceClient {
   constructor(
-    @Inject(NATS_CLIENT) private readonly client: ClientProxy,
+    private readonly requests: RequestReplyClient,
     private readonly latency: RequestLatency,
   ) {}
 
-  async request<TReply>(
-    subject: string,
-    data: unknown,
+  async request<TRoute extends RouteDefinition>(
+    route: TRoute,
+    data: z.input<TRoute['request']>,
     headers: Record<string, string>,
-  ): Promise<TReply> {
-    // A CLIENT span per request. Its trace context rides in the NATS headers, so the
-    // service's handler span (another process) becomes its child: one trace.
+  ): Promise<z.infer<TRoute['reply']>> {
     const started = performance.now();
     try {
-      const reply = await withProducerSpan(
-        { system: 'nats', operation: 'request', destination: subject },
-        headers,
-        (traced) => {
-          const record = new NatsRecordBuilder(data).setHeaders(toNatsHeaders(traced)).build();
-          return firstValueFrom(
-            this.client.send<TReply>(subject, record).pipe(timeout(config.NATS_REQUEST_TIMEOUT_MS)),
-          );
-        },
-      );
+      const reply = await this.requests.request(route, data, headers);
       // Only round trips that got a reply: a timeout measures our patience, not NATS.
       this.latency.record(performance.now() - started);
       return reply;
     } catch (error) {
-      throw toHttpException(error, subject);
+      throw toHttpException(error);
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.client.close();
   }
 }
 
-function toHttpException(error: unknown, subject: string): HttpException {
-  if (error instanceof TimeoutError) {
+function toHttpException(error: unknown): HttpException {
+  if (error instanceof RequestTimeoutError) {
     return new GatewayTimeoutException(
       problem(HttpStatus.GATEWAY_TIMEOUT, 'Service did not answer in time', {
-        detail: `No reply on ${subject} within ${config.NATS_REQUEST_TIMEOUT_MS} ms; the request may still complete.`,
+        detail: `No reply on ${error.subject} within ${error.timeoutMs} ms; the request may still complete.`,
       }),
     );
   }
-  // Nest does not export this class; its constructor name is stable API in practice.
-  if (error instanceof Error && error.constructor.name === 'EmptyResponseException') {
+  if (error instanceof NoResponderError) {
     return new ServiceUnavailableException(
       problem(HttpStatus.SERVICE_UNAVAILABLE, 'No service is available', {
-        detail: `Nobody is listening on ${subject} (NATS "no responders").`,
+        detail: `Nobody is listening on ${error.subject} (NATS "no responders").`,
       }),
     );
   }
-  // An RpcException from the service arrives as its plain error object.
-  const remote = error as { status?: unknown; title?: unknown };
-  if (typeof remote?.status === 'number' && typeof remote.title === 'string') {
-    return new HttpException({ ...problem(remote.status, remote.title), ...remote }, remote.status);
+  if (error instanceof RemoteProblemError) {
+    const { status, title } = error.problem;
+    return new HttpException({ ...problem(status, title), ...error.problem }, status);
+  }
+  if (error instanceof InvalidReplyError) {
+    return new BadGatewayException(
+      problem(HttpStatus.BAD_GATEWAY, 'Invalid reply from a service', { detail: error.message }),
+    );
   }
   return new ServiceUnavailableException(
     problem(HttpStatus.SERVICE_UNAVAILABLE, 'Service request failed', {
@@ -98,7 +91,7 @@ function toHttpException(error: unknown, subject: string): HttpException {
 export class NatsReadiness implements ReadinessCheck {
   readonly name = 'nats';
 
-  constructor(@Inject(NATS_CLIENT) private readonly client: ClientProxy) {}
+  constructor(@Inject(REQUEST_REPLY_TRANSPORT) private readonly client: ClientProxy) {}
 
   async check(): Promise<void> {
     await this.client.connect();

@@ -50,6 +50,11 @@ export const ApiNoBodyProblems = () =>
 export const ApiServiceProblems = () =>
   applyDecorators(
     ApiProblem(
+      502,
+      '`Invalid reply from a service`: its reply broke the schema the message catalog gives the ' +
+        'route (every reply is validated: ADR 0030). A bug to report, not to retry.',
+    ),
+    ApiProblem(
       503,
       'No service is available (NATS "no responders": nobody listens on the subject), or the ' +
         'service could not do it now (e.g. `Order could not be stored`: JetStream did not ' +

@@ -18,14 +18,13 @@ import {
   OrderViewSchema,
   PlaceOrderReplySchema,
   PlaceOrderRequestSchema,
-  type GetOrderReply,
   type OrderView,
   type PlaceOrderReply,
   type PlaceOrderRequest,
 } from '@switchyard/contracts';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TOPOLOGY } from '../config';
+import { CATALOG } from '../config';
 import { propagatedHeaders } from '../http/correlation';
 import { problem } from '../http/problem-details';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
@@ -92,8 +91,8 @@ export class OrdersHttpController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlaceOrderReply> {
     const idempotencyKey = idempotencyKeyPipe.transform(rawIdempotencyKey);
-    const result = await this.services.request<PlaceOrderReply>(
-      TOPOLOGY.nats.subjects.placeOrder,
+    const result = await this.services.request(
+      CATALOG.routes.placeOrder,
       { ...body, commandId: randomUUID(), idempotencyKey },
       propagatedHeaders(request),
     );
@@ -124,8 +123,8 @@ export class OrdersHttpController {
     query: { orderId: string },
     @Req() request: FastifyRequest,
   ): Promise<OrderView> {
-    const result = await this.services.request<GetOrderReply>(
-      TOPOLOGY.nats.subjects.getOrder,
+    const result = await this.services.request(
+      CATALOG.routes.getOrder,
       query,
       propagatedHeaders(request),
     );

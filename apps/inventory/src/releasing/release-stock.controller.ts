@@ -1,27 +1,21 @@
-import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ReleaseStockCommandSchema, type ReleaseStockReply } from '@switchyard/contracts';
-import { TOPOLOGY } from '../config';
-import { toRpcException } from '../rpc-errors';
-import { parsePayload } from '@switchyard/service';
+import { Controller, UseFilters } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import type { ReleaseStockReply } from '@switchyard/contracts';
+import { parseRequest, Serves } from '@switchyard/service';
+import { CATALOG } from '../config';
+import { INVENTORY_RPC_ERRORS } from '../rpc-errors';
 import { ReleaseStockHandler } from './release-stock.handler';
+
+const route = CATALOG.routes.releaseStock;
 
 /** `ReleaseStock` over NATS request-reply, queue group `inventory`. */
 @Controller()
+@UseFilters(INVENTORY_RPC_ERRORS)
 export class ReleaseStockController {
   constructor(private readonly handler: ReleaseStockHandler) {}
 
-  @MessagePattern(TOPOLOGY.nats.subjects.releaseStock, { queue: TOPOLOGY.nats.queues.inventory })
-  async release(@Payload() payload: unknown): Promise<ReleaseStockReply> {
-    const command = parsePayload(
-      ReleaseStockCommandSchema,
-      payload,
-      'Invalid ReleaseStock command',
-    );
-    try {
-      return await this.handler.handle(command);
-    } catch (error) {
-      throw toRpcException(error);
-    }
+  @Serves(route)
+  release(@Payload() payload: unknown): Promise<ReleaseStockReply> {
+    return this.handler.handle(parseRequest(route, payload));
   }
 }

@@ -1,27 +1,21 @@
-import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ReserveStockCommandSchema, type ReserveStockReply } from '@switchyard/contracts';
-import { TOPOLOGY } from '../config';
-import { toRpcException } from '../rpc-errors';
-import { parsePayload } from '@switchyard/service';
+import { Controller, UseFilters } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import type { ReserveStockReply } from '@switchyard/contracts';
+import { parseRequest, Serves } from '@switchyard/service';
+import { CATALOG } from '../config';
+import { INVENTORY_RPC_ERRORS } from '../rpc-errors';
 import { ReserveStockHandler } from './reserve-stock.handler';
+
+const route = CATALOG.routes.reserveStock;
 
 /** `ReserveStock` over NATS request-reply, queue group `inventory`. */
 @Controller()
+@UseFilters(INVENTORY_RPC_ERRORS)
 export class ReserveStockController {
   constructor(private readonly handler: ReserveStockHandler) {}
 
-  @MessagePattern(TOPOLOGY.nats.subjects.reserveStock, { queue: TOPOLOGY.nats.queues.inventory })
-  async reserve(@Payload() payload: unknown): Promise<ReserveStockReply> {
-    const command = parsePayload(
-      ReserveStockCommandSchema,
-      payload,
-      'Invalid ReserveStock command',
-    );
-    try {
-      return await this.handler.handle(command);
-    } catch (error) {
-      throw toRpcException(error);
-    }
+  @Serves(route)
+  reserve(@Payload() payload: unknown): Promise<ReserveStockReply> {
+    return this.handler.handle(parseRequest(route, payload));
   }
 }

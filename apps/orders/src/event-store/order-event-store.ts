@@ -5,10 +5,17 @@ import {
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
-import { envelopeHeaders, OrderEventSchema, type OrderEvent } from '@switchyard/contracts';
+import {
+  envelopeHeaders,
+  OrderEventSchema,
+  upcastOrderEvent,
+  type CurrentOrderEvent,
+  type OrderEvent,
+} from '@switchyard/contracts';
 import { ensureStream, toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
 import { JETSTREAM, JETSTREAM_MANAGER, PublishMetrics } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
+import { evolve, initialOrderState, type OrderState } from '../order/order';
 
 export interface AppendOptions {
   /**
@@ -103,50 +110,36 @@ export class OrderEventStore implements OnModuleInit {
     }
   }
 
-  /** The order's latest event and its stream sequence; undefined for an unknown order. */
-  async last(orderId: string): Promise<{ sequence: number; event: OrderEvent } | undefined> {
-    const message = await this.jsm.streams.getMessage(TOPOLOGY.nats.streams.orders.name, {
-      last_by_subj: TOPOLOGY.nats.subjects.orderEvents(orderId),
-    });
-    return message
-      ? { sequence: message.seq, event: OrderEventSchema.parse(message.json()) }
-      : undefined;
-  }
-
   /**
-   * Appends the next event of an existing order. `decide` sees the latest event and
-   * returns the next one (its version must be the latest's + 1), or `undefined` when
-   * there is nothing left to do (a redelivered saga step that already happened).
+   * ### The order's stream, read once and folded into its state.
    *
-   * The append expects the sequence it read: if another writer got in between, JetStream
-   * rejects it (or answers "duplicate" with the other writer's event) and we decide
-   * again on fresh state. The message id is `<orderId>:<version>`,
-   * so a retried step within the duplicate window is stored once even before that check.
+   * One subject per order, so its events are the messages on `orders.events.<orderId>`.
+   * The last one (a direct "last by subject" get) comes first: an order with one event
+   * (the common case while it is open) costs one round trip. Otherwise the earlier events
+   * are read in order (`next_by_subj`, from sequence 0 up to that last one). Old versions
+   * are upcast, so `evolve` only ever sees current events. `sequence` is what the next
+   * append expects (0: the order has no events).
    */
-  async appendNext(
-    orderId: string,
-    decide: (last: OrderEvent) => OrderEvent | undefined,
-  ): Promise<OrderEvent | undefined> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const last = await this.last(orderId);
-      if (!last) throw new Error(`order ${orderId} has no events`);
-      const next = decide(last.event);
-      if (!next) return undefined;
-      try {
-        const { stored } = await this.append(next, {
-          expectedLastSequence: last.sequence,
-          messageId: `${orderId}:${next.aggregateVersion}`,
-        });
-        // JetStream checks `Nats-Msg-Id` before the expected sequence: if another writer
-        // stored a *different* event at this version (the deadline's cancel racing the
-        // saga's confirm), we get a duplicate ack, not a conflict. That is a lost race
-        // too: decide again on fresh state (which will see the order ended).
-        if (stored.eventId === next.eventId) return next;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyConflictError)) throw error;
+  async load(orderId: string): Promise<{ state: OrderState; sequence: number }> {
+    const subject = TOPOLOGY.nats.subjects.orderEvents(orderId);
+    const stream = TOPOLOGY.nats.streams.orders.name;
+    const last = await this.jsm.streams.getMessage(stream, { last_by_subj: subject });
+    if (!last) return { state: initialOrderState, sequence: 0 };
+    const events: CurrentOrderEvent[] = [];
+    const lastEvent = current(last.json());
+    if (lastEvent.aggregateVersion > 1) {
+      for (let seq = 0; ;) {
+        // The server has answered `next_by_subj` since 2.9; nats.js types it only for direct
+        // gets, hence the variable (a `{ seq }` request to the type checker).
+        const next = { seq, next_by_subj: subject };
+        const message = await this.jsm.streams.getMessage(stream, next);
+        if (!message || message.seq >= last.seq) break;
+        events.push(current(message.json()));
+        seq = message.seq + 1;
       }
     }
-    throw new Error(`order ${orderId} keeps changing under the saga; giving up this delivery`);
+    events.push(lastEvent);
+    return { state: events.reduce(evolve, initialOrderState), sequence: last.seq };
   }
 
   private async read(sequence: number): Promise<OrderEvent> {
@@ -156,4 +149,11 @@ export class OrderEventStore implements OnModuleInit {
     if (!message) throw new Error(`event at sequence ${sequence} is gone`);
     return OrderEventSchema.parse(message.json());
   }
+}
+
+/** A stored order event in its current version; a stored event that cannot be read is a bug. */
+function current(raw: unknown): CurrentOrderEvent {
+  const result = upcastOrderEvent(raw);
+  if (!result.ok) throw new Error(`unreadable event in ORDERS: ${result.reason}`);
+  return result.event;
 }

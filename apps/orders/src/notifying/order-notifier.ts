@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
-  OrderEventSchema,
   OrderNotificationEvents,
   toOrderNotification,
   type OrderEvent,
 } from '@switchyard/contracts';
-import { JETSTREAM_MANAGER, NATS_CONNECTION, PublishMetrics } from '@switchyard/service';
+import { NATS_CONNECTION, PublishMetrics } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
+import type { CommandResult } from '../order/order-command.handler';
 
 /**
  * ### Live notifications: core NATS, at-most-once, after the fact
@@ -31,22 +30,21 @@ export class OrderNotifier {
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     private readonly metrics: PublishMetrics,
   ) {}
 
-  /**
-   * Publishes the notification of a stored order event. `event` may be `undefined` (the
-   * saga step found nothing left to append): then there is nothing to announce. `region`
-   * is looked up in the order's `OrderPlaced` when the caller does not know it.
-   */
-  async notify(event: OrderEvent | undefined, region?: string): Promise<void> {
-    if (!event) return;
+  /** Publishes the notification of each event a command appended; the state has the region. */
+  async notifyAll({ state, appended }: CommandResult): Promise<void> {
+    if (state.status === 'unknown') return;
+    for (const event of appended) await this.notify(event, state.placed.data.region);
+  }
+
+  /** Publishes the notification of a stored order event. */
+  async notify(event: OrderEvent, region: string): Promise<void> {
     try {
-      const where = region ?? (await this.regionOf(event.aggregateId));
-      const notification = toOrderNotification(event, where);
+      const notification = toOrderNotification(event, region);
       this.nc.publish(
-        TOPOLOGY.nats.subjects.orderNotification(where, OrderNotificationEvents[event.type]),
+        TOPOLOGY.nats.subjects.orderNotification(region, OrderNotificationEvents[event.type]),
         JSON.stringify(notification),
       );
       this.metrics.published('core', TOPOLOGY.nats.subjects.allOrderNotifications);
@@ -58,20 +56,5 @@ export class OrderNotifier {
         err: String(error),
       });
     }
-  }
-
-  /** The region of an order: its first event (`OrderPlaced`, any version) carries it. */
-  private async regionOf(orderId: string): Promise<string> {
-    // "The first message on this subject at or after sequence 0". The server has answered
-    // `next_by_subj` since 2.9; nats.js types it only for direct gets, hence the variable
-    // (a plain `{ seq }` request to the type checker, the full request on the wire).
-    const firstOfOrder = { seq: 0, next_by_subj: TOPOLOGY.nats.subjects.orderEvents(orderId) };
-    const first = await this.jsm.streams.getMessage(
-      TOPOLOGY.nats.streams.orders.name,
-      firstOfOrder,
-    );
-    const placed = first ? OrderEventSchema.parse(first.json()) : undefined;
-    if (placed?.type !== 'OrderPlaced') throw new Error(`order ${orderId} has no OrderPlaced`);
-    return placed.data.region;
   }
 }

@@ -1,24 +1,14 @@
-import { Controller, HttpStatus } from '@nestjs/common';
-import {
-  Ctx,
-  MessagePattern,
-  Payload,
-  RpcException,
-  type NatsContext,
-} from '@nestjs/microservices';
-import {
-  MessageHeaders,
-  PlaceOrderCommandSchema,
-  TRACE_HEADERS,
-  type PlaceOrderReply,
-} from '@switchyard/contracts';
+import { Controller, UseFilters } from '@nestjs/common';
+import { Ctx, Payload, type NatsContext } from '@nestjs/microservices';
+import { MessageHeaders, TRACE_HEADERS, type PlaceOrderReply } from '@switchyard/contracts';
 import type { MsgHdrs } from '@nats-io/transport-node';
 import { fromNatsHeaders } from '@switchyard/messaging';
-import { parsePayload } from '@switchyard/service';
-import { TOPOLOGY } from '../config';
-import { ConcurrencyConflictError } from '../event-store/order-event-store';
-import { IdempotencyKeyReusedError } from './idempotency-store';
+import { parseRequest, Serves } from '@switchyard/service';
+import { CATALOG } from '../config';
 import { PlaceOrderHandler } from './place-order.handler';
+import { ORDERS_RPC_ERRORS } from './rpc-errors';
+
+const route = CATALOG.routes.placeOrder;
 
 /**
  * NATS request-reply → `PlaceOrderHandler`. Every instance joins the `orders` queue
@@ -26,47 +16,21 @@ import { PlaceOrderHandler } from './place-order.handler';
  * start another instance and it takes a share of the work at once.
  */
 @Controller()
+@UseFilters(ORDERS_RPC_ERRORS)
 export class PlaceOrderController {
   constructor(private readonly handler: PlaceOrderHandler) {}
 
-  @MessagePattern(TOPOLOGY.nats.subjects.placeOrder, { queue: TOPOLOGY.nats.queues.orders })
-  async placeOrder(
-    @Payload() payload: unknown,
-    @Ctx() context: NatsContext,
-  ): Promise<PlaceOrderReply> {
+  @Serves(route)
+  placeOrder(@Payload() payload: unknown, @Ctx() context: NatsContext): Promise<PlaceOrderReply> {
     // Never trust the wire, even from our own gateway.
-    const command = parsePayload(PlaceOrderCommandSchema, payload, 'Invalid PlaceOrder command');
+    const command = parseRequest(route, payload);
     // Nest types NATS headers as `any`; they are nats.js `MsgHdrs`.
     const headers = fromNatsHeaders(context.getHeaders() as MsgHdrs | undefined);
-    try {
-      return await this.handler.handle(command, {
-        correlationId: headers[MessageHeaders.correlationId] ?? command.commandId,
-        headers: Object.fromEntries(
-          TRACE_HEADERS.flatMap((name) => (headers[name] ? [[name, headers[name]]] : [])),
-        ),
-      });
-    } catch (error) {
-      if (error instanceof IdempotencyKeyReusedError) {
-        throw new RpcException({
-          status: HttpStatus.UNPROCESSABLE_ENTITY,
-          title: 'Idempotency-Key reused',
-          detail: error.message,
-        });
-      }
-      if (error instanceof ConcurrencyConflictError) {
-        throw new RpcException({
-          status: HttpStatus.CONFLICT,
-          title: 'Concurrent change',
-          detail: error.message,
-        });
-      }
-      // JetStream did not confirm the write: nothing is promised, the caller may retry
-      // with the same command id and will not get a second order.
-      throw new RpcException({
-        status: HttpStatus.SERVICE_UNAVAILABLE,
-        title: 'Order could not be stored',
-        detail: (error as Error).message,
-      });
-    }
+    return this.handler.handle(command, {
+      correlationId: headers[MessageHeaders.correlationId] ?? command.commandId,
+      headers: Object.fromEntries(
+        TRACE_HEADERS.flatMap((name) => (headers[name] ? [[name, headers[name]]] : [])),
+      ),
+    });
   }
 }

@@ -28,7 +28,7 @@ export class PlaceOrderHandler {
   async handle(command: PlaceOrderCommand, metadata: MessageMetadata): Promise<PlaceOrderReply> {
     const { orderId, commandId } = await this.identify(command);
     // Retried beyond the duplicate window with the same Idempotency-Key: already stored.
-    if (command.idempotencyKey && (await this.store.last(orderId))) {
+    if (command.idempotencyKey && (await this.store.load(orderId)).sequence > 0) {
       this.logger.log({ msg: 'order placed', orderId, duplicate: true });
       return { orderId, status: 'PLACED' };
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type PlaceOrderReply } from '@switchyard/contracts';
+import { type GetOrderStatusReply, type PlaceOrderReply } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
 import {
   nestRequest,
@@ -111,6 +111,22 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
     } finally {
       subscription.unsubscribe();
     }
+  });
+
+  it('answers GetOrderStatus from the write side: PLACED at once, unknown orders not found, bad ids a 400', async () => {
+    const placed = await placeOrder();
+    const orderId = placed.response!.orderId;
+    const status = await nestRequest<GetOrderStatusReply>(nc, names.nats.subjects.getOrderStatus, {
+      orderId,
+    });
+    // No read model in between: the order is there the moment PlaceOrder replied.
+    expect(status.response).toEqual({ found: true, orderId, status: 'PLACED', version: 1 });
+    const unknown = randomUUID();
+    expect(
+      (await nestRequest(nc, names.nats.subjects.getOrderStatus, { orderId: unknown })).response,
+    ).toEqual({ found: false, orderId: unknown });
+    const invalid = await nestRequest(nc, names.nats.subjects.getOrderStatus, { orderId: 'x' });
+    expect(invalid.err).toMatchObject({ status: 400, title: 'Invalid GetOrderStatus' });
   });
 
   it('rejects an invalid command with field errors instead of storing anything', async () => {

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OrderEventTypes, type OrderPlaced } from '@switchyard/contracts';
+import type { OrderPlaced } from '@switchyard/contracts';
 import type { Disposition } from '@switchyard/messaging';
 import { config } from '../config';
 import { OrderEventStore } from '../event-store/order-event-store';
 import { OrderNotifier } from '../notifying/order-notifier';
-import { InventoryClient } from './inventory.client';
-import { decideAtDeadline, orderEnded } from './order-saga.decider';
+import { Inventory } from './inventory';
+import { OrderCommandHandler } from '../order/order-command.handler';
+import { decideAtDeadline } from './order-saga.decider';
 import { propagated } from './propagated-headers';
 
 /**
@@ -23,7 +24,7 @@ import { propagated } from './propagated-headers';
  * gives that stock back. Releases are idempotent per order, so nothing is released twice.
  *
  * Races with the saga are settled by the per-order expected sequence of
- * `OrderEventStore.appendNext`: whichever of `OrderConfirmed` or `OrderCancelled` is
+ * `OrderCommandHandler`: whichever of `OrderConfirmed` or `OrderCancelled` is
  * appended first wins; the other re-reads, sees an ended order, and appends nothing.
  */
 @Injectable()
@@ -32,20 +33,17 @@ export class OrderDeadlineHandler {
 
   constructor(
     private readonly store: OrderEventStore,
-    private readonly inventory: InventoryClient,
+    private readonly orders: OrderCommandHandler,
+    private readonly inventory: Inventory,
     private readonly notifier: OrderNotifier,
   ) {}
 
   async onOrderPlaced(placed: OrderPlaced): Promise<Disposition> {
     const orderId = placed.data.orderId;
-    const latest = await this.store.last(orderId);
-    if (!latest) return { kind: 'dead-letter', reason: `order ${orderId} has no events` };
-    const decision = decideAtDeadline(
-      placed,
-      latest.event,
-      new Date(),
-      config.ORDERS_PAYMENT_TIMEOUT_MS,
-    );
+    const { state } = await this.store.load(orderId);
+    if (state.status === 'unknown')
+      return { kind: 'dead-letter', reason: `order ${orderId} has no events` };
+    const decision = decideAtDeadline(placed, state, new Date(), config.ORDERS_PAYMENT_TIMEOUT_MS);
     switch (decision.kind) {
       case 'wait':
         // Not a failure: the runner redelivers it when the order is due.
@@ -55,15 +53,17 @@ export class OrderDeadlineHandler {
         return { kind: 'ack' };
       case 'cancel': {
         await this.inventory.release(orderId, propagated(placed));
-        const cancelled = await this.store.appendNext(orderId, (last) =>
-          orderEnded(OrderEventTypes.OrderCancelled, last, placed, decision.reason, new Date()),
-        );
+        const result = await this.orders.handle(orderId, {
+          type: 'CancelOrder',
+          cause: placed,
+          reason: decision.reason,
+        });
         await this.inventory.release(orderId, propagated(placed));
-        await this.notifier.notify(cancelled, placed.data.region);
+        await this.notifier.notifyAll(result);
         this.logger.warn({
           msg: 'order deadline passed: cancelled',
           orderId,
-          cancelled: cancelled !== undefined,
+          cancelled: result.appended.length > 0,
         });
         return { kind: 'ack' };
       }

@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import {
   OrderEventTypes,
   PaymentEventTypes,
-  type EnvelopeMetadata,
-  type OrderEvent,
   type OrderPlaced,
   type PaymentOutcome,
   type PaymentRequested,
   type ReserveStockReply,
 } from '@switchyard/contracts';
+import type { DecideContext, OrderState } from '../order/order';
 
 /**
  * ### The order saga's decisions, pure.
@@ -19,31 +17,9 @@ import {
  *      └──────────────────────► rejected ──────────────────────────────────────────────────────► OrderRejected
  * ```
  * Side effects (the inventory calls, the publishes, the appends) live in the saga
- * handlers; every decision about *what* happens next lives here.
+ * handlers; every decision about *what* happens next lives here, and the events an order
+ * appends are decided by the order itself (`order/order.ts`). Ids and clocks come in.
  */
-
-const TERMINAL: ReadonlySet<OrderEvent['type']> = new Set([
-  OrderEventTypes.OrderConfirmed,
-  OrderEventTypes.OrderCancelled,
-  OrderEventTypes.OrderRejected,
-]);
-
-/** The order already reached its end: a late or repeated message changes nothing. */
-export const isFinished = (last: OrderEvent): boolean => TERMINAL.has(last.type);
-
-/** Metadata of the event that follows `last`, caused by `cause`. */
-function next(last: OrderEvent, cause: EnvelopeMetadata, now: Date) {
-  return {
-    eventId: randomUUID(),
-    occurredAt: now.toISOString(),
-    aggregateId: last.aggregateId,
-    aggregateVersion: last.aggregateVersion + 1,
-    correlationId: cause.correlationId,
-    causationId: cause.eventId,
-    headers: cause.headers,
-    schemaVersion: 1 as const,
-  };
-}
 
 export type AfterReservation =
   | { kind: 'request-payment'; request: PaymentRequested }
@@ -54,7 +30,7 @@ export type AfterReservation =
 export function decideAfterReservation(
   placed: OrderPlaced,
   reply: ReserveStockReply,
-  now: Date,
+  context: DecideContext,
 ): AfterReservation {
   if (reply.outcome === 'rejected') {
     const detail = reply.shortages.map(
@@ -69,10 +45,10 @@ export function decideAfterReservation(
   return {
     kind: 'request-payment',
     request: {
-      eventId: randomUUID(),
+      eventId: context.eventId,
       type: PaymentEventTypes.PaymentRequested,
       schemaVersion: 1,
-      occurredAt: now.toISOString(),
+      occurredAt: context.now.toISOString(),
       aggregateId: placed.data.orderId,
       aggregateVersion: 1,
       correlationId: placed.correlationId,
@@ -85,38 +61,6 @@ export function decideAfterReservation(
         currency: 'EUR',
       },
     },
-  };
-}
-
-export function orderConfirmed(
-  last: OrderEvent,
-  cause: EnvelopeMetadata,
-  now: Date,
-): OrderEvent | undefined {
-  if (isFinished(last)) return undefined;
-  return {
-    ...next(last, cause, now),
-    type: OrderEventTypes.OrderConfirmed,
-    data: { orderId: last.aggregateId, confirmedAt: now.toISOString() },
-  };
-}
-
-/**
- * The order ends without being confirmed: `OrderCancelled` (payment declined, stock
- * given back) or `OrderRejected` (stock could not be reserved). Both carry a reason.
- */
-export function orderEnded(
-  type: typeof OrderEventTypes.OrderCancelled | typeof OrderEventTypes.OrderRejected,
-  last: OrderEvent,
-  cause: EnvelopeMetadata,
-  reason: string,
-  now: Date,
-): OrderEvent | undefined {
-  if (isFinished(last)) return undefined;
-  return {
-    ...next(last, cause, now),
-    type,
-    data: { orderId: last.aggregateId, reason: reason.slice(0, 200) },
   };
 }
 
@@ -150,16 +94,17 @@ export type AtDeadline =
  */
 export function decideAtDeadline(
   placed: OrderPlaced,
-  last: OrderEvent,
+  state: OrderState,
   now: Date,
   timeoutMs: number,
 ): AtDeadline {
-  if (isFinished(last)) {
+  if (state.status === 'ended') {
+    const { ending } = state;
     return {
       kind: 'finished',
       // The deadline's cancel is caused by the OrderPlaced it times; a decline's by the payment.
       releaseAgain:
-        last.type === OrderEventTypes.OrderCancelled && last.causationId === placed.eventId,
+        ending.type === OrderEventTypes.OrderCancelled && ending.causationId === placed.eventId,
     };
   }
   const dueAt = Date.parse(placed.occurredAt) + timeoutMs;
@@ -175,15 +120,17 @@ export function decideAtDeadline(
  */
 export function decideLateOutcome(
   outcome: PaymentOutcome,
-  last: OrderEvent,
+  state: OrderState,
 ): { kind: 'ignore' } | { kind: 'refund-due'; reason: string } {
+  if (state.status !== 'ended') return { kind: 'ignore' };
+  const { ending } = state;
   if (
     outcome.type === PaymentEventTypes.PaymentSucceeded &&
-    last.type === OrderEventTypes.OrderCancelled
+    ending.type === OrderEventTypes.OrderCancelled
   ) {
     return {
       kind: 'refund-due',
-      reason: `refund due: payment of ${outcome.data.amountCents} cents succeeded after order ${last.aggregateId} was cancelled (${last.data.reason})`,
+      reason: `refund due: payment of ${outcome.data.amountCents} cents succeeded after order ${ending.aggregateId} was cancelled (${ending.data.reason})`,
     };
   }
   return { kind: 'ignore' };

@@ -1,24 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
+import { randomUUID } from 'node:crypto';
 import {
   envelopeHeaders,
-  OrderEventTypes,
   type OrderPlaced,
   type PaymentOutcome,
+  type PaymentRequested,
 } from '@switchyard/contracts';
 import { toNatsHeaders, withProducerSpan, type Disposition } from '@switchyard/messaging';
 import { JETSTREAM, PublishMetrics } from '@switchyard/service';
 import { TOPOLOGY } from '../config';
 import { OrderEventStore } from '../event-store/order-event-store';
 import { OrderNotifier } from '../notifying/order-notifier';
-import { InventoryClient } from './inventory.client';
+import { Inventory } from './inventory';
+import type { OrderCommand } from '../order/order';
+import { OrderCommandHandler, type CommandResult } from '../order/order-command.handler';
 import {
   decideAfterPayment,
   decideAfterReservation,
   decideLateOutcome,
-  isFinished,
-  orderConfirmed,
-  orderEnded,
 } from './order-saga.decider';
 import { propagated } from './propagated-headers';
 
@@ -26,8 +26,9 @@ import { propagated } from './propagated-headers';
  * ### The saga's side effects, one step per message.
  *
  * Every step is safe to run twice (JetStream is at-least-once): inventory reservations
- * are idempotent per order, the payment request has a fixed message id, and appends are
- * versioned and skip orders that already finished.
+ * are idempotent per order, the payment request has a fixed message id, and every change
+ * to the order goes through `OrderCommandHandler` (load once, decide, append with the
+ * expected version), which appends nothing to an order that already ended.
  */
 @Injectable()
 export class OrderSagaHandlers {
@@ -35,7 +36,8 @@ export class OrderSagaHandlers {
 
   constructor(
     private readonly store: OrderEventStore,
-    private readonly inventory: InventoryClient,
+    private readonly orders: OrderCommandHandler,
+    private readonly inventory: Inventory,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     private readonly notifier: OrderNotifier,
     private readonly metrics: PublishMetrics,
@@ -44,55 +46,31 @@ export class OrderSagaHandlers {
   /** `OrderPlaced` → reserve stock → request payment (or reject the order). */
   async onOrderPlaced(placed: OrderPlaced): Promise<void> {
     const orderId = placed.data.orderId;
-    const latest = await this.store.last(orderId);
-    if (latest && isFinished(latest.event)) return;
+    if ((await this.store.load(orderId)).state.status === 'ended') return;
 
     const items = placed.data.items.map(({ sku, quantity }) => ({ sku, quantity }));
     const reply = await this.inventory.reserve(orderId, items, propagated(placed));
-    if (reply.outcome === 'reserved' && (await this.endedMeanwhile(orderId))) {
-      // The order deadline cancelled it while we were reserving: give the stock back
-      // instead of asking for a payment (see OrderDeadlineHandler for the other half).
-      await this.inventory.release(orderId, propagated(placed));
-      return;
-    }
-    const decision = decideAfterReservation(placed, reply, new Date());
+    const decision = decideAfterReservation(placed, reply, {
+      eventId: randomUUID(),
+      now: new Date(),
+    });
     switch (decision.kind) {
       case 'request-payment': {
-        const subject = TOPOLOGY.nats.subjects.paymentRequested;
-        // A PRODUCER span of its own, whose context travels in the headers: payments
-        // continues this order's trace under it.
-        const ack = await withProducerSpan(
-          {
-            system: 'nats',
-            operation: 'publish',
-            destination: subject,
-            messageId: decision.request.eventId,
-          },
-          envelopeHeaders(decision.request),
-          (headers) =>
-            this.js.publish(subject, JSON.stringify(decision.request), {
-              // One payment request per order, however often this step runs.
-              msgID: `payment-request:${orderId}`,
-              headers: toNatsHeaders(headers),
-            }),
-        );
-        if (!ack.duplicate) this.metrics.published('jetstream', ack.stream);
+        // A second read, on purpose: the order deadline may have cancelled the order while
+        // we were reserving. Then give the stock back instead of asking for a payment (see
+        // OrderDeadlineHandler for the other half).
+        if ((await this.store.load(orderId)).state.status === 'ended') {
+          await this.inventory.release(orderId, propagated(placed));
+          return;
+        }
+        await this.requestPayment(decision.request);
         break;
       }
       case 'confirm':
-        // Notify only once the append resolved: never announce an event that is not stored.
-        await this.notifier.notify(
-          await this.store.appendNext(orderId, (last) => orderConfirmed(last, placed, new Date())),
-          placed.data.region,
-        );
+        await this.apply(orderId, { type: 'ConfirmOrder', cause: placed });
         break;
       case 'reject':
-        await this.notifier.notify(
-          await this.store.appendNext(orderId, (last) =>
-            orderEnded(OrderEventTypes.OrderRejected, last, placed, decision.reason, new Date()),
-          ),
-          placed.data.region,
-        );
+        await this.apply(orderId, { type: 'RejectOrder', cause: placed, reason: decision.reason });
         break;
     }
     this.logger.log({ msg: 'saga: stock answered', orderId, next: decision.kind });
@@ -107,43 +85,53 @@ export class OrderSagaHandlers {
     const orderId = outcome.data.orderId;
     const decision = decideAfterPayment(outcome);
     if (decision.kind === 'confirm') {
-      const confirmed = await this.store.appendNext(orderId, (last) =>
-        orderConfirmed(last, outcome, new Date()),
-      );
-      await this.notifier.notify(confirmed);
-      if (!confirmed) {
-        const late = await this.lateOutcome(outcome);
-        if (late) return late;
+      const { state, appended } = await this.apply(orderId, {
+        type: 'ConfirmOrder',
+        cause: outcome,
+      });
+      if (appended.length === 0) {
+        // Nothing appended: the order had ended. Was it cancelled while the payment went through?
+        const late = decideLateOutcome(outcome, state);
+        if (late.kind === 'refund-due') {
+          // The stock went back with the cancel; releasing again is idempotent and covers a
+          // reservation that raced the deadline. The order stays CANCELLED.
+          await this.inventory.release(orderId, propagated(outcome));
+          this.logger.error({ msg: 'saga: payment after cancel', orderId });
+          return { kind: 'dead-letter', reason: late.reason };
+        }
       }
     } else {
       // Compensation first: the stock goes back before the order says "cancelled", so a
       // reader who sees CANCELLED can rely on the stock being available again.
       await this.inventory.release(orderId, propagated(outcome));
-      await this.notifier.notify(
-        await this.store.appendNext(orderId, (last) =>
-          orderEnded(OrderEventTypes.OrderCancelled, last, outcome, decision.reason, new Date()),
-        ),
-      );
+      await this.apply(orderId, { type: 'CancelOrder', cause: outcome, reason: decision.reason });
     }
     this.logger.log({ msg: 'saga: payment answered', orderId, next: decision.kind });
     return { kind: 'ack' };
   }
 
-  private async endedMeanwhile(orderId: string): Promise<boolean> {
-    const latest = await this.store.last(orderId);
-    return latest !== undefined && isFinished(latest.event);
+  /** One command through the order's one path, then the notification of what it appended. */
+  private async apply(orderId: string, command: OrderCommand): Promise<CommandResult> {
+    const result = await this.orders.handle(orderId, command);
+    // Notify only once the append resolved: never announce an event that is not stored.
+    await this.notifier.notifyAll(result);
+    return result;
   }
 
-  /** Nothing was appended: the order had ended. Was it cancelled while the payment went through? */
-  private async lateOutcome(outcome: PaymentOutcome): Promise<Disposition | undefined> {
-    const latest = await this.store.last(outcome.data.orderId);
-    if (!latest) return undefined;
-    const late = decideLateOutcome(outcome, latest.event);
-    if (late.kind === 'ignore') return undefined;
-    // The stock went back with the cancel; releasing again is idempotent and covers a
-    // reservation that raced the deadline. The order stays CANCELLED.
-    await this.inventory.release(outcome.data.orderId, propagated(outcome));
-    this.logger.error({ msg: 'saga: payment after cancel', orderId: outcome.data.orderId });
-    return { kind: 'dead-letter', reason: late.reason };
+  private async requestPayment(request: PaymentRequested): Promise<void> {
+    const subject = TOPOLOGY.nats.subjects.paymentRequested;
+    // A PRODUCER span of its own, whose context travels in the headers: payments
+    // continues this order's trace under it.
+    const ack = await withProducerSpan(
+      { system: 'nats', operation: 'publish', destination: subject, messageId: request.eventId },
+      envelopeHeaders(request),
+      (headers) =>
+        this.js.publish(subject, JSON.stringify(request), {
+          // One payment request per order, however often this step runs.
+          msgID: `payment-request:${request.data.orderId}`,
+          headers: toNatsHeaders(headers),
+        }),
+    );
+    if (!ack.duplicate) this.metrics.published('jetstream', ack.stream);
   }
 }

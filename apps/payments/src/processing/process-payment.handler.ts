@@ -1,11 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import {
-  envelopeHeaders,
-  PaymentRequestedEnvelopeSchema,
-  type PaymentOutcome,
-} from '@switchyard/contracts';
+import { envelopeHeaders, type PaymentOutcome, type PaymentRequested } from '@switchyard/contracts';
 import { toNatsHeaders, withProducerSpan, type Disposition } from '@switchyard/messaging';
 import { JETSTREAM, PublishMetrics } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
@@ -16,8 +12,8 @@ import { decidePayment } from './simulated-processor';
 /**
  * ### One payment request → one outcome event, at most one decision.
  *
- * - Not a valid `PaymentRequested`: it can never succeed → dead letter now (the runner
- *   `term`s it after storing it with the reason), no retries wasted.
+ * - Not a valid `PaymentRequested`: it can never succeed → dead letter now (the consumer
+ *   host decodes it with the catalog's schema before this runs), no retries wasted.
  * - Processor unavailable: `nak` with backoff; on its last delivery (`max_deliver`) the
  *   runner dead-letters it instead, with the reason and the delivery count.
  * - Decided (succeeded / declined): the decision is stored first (KV, first writer wins),
@@ -33,22 +29,8 @@ export class ProcessPaymentHandler {
     private readonly metrics: PublishMetrics,
   ) {}
 
-  async handle(message: JsMsg): Promise<Disposition> {
-    let json: unknown;
-    try {
-      json = message.json();
-    } catch {
-      return { kind: 'dead-letter', reason: 'payload is not JSON' };
-    }
-    const parsed = PaymentRequestedEnvelopeSchema.safeParse(json);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map(
-        (issue) => `${issue.path.join('.')}: ${issue.message}`,
-      );
-      return { kind: 'dead-letter', reason: `not a valid PaymentRequested: ${issues.join('; ')}` };
-    }
-    const request = parsed.data;
-
+  /** `request` is decoded and valid (the consumer host dead-letters what is not). */
+  async handle(request: PaymentRequested, message: JsMsg): Promise<Disposition> {
     const known = await this.outcomes.find(request.data.orderId);
     if (known) {
       await this.publish(known);

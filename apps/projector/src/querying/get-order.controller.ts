@@ -1,19 +1,21 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { GetOrderQuerySchema, type GetOrderReply } from '@switchyard/contracts';
+import { Payload } from '@nestjs/microservices';
+import type { GetOrderReply } from '@switchyard/contracts';
 import { findOrder } from '@switchyard/read-models';
-import { parsePayload, PG_POOL } from '@switchyard/service';
+import { parseRequest, PG_POOL, Serves } from '@switchyard/service';
 import type { Pool } from 'pg';
-import { TOPOLOGY } from '../config';
+import { CATALOG, TOPOLOGY } from '../config';
+
+const route = CATALOG.routes.getOrder;
 
 /** `GetOrder` over NATS request-reply (queue group `projector`), from the live read model. */
 @Controller()
 export class GetOrderController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  @MessagePattern(TOPOLOGY.nats.subjects.getOrder, { queue: TOPOLOGY.nats.queues.projector })
+  @Serves(route)
   async getOrder(@Payload() payload: unknown): Promise<GetOrderReply> {
-    const query = parsePayload(GetOrderQuerySchema, payload, 'Invalid GetOrder query');
+    const query = parseRequest(route, payload);
     const order = await findOrder(this.pool, TOPOLOGY.postgres.schema, query.orderId);
     return order ? { found: true, order } : { found: false };
   }

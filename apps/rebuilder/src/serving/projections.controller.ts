@@ -1,20 +1,15 @@
-import { Controller, HttpStatus, Logger } from '@nestjs/common';
-import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import {
-  GetProjectionStatusQuerySchema,
-  RebuildProjectionCommandSchema,
-  type ProjectionName,
-  type ProjectionStatus,
-  type RebuildProjectionReply,
+import { Controller, UseFilters } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import type {
+  ProjectionName,
+  ProjectionStatus,
+  RebuildProjectionReply,
 } from '@switchyard/contracts';
-import { parsePayload } from '@switchyard/service';
-import { config, TOPOLOGY } from '../config';
-import {
-  RebuildAlreadyRunningError,
-  RebuildOrdersService,
-} from '../rebuilding/rebuild-orders.service';
-import { IncompleteHistoryError } from '../rebuilding/source-history';
+import { parseRequest, Serves } from '@switchyard/service';
+import { CATALOG, config } from '../config';
+import { RebuildOrdersService } from '../rebuilding/rebuild-orders.service';
 import { ProjectionStatusService } from '../reporting/projection-status.service';
+import { REBUILDER_RPC_ERRORS } from './rpc-errors';
 
 interface Rebuilder {
   start: RebuildOrdersService['start'];
@@ -25,8 +20,8 @@ interface Rebuilder {
  * instance may take a request; the Postgres lock and run log make them interchangeable.
  */
 @Controller()
+@UseFilters(REBUILDER_RPC_ERRORS)
 export class ProjectionsController {
-  private readonly logger = new Logger(ProjectionsController.name);
   /** Keyed by the contracts' projection names: a new projection fails to compile here. */
   private readonly rebuilders: Record<ProjectionName, Rebuilder>;
 
@@ -42,50 +37,18 @@ export class ProjectionsController {
    * goes on in the background. A topic that lost part of its history is refused here, with
    * the reason (the run is recorded as failed too); the API never overrides that check.
    */
-  @MessagePattern(TOPOLOGY.nats.subjects.rebuildProjection, {
-    queue: TOPOLOGY.nats.queues.rebuilder,
-  })
+  @Serves(CATALOG.routes.rebuildProjection)
   async rebuild(@Payload() payload: unknown): Promise<RebuildProjectionReply> {
-    const { projection } = parsePayload(
-      RebuildProjectionCommandSchema,
-      payload,
-      'Invalid RebuildProjection command',
-    );
-    try {
-      const run = await this.rebuilders[projection].start({ timeoutMs: config.REBUILD_TIMEOUT_MS });
-      // The outcome is in the run log (and logged by the service); nobody awaits it here.
-      run.done.catch(() => undefined);
-      return { runId: run.runId, state: 'running' };
-    } catch (error) {
-      if (error instanceof RebuildAlreadyRunningError) {
-        throw new RpcException({
-          status: HttpStatus.CONFLICT,
-          title: 'Rebuild already running',
-          detail: `${error.message}; follow it with GET /admin/projections/${projection}.`,
-        });
-      }
-      if (error instanceof IncompleteHistoryError) {
-        // 409: the request is fine, the state of the log forbids it (an operator decides).
-        throw new RpcException({
-          status: HttpStatus.CONFLICT,
-          title: 'Source history incomplete',
-          detail: error.message,
-        });
-      }
-      this.logger.error({ msg: 'rebuild did not start', err: String(error) });
-      throw error;
-    }
+    const { projection } = parseRequest(CATALOG.routes.rebuildProjection, payload);
+    const run = await this.rebuilders[projection].start({ timeoutMs: config.REBUILD_TIMEOUT_MS });
+    // The outcome is in the run log (and logged by the service); nobody awaits it here.
+    run.done.catch(() => undefined);
+    return { runId: run.runId, state: 'running' };
   }
 
-  @MessagePattern(TOPOLOGY.nats.subjects.getProjectionStatus, {
-    queue: TOPOLOGY.nats.queues.rebuilder,
-  })
-  async status(@Payload() payload: unknown): Promise<ProjectionStatus> {
-    const { projection } = parsePayload(
-      GetProjectionStatusQuerySchema,
-      payload,
-      'Invalid GetProjectionStatus query',
-    );
+  @Serves(CATALOG.routes.getProjectionStatus)
+  status(@Payload() payload: unknown): Promise<ProjectionStatus> {
+    const { projection } = parseRequest(CATALOG.routes.getProjectionStatus, payload);
     return this.statuses.status(projection);
   }
 }

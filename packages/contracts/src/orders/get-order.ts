@@ -12,7 +12,8 @@ export const OrderViewSchema = z.object({
   region: RegionSchema,
   items: z.array(OrderLineSchema),
   status: OrderStatusSchema,
-  placedAt: z.iso.datetime(),
+  /** ISO 8601 with an offset: the read model stores a timestamptz (`+00:00`, not `Z`). */
+  placedAt: z.iso.datetime({ offset: true }),
   /** The aggregate version the read model has applied (how far the projection got). */
   version: z.int().positive(),
 });

@@ -29,14 +29,33 @@ export async function startDurableWorker(
   options: DurableWorkerOptions,
 ): Promise<PullConsumerRunner> {
   const { filterSubject, maxAckPending, ...runnerOptions } = options;
-  await ensurePullConsumer(jsm, options.stream, {
-    durable_name: options.durable,
-    ack_wait: nanos(options.ackWaitMs),
-    max_deliver: serverMaxDeliver(options.maxDeliver),
-    ...(filterSubject ? { filter_subject: filterSubject } : {}),
-    ...(maxAckPending ? { max_ack_pending: maxAckPending } : {}),
-  });
+  await declareDurable(jsm, { ...options, filterSubject, maxAckPending });
   const runner = new PullConsumerRunner({ js, ...runnerOptions });
   await runner.start();
   return runner;
+}
+
+export interface DurableDeclaration {
+  stream: string;
+  durable: string;
+  filterSubject?: string;
+  /** The runner's policy; the server's `max_deliver` is set above it (`serverMaxDeliver`). */
+  maxDeliver: number;
+  ackWaitMs: number;
+  maxAckPending?: number;
+}
+
+/** Declares (or updates) the durable the way its runner needs it: see `startDurableWorker`. */
+export async function declareDurable(
+  jsm: JetStreamManager,
+  declaration: DurableDeclaration,
+): Promise<void> {
+  const { stream, durable, filterSubject, maxDeliver, ackWaitMs, maxAckPending } = declaration;
+  await ensurePullConsumer(jsm, stream, {
+    durable_name: durable,
+    ack_wait: nanos(ackWaitMs),
+    max_deliver: serverMaxDeliver(maxDeliver),
+    ...(filterSubject ? { filter_subject: filterSubject } : {}),
+    ...(maxAckPending ? { max_ack_pending: maxAckPending } : {}),
+  });
 }
