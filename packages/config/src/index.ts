@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NamespaceSchema } from '@switchyard/contracts';
+import { describeIssues, NamespaceSchema } from '@switchyard/contracts';
 
 /**
  * Settings every Switchyard service understands. Each has a default that works on a
@@ -51,9 +51,7 @@ export function loadConfig<TSchema extends z.ZodType>(
 ): z.infer<TSchema> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
+    throw new ConfigError(describeIssues(result.error));
   }
   return result.data;
 }

@@ -24,6 +24,14 @@ export const ProblemDetailsSchema = z.object({
 });
 export type ProblemDetails = z.infer<typeof ProblemDetailsSchema>;
 
+/**
+ * zod issues as `path: message` lines, for logs, dead-letter reasons and start-up errors
+ * (the paths are empty for a value that is wrong as a whole).
+ */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
 /** Flattens zod issues into the field errors every Switchyard API returns. */
 export function toFieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({

@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { EnvelopeMetadataSchema, envelopeHeaders } from '@switchyard/contracts';
+import { describeIssues, EnvelopeMetadataSchema, envelopeHeaders } from '@switchyard/contracts';
 import type { ProducedRecord } from '@switchyard/messaging';
 
 export const JETSTREAM_SOURCE_HEADER = 'sy-jetstream-source';
@@ -23,7 +23,7 @@ export function toKafkaRecord(message: JsMsg): { record: ProducedRecord } | { re
   const envelope = EnvelopeMetadataSchema.safeParse(json);
   if (!envelope.success) {
     return {
-      reason: `not an event envelope: ${envelope.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+      reason: `not an event envelope: ${describeIssues(envelope.error).join('; ')}`,
     };
   }
   return {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeIssues } from '../problems';
 
 /**
  * The processes that send or receive messages. Apps never import each other; the
@@ -27,8 +28,7 @@ export function decodeWith<TSchema extends z.ZodType>(
   return (raw) => {
     const parsed = schema.safeParse(raw);
     if (parsed.success) return { ok: true, message: parsed.data };
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    return { ok: false, reason: `not a valid ${what}: ${issues.join('; ')}` };
+    return { ok: false, reason: `not a valid ${what}: ${describeIssues(parsed.error).join('; ')}` };
   };
 }
 

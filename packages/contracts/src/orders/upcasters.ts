@@ -7,6 +7,7 @@ import {
   type OrderPlaced,
   type OrderPlacedV1Event,
 } from './events';
+import { describeIssues } from '../problems';
 
 /**
  * ### Upcasting: old events, today's shape
@@ -91,8 +92,8 @@ export function upcastOrderEvent(raw: unknown): UpcastResult {
   }
   const parsed = OrderEventSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    return { ok: false, reason: `invalid ${type} v${schemaVersion}: ${issues.join('; ')}` };
+    const issues = describeIssues(parsed.error).join('; ');
+    return { ok: false, reason: `invalid ${type} v${schemaVersion}: ${issues}` };
   }
   return { ok: true, event: toCurrentOrderEvent(parsed.data) };
 }

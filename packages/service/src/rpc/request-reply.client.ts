@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy, NatsRecordBuilder } from '@nestjs/microservices';
-import type { AppName, RouteDefinition } from '@switchyard/contracts';
+import { describeIssues, type AppName, type RouteDefinition } from '@switchyard/contracts';
 import { toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import type { z } from 'zod';
@@ -100,10 +100,7 @@ export class RequestReplyClient implements OnApplicationShutdown {
     }
     const parsed = route.reply.safeParse(reply);
     if (!parsed.success)
-      throw new InvalidReplyError(
-        route.subject,
-        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+      throw new InvalidReplyError(route.subject, describeIssues(parsed.error).join('; '));
     return parsed.data as z.infer<TRoute['reply']>;
   }
 
