@@ -86,6 +86,25 @@ describe('stock changes made again after a NATS restart', () => {
       { msgID: operationId, expect: { lastSubjectSequence: entry.revision } },
     );
   };
+  /**
+   * An order of 3 units of a new SKU (100), reserved; then an instance marked its release,
+   * noted the stock revision, and lost NATS before giving anything back.
+   */
+  const releaseCutShort = async () => {
+    const sku = await newSku(100);
+    const orderId = randomUUID();
+    expect(await reserve(orderId, sku, 3)).toMatchObject({ outcome: 'reserved' });
+    const reservation = (await bucket.get(`reservation.${orderId}`))!.json<Reservation>();
+    const revision = (await bucket.get(`stock.${sku}`))!.revision;
+    const released: Reservation = {
+      ...reservation,
+      state: 'released',
+      releasedAt: new Date().toISOString(),
+      givingBackFrom: { [sku]: revision },
+    };
+    await bucket.put(`reservation.${orderId}`, JSON.stringify(released));
+    return { sku, orderId };
+  };
   const leftOutGiveBackUnits = async () => {
     const text = await (await fetch(`${metricsUrl}/metrics`)).text();
     const line = text
@@ -167,22 +186,7 @@ describe('stock changes made again after a NATS restart', () => {
   });
 
   it('given a release cut short, when it is finished after more changes to the SKU than it records, then the line in doubt is left out (under-selling) and counted', async () => {
-    const sku = await newSku(100);
-    const orderId = randomUUID();
-    expect(await reserve(orderId, sku, 3)).toMatchObject({ outcome: 'reserved' });
-    // An instance marked the release, noted the revision, and lost NATS before giving back.
-    const stored = await bucket.get(`reservation.${orderId}`);
-    const reservation = stored!.json<Reservation>();
-    const revision = (await bucket.get(`stock.${sku}`))!.revision;
-    await bucket.put(
-      `reservation.${orderId}`,
-      JSON.stringify({
-        ...reservation,
-        state: 'released',
-        releasedAt: new Date().toISOString(),
-        givingBackFrom: { [sku]: revision },
-      } satisfies Reservation),
-    );
+    const { sku, orderId } = await releaseCutShort();
     await churn(sku, KEPT + 1);
     const leftOutBefore = await leftOutGiveBackUnits();
 
@@ -194,20 +198,7 @@ describe('stock changes made again after a NATS restart', () => {
   });
 
   it('given a release cut short, when it is finished within what the SKU records, then the rest goes back once', async () => {
-    const sku = await newSku(100);
-    const orderId = randomUUID();
-    expect(await reserve(orderId, sku, 3)).toMatchObject({ outcome: 'reserved' });
-    const reservation = (await bucket.get(`reservation.${orderId}`))!.json<Reservation>();
-    const revision = (await bucket.get(`stock.${sku}`))!.revision;
-    await bucket.put(
-      `reservation.${orderId}`,
-      JSON.stringify({
-        ...reservation,
-        state: 'released',
-        releasedAt: new Date().toISOString(),
-        givingBackFrom: { [sku]: revision },
-      } satisfies Reservation),
-    );
+    const { sku, orderId } = await releaseCutShort();
     await churn(sku, KEPT - 1);
 
     expect(await release(orderId)).toEqual({ orderId, outcome: 'nothing-to-release' });
