@@ -4,8 +4,7 @@
  * `kubernetes-models` ships a validator per kind, compiled from the Kubernetes OpenAPI
  * document of the release it was generated from (infra/k8s/vendor/README.md says which).
  * It checks types, required fields and enums. It does not refuse unknown fields (the
- * OpenAPI document leaves objects open), so a misspelt field in a core object passes here;
- * custom resources are checked strictly (crd-schemas.ts).
+ * OpenAPI document leaves objects open): core-strict.ts does that.
  *
  * The API groups a Switchyard manifest may use, listed: an object of any other group is
  * reported as an unknown type rather than passed unchecked. The package is ESM-only, so it

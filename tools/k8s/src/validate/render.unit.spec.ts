@@ -56,7 +56,8 @@ describe('render and validate an overlay', () => {
       'Secret',
     ]);
     const { problems } = await validateDocuments(rendered, loadCrdSchemas(VENDOR));
-    expect(problems.map((p) => p.object).sort()).toEqual([
+    // (the PodDisruptionBudget's selector is wrong for both core checks: it may be named twice)
+    expect([...new Set(problems.map((p) => p.object))].sort()).toEqual([
       'KafkaTopic/history',
       'PodDisruptionBudget/app',
     ]);

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { coreModel, coreProblems } from './core-schemas';
+import { coreTypeProblems, type CoreObject } from './core-strict';
 import type { CrdVersion } from './crd-schemas';
 
 export interface Problem {
@@ -21,8 +22,9 @@ const ajvMessage = (e: ErrorObject): string =>
 
 /**
  * Checks every object against its schema: a vendored CRD's for custom resources,
- * `kubernetes-models`' for core kinds. An object whose type neither knows is a problem
- * too (a typo in `apiVersion`, or a CRD version the operator no longer serves).
+ * `kubernetes-models`' for core kinds (its validators, then its TypeScript types for
+ * unknown fields). An object whose type neither knows is a problem too (a typo in
+ * `apiVersion`, or a CRD version the operator no longer serves).
  */
 export async function validateDocuments(
   objects: readonly unknown[],
@@ -30,6 +32,7 @@ export async function validateDocuments(
 ): Promise<Validated> {
   const counts = new Map<string, number>();
   const problems: Problem[] = [];
+  const core: (CoreObject & { name: string })[] = [];
   for (const [index, value] of objects.entries()) {
     const object = value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
     const given = object?.metadata?.name;
@@ -56,6 +59,10 @@ export async function validateDocuments(
       continue;
     }
     for (const message of coreProblems(model, object)) problems.push({ object: name, message });
+    core.push({ index, apiVersion: object.apiVersion, kind: object.kind, value, name });
   }
+  const typeProblems = coreTypeProblems(core);
+  for (const { index, name } of core)
+    for (const message of typeProblems.get(index) ?? []) problems.push({ object: name, message });
   return { counts, problems };
 }

@@ -52,6 +52,14 @@ describe('validateDocuments', () => {
     expect(problems.join('\n')).toMatch(/replicas/);
   });
 
+  it('refuses a misspelt field in a core object, at any depth', async () => {
+    const object = deployment(2);
+    Object.assign(object.spec.template.spec.containers[0]!, { readinesProbe: {} });
+    const problems = await messages(object);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/'readinesProbe' does not exist in type 'IContainer'/);
+  });
+
   it('refuses an API version the vendored operator no longer serves (Strimzi 1.x: v1 only)', async () => {
     expect(await messages(topic({ partitions: 3 }, 'kafka.strimzi.io/v1beta2'))).toEqual([
       'unknown type kafka.strimzi.io/v1beta2/KafkaTopic (no core model, no vendored CRD)',
