@@ -9,6 +9,10 @@ import { NAMESPACE, STRIMZI_CLUSTER, type Manifest } from './manifest';
  * - **projector** on its Kafka group's lag (`kafka` scaler), capped at the topic's
  *   partition count: a group member beyond one per partition gets no partition and idles.
  *
+ * A consumer paused through the gateway (ADR 0016) is paused in the pods that run; its
+ * backlog then grows and KEDA adds pods, which consume: pause the ScaledObject too
+ * (docs/deploy.md, "What to watch").
+ *
  * Stream, consumer, topic, group and partition count come from the topology, so a renamed
  * consumer or a repartitioned topic changes these at the next `npm run docs:generate`.
  */
