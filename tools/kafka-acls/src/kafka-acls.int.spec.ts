@@ -1,0 +1,223 @@
+import { topology } from '@switchyard/contracts';
+import {
+  BatchConsumer,
+  createKafka,
+  EventProducer,
+  KafkaAdmin,
+  syncAcls,
+  type ConsumedRecord,
+} from '@switchyard/messaging';
+import { uniqueNamespace, waitFor } from '@switchyard/testkit';
+import { SaslKafka } from './__tests__/sasl-kafka';
+import { applyKafkaSetup } from './apply';
+import { KAFKA_PRINCIPALS, kafkaAclRules } from './principals';
+
+/**
+ * ### Each service's Kafka principal can do its job, and nothing else
+ *
+ * On a broker with SCRAM-SHA-512 and the StandardAuthorizer (nothing allowed without a
+ * rule), set up by `applyKafkaSetup` as the admin, exactly as `npm run kafka-acls -- apply`.
+ */
+const quiet = { log() {}, warn() {}, error() {} };
+const t = topology(uniqueNamespace('acl'));
+const history = t.kafka.topics.orderEvents.name;
+const deadLetters = t.kafka.topics.deadLetters.name;
+const record = (key: string) => ({ key, value: JSON.stringify({ key }) });
+
+let broker: SaslKafka;
+const opened: { disconnect(): Promise<void> }[] = [];
+
+function client(principal: string, password?: string) {
+  return createKafka({
+    clientId: `acl-test-${principal}`,
+    brokers: broker.brokers,
+    logger: quiet,
+    security: broker.security(principal, password),
+  });
+}
+
+async function producerOf(principal: string): Promise<EventProducer> {
+  const producer = new EventProducer(client(principal));
+  opened.push(producer);
+  await producer.connect();
+  return producer;
+}
+
+async function adminOf(principal: string, password?: string): Promise<KafkaAdmin> {
+  const admin = new KafkaAdmin(client(principal, password));
+  await admin.connect();
+  opened.push(admin);
+  return admin;
+}
+
+/** Joins `groupId` on the history topic: 'member', or the broker's refusal. */
+async function joinAs(principal: string, groupId: string): Promise<string> {
+  const consumer = client(principal).consumer({ groupId, retry: { retries: 0 } });
+  opened.push(consumer);
+  const outcome = new Promise<string>((resolve) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve('member'));
+    consumer.on(consumer.events.CRASH, (event) => resolve(String(event.payload.error)));
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic: history, fromBeginning: true });
+    await consumer.run({ eachMessage: async () => {} });
+  } catch (error) {
+    return String(error);
+  }
+  return outcome;
+}
+
+/** Reads the history in `groupId` with the services' own consumer, until `count` records. */
+async function consumeAs(principal: string, groupId: string, count: number) {
+  const seen: ConsumedRecord[] = [];
+  const consumer = new BatchConsumer(client(principal), {
+    groupId,
+    topic: history,
+    fromBeginning: true,
+    logger: quiet,
+    handle: async (records) => void seen.push(...records),
+  });
+  opened.push({ disconnect: () => consumer.stop() });
+  await consumer.start();
+  await waitFor(`${principal} to read ${count} records`, () => seen.length >= count);
+  await consumer.stop();
+  return seen;
+}
+
+beforeAll(async () => {
+  broker = await SaslKafka.up();
+  await applyKafkaSetup(client('admin'), t);
+  // Something in the history for the readers, written by its one writer.
+  await (await producerOf('bridge')).send(history, [record('o-1'), record('o-2')]);
+});
+
+afterEach(async () => {
+  await Promise.allSettled(opened.splice(0).map((client) => client.disconnect()));
+});
+
+afterAll(async () => {
+  await broker?.remove();
+});
+
+describe('the set-up principal', () => {
+  it('given the rules applied once, when applied again, then nothing changes', async () => {
+    const again = await applyKafkaSetup(client('admin'), t);
+    expect(again.acls).toEqual({ created: [], deleted: [] });
+    expect(again.topics.every((topic) => !topic.created && topic.changed.length === 0)).toBe(true);
+  });
+
+  it('given a rule nobody declared, when synced, then it is removed', async () => {
+    const rules = kafkaAclRules(t);
+    const extra = {
+      ...rules.find((rule) => rule.principal === 'gateway')!,
+      operation: 'read' as const,
+    };
+    await syncAcls(client('admin'), KAFKA_PRINCIPALS, [...rules, extra]);
+    const synced = await syncAcls(client('admin'), KAFKA_PRINCIPALS, rules);
+    expect(synced).toEqual({ created: [], deleted: [extra] });
+  });
+});
+
+describe('logging in', () => {
+  it('given a wrong password, when a client connects, then SCRAM refuses it', async () => {
+    await expect(adminOf('bridge', 'not-the-password')).rejects.toThrow(
+      /SASL SCRAM SHA512 authentication failed/,
+    );
+  });
+
+  it('given a user the broker does not know, when it connects, then it is refused', async () => {
+    await expect(adminOf('intruder', 'anything')).rejects.toThrow(/authentication failed/);
+  });
+});
+
+describe('the bridge', () => {
+  it('given its principal, when it produces to the history idempotently, then the broker accepts', async () => {
+    const producer = await producerOf('bridge');
+    await expect(producer.send(history, [record('o-3')])).resolves.toBeUndefined();
+  });
+
+  it('given its principal, when it writes to the dead letters, then it is refused', async () => {
+    const producer = await producerOf('bridge');
+    await expect(producer.send(deadLetters, [record('o-4')])).rejects.toThrow(/authoriz/i);
+  });
+
+  it('given its principal, when it starts (ensureTopics), then it checks the topics but cannot create one', async () => {
+    const admin = await adminOf('bridge');
+    const checked = await admin.ensureTopics(Object.values(t.kafka.topics));
+    expect(checked.map((topic) => topic.created)).toEqual([false, false]);
+    // kafkajs gathers the per-topic errors of CreateTopics into one.
+    await expect(
+      admin.ensureTopics([{ name: `${history}.new`, partitions: 1 }]),
+    ).rejects.toMatchObject({
+      errors: [expect.objectContaining({ type: 'TOPIC_AUTHORIZATION_FAILED' })],
+    });
+  });
+});
+
+describe('the projector', () => {
+  it('given its principal, when it reads the history in its group, then it reads and commits', async () => {
+    const records = await consumeAs('projector', t.kafka.groups.projector, 2);
+    expect(records.map((r) => r.key)).toEqual(expect.arrayContaining(['o-1', 'o-2']));
+    const lag = await (
+      await adminOf('projector')
+    ).consumerGroupLag(t.kafka.groups.projector, history);
+    expect(lag.some((partition) => partition.committedOffset !== null)).toBe(true);
+  });
+
+  it('given its principal, when it parks a poison record, then the dead letters take it', async () => {
+    const producer = await producerOf('projector');
+    await expect(producer.send(deadLetters, [record('poison')])).resolves.toBeUndefined();
+  });
+
+  it('given its principal, when it writes to the history, then it is refused', async () => {
+    const producer = await producerOf('projector');
+    await expect(producer.send(history, [record('forged')])).rejects.toThrow(/authoriz/i);
+  });
+
+  it("given its principal, when it joins a rebuild's group, then it is refused", async () => {
+    const group = t.kafka.groups.rebuilder('r1');
+    // kafkajs reports a group it may not even look up as "Failed to find group coordinator";
+    // the broker's authorizer log says why.
+    expect(await joinAs('projector', group)).toMatch(/group coordinator/);
+    expect(
+      broker.denials('projector').some((line) => line.includes(`Group:LITERAL:${group}`)),
+    ).toBe(true);
+  });
+});
+
+describe('the rebuilder', () => {
+  it('given its principal, when it replays in a fresh per-run group, then it reads and may delete the group', async () => {
+    const group = t.kafka.groups.rebuilder(uniqueNamespace('run'));
+    expect((await consumeAs('rebuilder', group, 2)).length).toBeGreaterThanOrEqual(2);
+    await expect((await adminOf('rebuilder')).deleteGroups([group])).resolves.toBeUndefined();
+  });
+
+  it("given its principal, when it joins the projector's group, then it is refused", async () => {
+    const group = t.kafka.groups.projector;
+    expect(await joinAs('rebuilder', group)).toMatch(/group coordinator/);
+    expect(
+      broker.denials('rebuilder').some((line) => line.includes(`Group:LITERAL:${group}`)),
+    ).toBe(true);
+  });
+
+  it('given its principal, when it produces anything, then it is refused', async () => {
+    await expect(producerOf('rebuilder')).rejects.toThrow(/authoriz/i);
+  });
+});
+
+describe('the gateway', () => {
+  it("given its principal, when it asks for the projector's lag, then it gets the numbers", async () => {
+    const lag = await (
+      await adminOf('gateway')
+    ).consumerGroupLag(t.kafka.groups.projector, history);
+    expect(lag).toHaveLength(t.kafka.topics.orderEvents.partitions);
+  });
+
+  it('given its principal, when it tries to read the history, then it is refused', async () => {
+    // It may look the group up (DESCRIBE, for the lag), so the refusal is the broker's own.
+    expect(await joinAs('gateway', t.kafka.groups.projector)).toMatch(
+      /GROUP_AUTHORIZATION_FAILED|not authorized/i,
+    );
+  });
+});
