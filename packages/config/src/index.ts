@@ -22,7 +22,6 @@ export const CommonEnvSchema = z.object({
     ),
   /** SASL and TLS towards Kafka: all optional, PLAINTEXT without them (kafka-security.ts). */
   ...KafkaSecurityEnvSchema.shape,
-  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/switchyard'),
   SWITCHYARD_NAMESPACE: NamespaceSchema.default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Port of the service's HTTP server (health endpoints; the API on the gateway). */
@@ -59,4 +58,5 @@ export * from './cli';
 export * from './shutdown';
 export * from './kafka-topics';
 export * from './kafka-security';
+export * from './postgres';
 export { ConfigError } from './errors';
