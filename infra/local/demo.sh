@@ -16,6 +16,9 @@ require_node
 
 bash infra/local/brokers.sh up
 npx turbo run build --output-logs=errors-only
+# The one step as the Postgres superuser: the projector's and the rebuilder's roles and
+# their rights (ADR 0035); the services below log in as those roles, not as postgres.
+node apps/rebuilder/dist/main.js setup-database
 
 PORT="${HTTP_PORT:-3000}"
 LOGS="$ROOT/.local/demo"
