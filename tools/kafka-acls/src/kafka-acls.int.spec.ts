@@ -1,13 +1,28 @@
-import { topology } from '@switchyard/contracts';
+import { randomUUID } from 'node:crypto';
+import { jetstream } from '@nats-io/jetstream';
+import { envelopeHeaders, topology } from '@switchyard/contracts';
 import {
   BatchConsumer,
+  connectNats,
   createKafka,
   EventProducer,
   KafkaAdmin,
   syncAcls,
+  toNatsHeaders,
   type ConsumedRecord,
 } from '@switchyard/messaging';
-import { uniqueNamespace, waitFor } from '@switchyard/testkit';
+import { ident, setUpDatabaseRoles } from '@switchyard/read-models';
+import {
+  anOrderPlaced,
+  cleanupNamespace,
+  runScript,
+  startService,
+  testEnv,
+  uniqueNamespace,
+  waitFor,
+  type ServiceProcess,
+} from '@switchyard/testkit';
+import { Pool } from 'pg';
 import { SaslKafka } from './__tests__/sasl-kafka';
 import { applyKafkaSetup } from './apply';
 import { KAFKA_PRINCIPALS, kafkaAclRules } from './principals';
@@ -19,7 +34,8 @@ import { KAFKA_PRINCIPALS, kafkaAclRules } from './principals';
  * rule), set up by `applyKafkaSetup` as the admin, exactly as `npm run kafka-acls -- apply`.
  */
 const quiet = { log() {}, warn() {}, error() {} };
-const t = topology(uniqueNamespace('acl'));
+const namespace = uniqueNamespace('acl');
+const t = topology(namespace);
 const history = t.kafka.topics.orderEvents.name;
 const deadLetters = t.kafka.topics.deadLetters.name;
 const record = (key: string) => ({ key, value: JSON.stringify({ key }) });
@@ -68,8 +84,8 @@ async function joinAs(principal: string, groupId: string): Promise<string> {
   return outcome;
 }
 
-/** Reads the history in `groupId` with the services' own consumer, until `count` records. */
-async function consumeAs(principal: string, groupId: string, count: number) {
+/** Reads the history in `groupId` with the services' own consumer, until `keys` are read. */
+async function consumeAs(principal: string, groupId: string, keys: string[]) {
   const seen: ConsumedRecord[] = [];
   const consumer = new BatchConsumer(client(principal), {
     groupId,
@@ -80,7 +96,9 @@ async function consumeAs(principal: string, groupId: string, count: number) {
   });
   opened.push({ disconnect: () => consumer.stop() });
   await consumer.start();
-  await waitFor(`${principal} to read ${count} records`, () => seen.length >= count);
+  await waitFor(`${principal} to read ${keys.join(', ')}`, () =>
+    keys.every((key) => seen.some((record) => record.key === key)),
+  );
   await consumer.stop();
   return seen;
 }
@@ -98,6 +116,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await broker?.remove();
+  await cleanupNamespace(namespace);
 });
 
 describe('the set-up principal', () => {
@@ -105,6 +124,13 @@ describe('the set-up principal', () => {
     const again = await applyKafkaSetup(client('admin'), t);
     expect(again.acls).toEqual({ created: [], deleted: [] });
     expect(again.topics.every((topic) => !topic.created && topic.changed.length === 0)).toBe(true);
+  });
+
+  it("given another namespace on the same cluster, when it is set up, then this one's rules stay", async () => {
+    const other = topology(uniqueNamespace('aclother'));
+    const setUp = await applyKafkaSetup(client('admin'), other);
+    expect(setUp.acls.deleted).toEqual([]);
+    expect((await applyKafkaSetup(client('admin'), t)).acls).toEqual({ created: [], deleted: [] });
   });
 
   it('given a rule nobody declared, when synced, then it is removed', async () => {
@@ -157,7 +183,7 @@ describe('the bridge', () => {
 
 describe('the projector', () => {
   it('given its principal, when it reads the history in its group, then it reads and commits', async () => {
-    const records = await consumeAs('projector', t.kafka.groups.projector, 2);
+    const records = await consumeAs('projector', t.kafka.groups.projector, ['o-1', 'o-2']);
     expect(records.map((r) => r.key)).toEqual(expect.arrayContaining(['o-1', 'o-2']));
     const lag = await (
       await adminOf('projector')
@@ -189,7 +215,7 @@ describe('the projector', () => {
 describe('the rebuilder', () => {
   it('given its principal, when it replays in a fresh per-run group, then it reads and may delete the group', async () => {
     const group = t.kafka.groups.rebuilder(uniqueNamespace('run'));
-    expect((await consumeAs('rebuilder', group, 2)).length).toBeGreaterThanOrEqual(2);
+    expect((await consumeAs('rebuilder', group, ['o-1', 'o-2'])).length).toBeGreaterThanOrEqual(2);
     await expect((await adminOf('rebuilder')).deleteGroups([group])).resolves.toBeUndefined();
   });
 
@@ -219,5 +245,108 @@ describe('the gateway', () => {
     expect(await joinAs('gateway', t.kafka.groups.projector)).toMatch(
       /GROUP_AUTHORIZATION_FAILED|not authorized/i,
     );
+  });
+});
+
+/**
+ * ### The whole Kafka path with least privilege: every service as its own principal
+ *
+ * The real bridge, projector and rebuilder processes, each with only its Kafka principal
+ * and (projector, rebuilder) its own Postgres role from `setUpDatabaseRoles`: an order
+ * event goes JetStream → Kafka → the read model, and a blue-green rebuild replays it.
+ */
+describe('the services under their principals', () => {
+  // A namespace of its own: the real projector commits in its group, which the tests above
+  // read from the start; set up as a second namespace on the same cluster would be.
+  const servicesNamespace = uniqueNamespace('aclsvc');
+  const s = topology(servicesNamespace);
+  const superuser = new Pool({ connectionString: testEnv.DATABASE_URL, max: 2 });
+  const roles = {
+    projector: `${servicesNamespace}_projector`,
+    rebuilder: `${servicesNamespace}_rebuilder`,
+  };
+  const services: ServiceProcess[] = [];
+  const schema = ident(s.postgres.schema);
+
+  /** The suite's Postgres URL, logged in as `role` (local logins are `trust`). */
+  const databaseUrl = (role: string) => {
+    const url = new URL(testEnv.DATABASE_URL);
+    url.username = role;
+    url.password = '';
+    return url.toString();
+  };
+  const envOf = (principal: string, role?: string) => ({
+    SWITCHYARD_NAMESPACE: servicesNamespace,
+    KAFKA_BROKERS: broker.brokers.join(','),
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: principal,
+    KAFKA_SASL_PASSWORD_FILE: broker.passwordFile(principal),
+    ...(role && { DATABASE_URL: databaseUrl(role) }),
+  });
+
+  beforeAll(async () => {
+    await applyKafkaSetup(client('admin'), s);
+    const pg = await superuser.connect();
+    try {
+      await setUpDatabaseRoles(pg, {
+        schema: s.postgres.schema,
+        projector: { name: roles.projector },
+        rebuilder: { name: roles.rebuilder },
+      });
+    } finally {
+      pg.release();
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    await cleanupNamespace(servicesNamespace);
+    await superuser.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const role of Object.values(roles)) {
+      await superuser.query(`DROP OWNED BY ${ident(role)}`).catch(() => undefined);
+      await superuser.query(`DROP ROLE IF EXISTS ${ident(role)}`);
+    }
+    await superuser.end();
+  });
+
+  it('given only their rights, when an order event arrives, then it is forwarded, projected and rebuilt', async () => {
+    services.push(await startService({ app: 'bridge', env: envOf('bridge') }));
+    services.push(
+      await startService({ app: 'projector', env: envOf('projector', roles.projector) }),
+    );
+
+    const nc = await connectNats({ url: testEnv.NATS_URL, name: 'acl-test' });
+    const orderId = randomUUID();
+    const event = anOrderPlaced({ aggregateId: orderId });
+    try {
+      await jetstream(nc).publish(s.nats.subjects.orderEvents(orderId), JSON.stringify(event), {
+        msgID: event.eventId,
+        headers: toNatsHeaders(envelopeHeaders(event)),
+      });
+    } finally {
+      await nc.close();
+    }
+    const projected = () =>
+      superuser
+        .query<{ status: string }>(`SELECT status FROM ${schema}.orders WHERE order_id = $1`, [
+          orderId,
+        ])
+        .then(({ rows }) => rows[0]?.status);
+    expect(await waitFor('the order in the read model', projected)).toBe('PLACED');
+
+    const rebuild = await runScript(
+      'apps/rebuilder/dist/main.js',
+      ['orders'],
+      envOf('rebuilder', roles.rebuilder),
+    );
+    expect({ code: rebuild.code, output: rebuild.code === 0 ? '' : rebuild.output }).toEqual({
+      code: 0,
+      output: '',
+    });
+    const { rows } = await superuser.query<{ active_version: number }>(
+      `SELECT active_version FROM ${schema}.projections`,
+    );
+    expect(rows[0]?.active_version).toBe(2);
+    expect(await projected()).toBe('PLACED');
   });
 });

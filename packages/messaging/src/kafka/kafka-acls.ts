@@ -74,10 +74,13 @@ const keyOf = (entry: AclEntry) =>
   ].join('|');
 
 /**
- * Makes the broker's rules for `principals` exactly `rules`: missing ones are created, and
- * any other rule naming one of these principals (an old permission, one added by hand) is
- * deleted, so what the broker allows cannot drift from what the code declares. Rules of
- * other principals are left alone. Needs a super user (or ALTER on the cluster).
+ * Makes the broker's rules for `principals` on the resources `rules` name exactly `rules`:
+ * missing ones are created, and any other rule of these principals on one of these
+ * resources (an old permission, one added by hand) is deleted, so what the broker allows
+ * there cannot drift from what the code declares. Rules on other resources are left alone:
+ * several namespaces may share a cluster and its principals, and setting up one must not
+ * take the other's rights away (a rule on a topic no namespace declares any more stays:
+ * remove it by hand). Needs a super user (or ALTER on the cluster).
  */
 export async function syncAcls(
   kafka: Kafka,
@@ -88,9 +91,12 @@ export async function syncAcls(
   await admin.connect();
   try {
     const wanted = new Map(rules.map((rule) => [keyOf(toEntry(rule)), rule]));
+    const scope = new Set(rules.map((rule) => resourceOf(toEntry(rule))));
     const existing = await describeFor(admin, principals);
     const toCreate = [...wanted].filter(([key]) => !existing.has(key)).map(([, rule]) => rule);
-    const toDelete = [...existing].filter(([key]) => !wanted.has(key)).map(([, entry]) => entry);
+    const toDelete = [...existing]
+      .filter(([key, entry]) => !wanted.has(key) && scope.has(resourceOf(entry)))
+      .map(([, entry]) => entry);
     if (toCreate.length > 0) await admin.createAcls({ acl: toCreate.map(toEntry) });
     if (toDelete.length > 0)
       await admin.deleteAcls({ filters: toDelete.map((entry) => ({ ...entry })) });
@@ -99,6 +105,9 @@ export async function syncAcls(
     await admin.disconnect();
   }
 }
+
+const resourceOf = (entry: AclEntry) =>
+  [entry.resourceType, entry.resourceName, entry.resourcePatternType].join('|');
 
 async function describeFor(
   admin: Admin,

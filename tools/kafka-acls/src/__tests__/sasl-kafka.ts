@@ -51,13 +51,18 @@ export class SaslKafka {
     return [`localhost:${this.port}`];
   }
 
+  /** Where kafka.sh wrote `principal`'s password (`KAFKA_SASL_PASSWORD_FILE`). */
+  passwordFile(principal: string): string {
+    return join(this.dir, 'kafka', 'sasl', 'users', principal);
+  }
+
   /** Client settings of `principal`, read through the same config code as a service's. */
   security(principal: string, password?: string): KafkaSecurity {
     return kafkaSecurity({
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_SASL_USERNAME: principal,
       ...(password === undefined
-        ? { KAFKA_SASL_PASSWORD_FILE: join(this.dir, 'kafka', 'sasl', 'users', principal) }
+        ? { KAFKA_SASL_PASSWORD_FILE: this.passwordFile(principal) }
         : { KAFKA_SASL_PASSWORD: password }),
     });
   }
