@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { jetstream } from '@nats-io/jetstream';
 import { envelopeHeaders, topology } from '@switchyard/contracts';
 import {
@@ -348,5 +349,12 @@ describe('the services under their principals', () => {
     );
     expect(rows[0]?.active_version).toBe(2);
     expect(await projected()).toBe('PLACED');
+
+    // No password in any log line of the three services.
+    const passwords = ['bridge', 'projector', 'rebuilder'].map((principal) =>
+      readFileSync(broker.passwordFile(principal), 'utf8'),
+    );
+    const logs = [...services.flatMap((service) => service.lines()), rebuild.output].join('\n');
+    expect(passwords.filter((password) => logs.includes(password))).toEqual([]);
   });
 });
