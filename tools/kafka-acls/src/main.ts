@@ -37,8 +37,8 @@ program
   .command('print')
   .description('print every rule as JSON lines, without a broker')
   .action(() => {
-    for (const rule of kafkaAclRules(names().topology))
-      process.stdout.write(`${JSON.stringify(rule)}\n`);
+    const rules = kafkaAclRules(names().topology);
+    process.stdout.write(rules.map((rule) => `${JSON.stringify(rule)}\n`).join(''));
   });
 
 program
