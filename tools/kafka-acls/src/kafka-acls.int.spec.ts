@@ -153,6 +153,14 @@ describe('logging in', () => {
     );
   });
 
+  it('given a rotated password, when set on the broker, then the new one logs in and the old one is refused', async () => {
+    const { old, current } = await broker.rotate('gateway');
+    await expect(adminOf('gateway', current)).resolves.toBeDefined();
+    await expect(adminOf('gateway', old)).rejects.toThrow(
+      /SASL SCRAM SHA512 authentication failed/,
+    );
+  });
+
   it('given a user the broker does not know, when it connects, then it is refused', async () => {
     await expect(adminOf('intruder', 'anything')).rejects.toThrow(/authentication failed/);
   });

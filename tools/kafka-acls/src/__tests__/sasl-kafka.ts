@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,6 +80,18 @@ export class SaslKafka {
       .filter((line) => line.includes(`Principal = User:${principal} is Denied`));
   }
 
+  /**
+   * Rotates `principal`'s password as an operator would (docs/security-kafka-postgres.md):
+   * a new one in its file, then `kafka.sh scram` sets it on the running broker.
+   */
+  async rotate(principal: string): Promise<{ old: string; current: string }> {
+    const old = readFileSync(this.passwordFile(principal), 'utf8');
+    const current = randomBytes(18).toString('base64url');
+    writeFileSync(this.passwordFile(principal), current, { mode: 0o600 });
+    await this.script('scram', principal);
+    return { old, current };
+  }
+
   /** Stops the broker and deletes its directory. */
   async remove(): Promise<void> {
     try {
@@ -88,8 +101,8 @@ export class SaslKafka {
     }
   }
 
-  private async script(command: 'up' | 'down'): Promise<void> {
-    await run('bash', [join(repoRoot, 'infra', 'local', 'kafka.sh'), command], {
+  private async script(command: 'up' | 'down' | 'scram', ...args: string[]): Promise<void> {
+    await run('bash', [join(repoRoot, 'infra', 'local', 'kafka.sh'), command, ...args], {
       // The allow-listed environment (ADR 0027): nothing from the shell changes the broker.
       env: childEnv({
         SWITCHYARD_LOCAL_DIR: this.dir,
