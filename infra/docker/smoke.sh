@@ -120,8 +120,9 @@ wait_healthy() {
   shift
   while :; do
     ids="$("${COMPOSE[@]}" ps -q "$@")"
-    waiting="$(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' $ids |
-      awk '$2 != "running" || ($3 != "healthy" && $3 != "none") {print $1 "(" $2 "/" $3 ")"}')"
+    # db-setup is a one-shot (ADR 0035): done once it exited 0.
+    waiting="$(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}' $ids |
+      awk '$1 ~ /db-setup/ && $2 == "exited" && $4 == "0" {next} $2 != "running" || ($3 != "healthy" && $3 != "none") {print $1 "(" $2 "/" $3 ")"}')"
     [[ -z "$waiting" ]] && return 0
     ((SECONDS < deadline)) || fail "not healthy after $1 s: $waiting"
     sleep 2
@@ -249,7 +250,8 @@ promtool check config infra/observability/prometheus/prometheus.yml >/dev/null |
   fail "promtool check config infra/observability/prometheus/prometheus.yml"
 ok "promtool check config infra/observability/prometheus/prometheus.yml"
 containers="$("${COMPOSE[@]}" ps -q | wc -l)"
-expected=$((containers - 4)) # the app containers: all but nats, kafka, postgres, prometheus
+# The app containers: all but nats, kafka, postgres, prometheus, and the exited db-setup.
+expected=$((containers - 4 - $("${COMPOSE[@]}" ps -q db-setup | wc -l)))
 t=$SECONDS
 while :; do
   targets="$(curl -s "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/targets?state=active" || true)"

@@ -5,6 +5,11 @@
 # foreground with prefixed logs; Ctrl-C (SIGINT/SIGTERM) stops them all gracefully.
 #   DEMO_ORDERS_INSTANCES  [2]  orders instances in the queue group
 #   HTTP_PORT              [3000] gateway port
+#   DEMO_KAFKA_SASL        [0]  1: Kafka with SASL/SCRAM and ACLs (ADR 0035). A second broker
+#                          (kafka.sh KAFKA_SASL=scram, dir .local/kafka-sasl) on
+#                          DEMO_KAFKA_SASL_PORT [19092] / +1, set up by `kafka-acls apply` as
+#                          admin; bridge, projector, rebuilder and gateway log in as themselves.
+#                          The shared broker on 9092 stays as it is (kcat, scenarios use it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -16,6 +21,25 @@ require_node
 
 bash infra/local/brokers.sh up
 npx turbo run build --output-logs=errors-only
+# The one step as the Postgres superuser: the projector's and the rebuilder's roles and
+# their rights (ADR 0035); the services below log in as those roles, not as postgres.
+node apps/rebuilder/dist/main.js setup-database
+
+# kafka_env PRINCIPAL: the Kafka variables of a service (nothing without DEMO_KAFKA_SASL).
+kafka_env() { :; }
+if [[ "${DEMO_KAFKA_SASL:-0}" == 1 ]]; then
+  SASL_PORT="${DEMO_KAFKA_SASL_PORT:-19092}"
+  SASL_HOME="$ROOT/.local/kafka-sasl"
+  SWITCHYARD_LOCAL_DIR="$SASL_HOME" KAFKA_PORT="$SASL_PORT" KAFKA_CONTROLLER_PORT="$((SASL_PORT + 1))" \
+    KAFKA_LIBS_DIR="$ROOT/.local/kafka/libs" KAFKA_SASL=scram bash infra/local/kafka.sh up
+  kafka_env() {
+    printf '%s\n' "KAFKA_BROKERS=localhost:$SASL_PORT" KAFKA_SASL_MECHANISM=scram-sha-512 \
+      "KAFKA_SASL_USERNAME=$1" "KAFKA_SASL_PASSWORD_FILE=$SASL_HOME/kafka/sasl/users/$1"
+  }
+  # The set-up principal creates the topics and grants each service its rights.
+  mapfile -t admin_env < <(kafka_env admin)
+  env "${admin_env[@]}" node tools/kafka-acls/dist/main.js apply
+fi
 
 PORT="${HTTP_PORT:-3000}"
 LOGS="$ROOT/.local/demo"
@@ -41,10 +65,14 @@ trap stop_all INT TERM EXIT
 for i in $(seq 1 "${DEMO_ORDERS_INSTANCES:-2}"); do run "orders-$i" orders HTTP_PORT=0; done
 run inventory inventory HTTP_PORT=0
 run payments payments HTTP_PORT=0
-run bridge bridge HTTP_PORT=0
-run projector projector HTTP_PORT=0
-run rebuilder rebuilder HTTP_PORT=0 -- serve
-run gateway gateway HTTP_PORT="$PORT"
+mapfile -t bridge_kafka < <(kafka_env bridge)
+mapfile -t projector_kafka < <(kafka_env projector)
+mapfile -t rebuilder_kafka < <(kafka_env rebuilder)
+mapfile -t gateway_kafka < <(kafka_env gateway)
+run bridge bridge HTTP_PORT=0 "${bridge_kafka[@]}"
+run projector projector HTTP_PORT=0 "${projector_kafka[@]}"
+run rebuilder rebuilder HTTP_PORT=0 "${rebuilder_kafka[@]}" -- serve
+run gateway gateway HTTP_PORT="$PORT" "${gateway_kafka[@]}"
 
 for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break

@@ -13,6 +13,9 @@
 #   reset   down, then delete the broker's data and logs (the jars are kept).
 #   libs    only fetch the broker classpath into $KAFKA_LIBS_DIR and print that path
 #           (infra/docker/standins/build.sh copies it into the Kafka stand-in image).
+#   scram NAME  (KAFKA_SASL=scram) set NAME's SCRAM-SHA-512 password on the running broker
+#           to the one in $KAFKA_HOME_DIR/sasl/users/NAME (a new random one if that file
+#           does not exist): adds a principal, or rotates a password after you changed it.
 #
 # Environment (defaults in brackets):
 #   KAFKA_PORT             [9092]  client listener (PLAINTEXT)
@@ -25,6 +28,14 @@
 #   KAFKA_JVM_OPTS         [G1 settings from upstream's kafka-run-class.sh]
 #   KAFKA_START_TIMEOUT    [90]  seconds `up` waits for readiness
 #   KAFKA_STOP_TIMEOUT     [30]  seconds `down` waits before SIGKILL
+#   KAFKA_SASL             [off]  `scram`: the client listener is SASL_PLAINTEXT and accepts
+#                          only SCRAM-SHA-512 logins; every request is checked against ACLs
+#                          (StandardAuthorizer, nothing allowed without one); `admin` is the
+#                          super user. Decided at format time: `reset` to switch. ADR 0035.
+#   KAFKA_SASL_USERS       [admin bridge projector rebuilder gateway]  principals created
+#                          at format time, each with a random password generated into
+#                          $KAFKA_HOME_DIR/sasl/users/<name> (mode 600, never committed);
+#                          a service reads its own with KAFKA_SASL_PASSWORD_FILE.
 #
 # A second, independent broker (e.g. for tests) just needs its own dir and ports:
 #   SWITCHYARD_LOCAL_DIR=/tmp/sy2 KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 \
@@ -36,7 +47,9 @@
 #   logs/server.log     broker log (config: infra/kafka/log4j2.properties)
 #   logs/kafka.out      JVM stdout/stderr (crashes before log4j is up land here)
 #   logs/mvn.log        output of the last classpath fetch
-#   server.properties   generated on every `up` from the variables above
+#   server.properties   generated on every `up` from the variables above (mode 600:
+#                       with KAFKA_SASL it holds the controller's password)
+#   sasl/users/<name>   (KAFKA_SASL) one password per principal
 #   kafka.pid
 set -euo pipefail
 
@@ -57,6 +70,8 @@ KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+KAFKA_SASL="${KAFKA_SASL:-off}"
+KAFKA_SASL_USERS="${KAFKA_SASL_USERS:-admin bridge projector rebuilder gateway}"
 
 KAFKA_HOME_DIR="$SWITCHYARD_LOCAL_DIR/kafka"
 KAFKA_LIBS_DIR="${KAFKA_LIBS_DIR:-$KAFKA_HOME_DIR/libs}"
@@ -64,6 +79,7 @@ DATA_DIR="$KAFKA_HOME_DIR/data"
 LOG_DIR="$KAFKA_HOME_DIR/logs"
 PROPS="$KAFKA_HOME_DIR/server.properties"
 PIDFILE="$KAFKA_HOME_DIR/kafka.pid"
+SASL_DIR="$KAFKA_HOME_DIR/sasl"
 OUTFILE="$LOG_DIR/kafka.out"
 SERVER_LOG="$LOG_DIR/server.log"
 POM="$SWITCHYARD_REPO_ROOT/infra/kafka/pom.xml"
@@ -75,6 +91,10 @@ for _v in KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_START_TIMEOUT KAFKA_STOP_TIMEOU
   [[ "${!_v}" =~ ^[0-9]+$ ]] || die "$_v must be a number, got '${!_v}'"
 done
 [[ "$KAFKA_PORT" != "$KAFKA_CONTROLLER_PORT" ]] || die "KAFKA_PORT and KAFKA_CONTROLLER_PORT must differ"
+[[ "$KAFKA_SASL" == off || "$KAFKA_SASL" == scram ]] || die "KAFKA_SASL must be 'off' or 'scram', got '$KAFKA_SASL'"
+for _u in $KAFKA_SASL_USERS; do
+  [[ "$_u" =~ ^[a-z][a-z0-9-]*$ && "$_u" != controller ]] || die "KAFKA_SASL_USERS: '$_u' is not a plain lower-case name (or is 'controller', which is reserved)"
+done
 
 # Where to probe: a wildcard bind address is reachable via loopback.
 case "$KAFKA_BIND_HOST" in
@@ -103,7 +123,7 @@ speaks_kafka() {
 # "host:port" of the PLAINTEXT listener that the running broker was started
 # with (server.properties is rewritten only right before a start).
 running_listener() {
-  sed -n 's/^listeners=.*PLAINTEXT:\/\/\([^,]*\).*/\1/p' "$PROPS" 2>/dev/null | head -n1
+  sed -n 's/^listeners=[A-Z_]*PLAINTEXT:\/\/\([^,]*\).*/\1/p' "$PROPS" 2>/dev/null | head -n1
 }
 
 # Refuse to act on a broker from this dir that runs with other ports than asked.
@@ -197,10 +217,7 @@ controller.listener.names=CONTROLLER
 # Clients bootstrap on PLAINTEXT and are then told (advertised.listeners) which
 # host:port to use for every following connection: it must be reachable from
 # the client, hence ${KAFKA_ADVERTISED_HOST} rather than the bind address.
-listeners=PLAINTEXT://${KAFKA_BIND_HOST}:${KAFKA_PORT},CONTROLLER://${KAFKA_BIND_HOST}:${KAFKA_CONTROLLER_PORT}
-advertised.listeners=PLAINTEXT://${KAFKA_ADVERTISED_HOST}:${KAFKA_PORT}
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+$(listener_properties)
 
 # --- Storage -----------------------------------------------------------------
 # Topic data and the KRaft metadata log; formatted once by 'kafka-storage format'.
@@ -227,7 +244,60 @@ num.partitions=3
 # a topic name must fail loudly instead of silently creating a new topic.
 auto.create.topics.enable=false
 EOF
+  chmod 600 "$tmp"
   mv "$tmp" "$PROPS"
+}
+
+# A principal's password: the file's, or a new random one written to it first (mode 600).
+sasl_password() {
+  local file="$SASL_DIR/users/$1"
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$SASL_DIR/users"
+    chmod 700 "$SASL_DIR"
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$file")
+  fi
+  cat "$file"
+}
+
+# The listener section of server.properties: PLAINTEXT, or SASL with the authorizer.
+listener_properties() {
+  if [[ "$KAFKA_SASL" == off ]]; then
+    cat <<EOF
+listeners=PLAINTEXT://${KAFKA_BIND_HOST}:${KAFKA_PORT},CONTROLLER://${KAFKA_BIND_HOST}:${KAFKA_CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://${KAFKA_ADVERTISED_HOST}:${KAFKA_PORT}
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+EOF
+    return 0
+  fi
+  local admin controller
+  admin="$(sasl_password admin)"
+  controller="$(sasl_password controller)"
+  cat <<EOF
+# KAFKA_SASL=scram: no PLAINTEXT listener at all. Clients log in with SCRAM-SHA-512 (the
+# password never crosses the wire; the broker keeps only salted hashes, in the metadata
+# log) and become the principal User:<name> that the ACLs name. SASL_PLAINTEXT is not
+# encrypted: fine on loopback; across a network use SASL_SSL (docs/security-kafka-postgres.md).
+listeners=SASL_PLAINTEXT://${KAFKA_BIND_HOST}:${KAFKA_PORT},CONTROLLER://${KAFKA_BIND_HOST}:${KAFKA_CONTROLLER_PORT}
+advertised.listeners=SASL_PLAINTEXT://${KAFKA_ADVERTISED_HOST}:${KAFKA_PORT}
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+inter.broker.listener.name=SASL_PLAINTEXT
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${admin}";
+# The controller listener authenticates too: left PLAINTEXT, its requests come from
+# User:ANONYMOUS, which would then need super-user rights (and anyone reaching the port
+# would get them). SCRAM cannot work there (its credentials live in the metadata the
+# controller serves), so it uses PLAIN with a static user, on loopback only.
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="controller" password="${controller}" user_controller="${controller}";
+# Every request is checked against ACLs; none found = denied. Only the set-up principal
+# (topics, ACLs: tools/kafka-acls) and the controller itself are super users.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:admin;User:controller
+EOF
 }
 
 kafka_java() { # kafka_java MAIN_CLASS ARGS... -> run a Kafka tool in the foreground
@@ -250,10 +320,19 @@ format_storage() {
   local cluster_id
   cluster_id="$(kafka_java kafka.tools.StorageTool random-uuid)" || die "kafka-storage random-uuid failed"
   log "formatting $DATA_DIR (cluster id $cluster_id)"
-  kafka_java kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$PROPS" >>"$LOG_DIR/format.log" 2>&1 ||
+  # With KAFKA_SASL, the SCRAM users are written into the metadata log right away: the
+  # broker has them from its first second, before anyone could log in to create them.
+  local scram=() user
+  if [[ "$KAFKA_SASL" == scram ]]; then
+    for user in $KAFKA_SASL_USERS; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(sasl_password "$user")]")
+    done
+  fi
+  kafka_java kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$PROPS" "${scram[@]}" >>"$LOG_DIR/format.log" 2>&1 ||
     { tail -n 40 "$LOG_DIR/format.log" >&2; die "kafka-storage format failed (see $LOG_DIR/format.log)"; }
   # Remember which controller endpoint the voter set was formatted with.
   printf '%s\n' "$KAFKA_CONTROLLER_PORT" >"$DATA_DIR/.switchyard-controller-port"
+  printf '%s\n' "$KAFKA_SASL" >"$DATA_DIR/.switchyard-sasl"
 }
 
 print_failure_logs() {
@@ -331,6 +410,8 @@ cmd_up() {
   fetch_libs
   write_server_properties
   format_storage
+  [[ "$(cat "$DATA_DIR/.switchyard-sasl" 2>/dev/null || echo off)" == "$KAFKA_SASL" ]] ||
+    die "storage in $DATA_DIR was formatted for another KAFKA_SASL than '$KAFKA_SASL'; run 'reset' to switch (it deletes the topics)"
   local formatted_port
   formatted_port="$(cat "$DATA_DIR/.switchyard-controller-port" 2>/dev/null || true)"
   if [[ -n "$formatted_port" && "$formatted_port" != "$KAFKA_CONTROLLER_PORT" ]]; then
@@ -398,8 +479,30 @@ cmd_status() {
 
 cmd_reset() {
   cmd_down
-  log "deleting $DATA_DIR and $LOG_DIR"
-  rm -rf -- "$DATA_DIR" "$LOG_DIR" "$PROPS"
+  log "deleting $DATA_DIR, $LOG_DIR and $SASL_DIR"
+  rm -rf -- "$DATA_DIR" "$LOG_DIR" "$PROPS" "$SASL_DIR"
+}
+
+# scram NAME: create or rotate a principal on the running broker, logged in as admin.
+cmd_scram() {
+  local name="${1:-}" config
+  [[ "$KAFKA_SASL" == scram ]] || die "scram needs KAFKA_SASL=scram"
+  [[ "$name" =~ ^[a-z][a-z0-9-]*$ ]] || die "usage: kafka.sh scram NAME (a plain lower-case name)"
+  [[ "$name" != controller ]] || die "the controller's password is in server.properties (PLAIN): change it there and restart"
+  broker_answers || die "no broker answers on $PROBE_HOST:$KAFKA_PORT"
+  config="$(umask 077 && mktemp)"
+  # shellcheck disable=SC2064 # expand now: the path is local
+  trap "rm -f '$config'" EXIT
+  cat >"$config" <<EOF
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(sasl_password admin)";
+EOF
+  kafka_java kafka.admin.ConfigCommand --bootstrap-server "$PROBE_HOST:$KAFKA_PORT" \
+    --command-config "$config" --alter --entity-type users --entity-name "$name" \
+    --add-config "SCRAM-SHA-512=[iterations=8192,password=$(sasl_password "$name")]" >/dev/null ||
+    die "could not set the SCRAM credential of $name"
+  log "principal $name: SCRAM-SHA-512 password set from $SASL_DIR/users/$name"
 }
 
 case "${1:-}" in
@@ -407,6 +510,7 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   reset) cmd_reset ;;
+  scram) cmd_scram "${2:-}" ;;
   libs)
     fetch_libs
     echo "$KAFKA_LIBS_DIR"

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { kafkaConnection } from '@switchyard/config';
 import {
   ConsumerControlModule,
   HealthModule,
@@ -28,7 +29,7 @@ import { BridgeRoutesRunner } from './forwarding/bridge-routes.runner';
     }),
     KafkaModule.forRoot({
       clientId: TOPOLOGY.kafka.clientId('bridge'),
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
     }),
     HealthModule.forChecks([NatsReadiness, KafkaReadiness]),
   ],

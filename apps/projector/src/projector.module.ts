@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { kafkaConnection } from '@switchyard/config';
 import {
   ConsumerControlModule,
   HealthModule,
@@ -25,7 +26,7 @@ import { GetOrderController } from './querying/get-order.controller';
     MetricsModule.forRoot({ service: 'projector' }),
     KafkaModule.forRoot({
       clientId: TOPOLOGY.kafka.clientId('projector'),
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
     }),
     PostgresModule.forRoot({ url: config.DATABASE_URL, applicationName: 'projector' }),
     // Pause / resume the projection: Kafka lag grows, the read model stands still (ADR 0016).

@@ -4,12 +4,15 @@ import {
   kafkaReplication,
   KafkaTopicsEnvSchema,
   loadConfig,
+  postgresEnvSchema,
+  REBUILDER_DATABASE_ROLE,
 } from '@switchyard/config';
 import { catalog, topology } from '@switchyard/contracts';
 import { z } from 'zod';
 
 export const RebuilderEnvSchema = CommonEnvSchema.extend({
   ...KafkaTopicsEnvSchema.shape,
+  ...postgresEnvSchema(REBUILDER_DATABASE_ROLE).shape,
   /** `serve` mode: a rebuild that has not caught up after this long fails (live untouched). */
   REBUILD_TIMEOUT_MS: z.coerce.number().int().positive().default(3_600_000),
   /**

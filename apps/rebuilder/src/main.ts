@@ -12,6 +12,7 @@ import { RebuilderModule, RebuilderServerModule } from './rebuilder.module';
 import { progressReporter } from './rebuilding/progress';
 import { RebuildOrdersService } from './rebuilding/rebuild-orders.service';
 import { RollbackOrdersService } from './rolling-back/rollback-orders.service';
+import { setupDatabase } from './setting-up/setup-database';
 
 function projection(value: string): string {
   if (!(PROJECTIONS as readonly string[]).includes(value)) {
@@ -83,6 +84,17 @@ program
   .action(async () => {
     const result = await once((app) => app.get(RollbackOrdersService).rollback());
     process.stdout.write(`${JSON.stringify({ msg: 'rollback complete', ...result })}\n`);
+  });
+
+program
+  .command('setup-database')
+  .description(
+    "As a Postgres superuser (DATABASE_SETUP_URL): the projector's and rebuilder's roles, " +
+      'their rights on the read models schema, its tables. Idempotent; sets the passwords again.',
+  )
+  .action(async () => {
+    const result = await setupDatabase();
+    process.stdout.write(`${JSON.stringify({ msg: 'database set up', ...result })}\n`);
   });
 
 program

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { kafkaConnection } from '@switchyard/config';
 import {
   HealthModule,
   KafkaModule,
@@ -29,7 +30,7 @@ import { ProjectionsController } from './serving/projections.controller';
     loggingModule('rebuilder', config),
     KafkaModule.forRoot({
       clientId: TOPOLOGY.kafka.clientId('rebuilder'),
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
     }),
     PostgresModule.forRoot({ url: config.DATABASE_URL, applicationName: 'rebuilder' }),
   ],

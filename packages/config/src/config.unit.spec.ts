@@ -13,7 +13,6 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       NATS_URL: 'nats://127.0.0.1:4222',
       KAFKA_BROKERS: ['localhost:9092'],
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchyard',
       SWITCHYARD_NAMESPACE: '',
       LOG_LEVEL: 'info',
       HTTP_PORT: 0,

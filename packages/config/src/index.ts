@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { describeIssues, NamespaceSchema } from '@switchyard/contracts';
+import { ConfigError } from './errors';
+import { KafkaSecurityEnvSchema } from './kafka-security';
 
 /**
  * Settings every Switchyard service understands. Each has a default that works on a
@@ -18,7 +20,8 @@ export const CommonEnvSchema = z.object({
         .map((broker) => broker.trim())
         .filter(Boolean),
     ),
-  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/switchyard'),
+  /** SASL and TLS towards Kafka: all optional, PLAINTEXT without them (kafka-security.ts). */
+  ...KafkaSecurityEnvSchema.shape,
   SWITCHYARD_NAMESPACE: NamespaceSchema.default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Port of the service's HTTP server (health endpoints; the API on the gateway). */
@@ -33,13 +36,6 @@ export const CommonEnvSchema = z.object({
 });
 
 export type CommonEnv = z.infer<typeof CommonEnvSchema>;
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /**
  * Parses the environment once, at start-up, and fails with every problem listed:
@@ -61,3 +57,6 @@ export const CONFIG = Symbol('switchyard:config');
 export * from './cli';
 export * from './shutdown';
 export * from './kafka-topics';
+export * from './kafka-security';
+export * from './postgres';
+export { ConfigError } from './errors';

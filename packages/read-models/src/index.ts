@@ -9,3 +9,4 @@ export * from './parallel/worker-applier';
 export * from './order-state';
 export * from './order-tables';
 export * from './projection-status';
+export * from './database-roles';

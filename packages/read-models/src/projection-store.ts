@@ -19,8 +19,15 @@ import { ident, ORDERS_PROJECTION, ordersTable, parkedTable } from './sql';
 export class ProjectionStore {
   constructor(readonly schema: string) {}
 
-  /** Creates the schema, registry and first version if missing. Safe to run concurrently. */
+  /**
+   * Creates the schema, registry and first version if missing. Safe to run concurrently.
+   *
+   * Needs the schema's owner (the rebuilder's role, or the set-up) unless everything is
+   * already there: then it returns before any DDL, which is how the projector, whose
+   * role may only read and write rows (ADR 0035), gets through its start.
+   */
   async initialize(client: PoolClient): Promise<void> {
+    if (await this.isInitialized(client)) return;
     const s = ident(this.schema);
     await client.query('BEGIN');
     try {
@@ -28,7 +35,12 @@ export class ProjectionStore {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `switchyard-init:${this.schema}`,
       ]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+      // CREATE SCHEMA checks the database's CREATE right before it looks whether the schema
+      // exists, so even IF NOT EXISTS fails for the schema's owner without that right.
+      const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+        this.schema,
+      ]);
+      if (!schema.rowCount) await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
       await client.query(`CREATE TABLE IF NOT EXISTS ${s}.projections (
         name text PRIMARY KEY,
         active_version int NOT NULL,
@@ -63,6 +75,32 @@ export class ProjectionStore {
       await client.query('ROLLBACK');
       throw error;
     }
+  }
+
+  /** Is everything `initialize` creates already there (so it has nothing to do)? */
+  async isInitialized(client: PoolClient): Promise<boolean> {
+    const s = ident(this.schema);
+    const { rows } = await client.query<{ ready: boolean }>(
+      `SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL
+          AND to_regclass($3) IS NOT NULL AND to_regclass($4) IS NOT NULL
+          AND EXISTS (SELECT 1 FROM information_schema.columns
+                      WHERE table_schema = $5 AND table_name = 'rebuild_runs' AND column_name = 'warning')
+          AS ready`,
+      [`${s}.projections`, `${s}.checkpoints`, `${s}.rebuild_runs`, `${s}.orders`, this.schema],
+    );
+    if (!rows[0]?.ready) return false;
+    const registered = await client.query(`SELECT 1 FROM ${s}.projections WHERE name = $1`, [
+      ORDERS_PROJECTION,
+    ]);
+    if (!registered.rowCount) return false;
+    for (const version of await this.versions(client)) {
+      const parked = await client.query<{ found: string | null }>(
+        'SELECT to_regclass($1)::text AS found',
+        [parkedTable(this.schema, version)],
+      );
+      if (parked.rows[0]?.found === null) return false;
+    }
+    return true;
   }
 
   async createVersion(client: PoolClient, version: number): Promise<void> {

@@ -6,7 +6,7 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { createKafka, KafkaAdmin } from '@switchyard/messaging';
+import { createKafka, KafkaAdmin, type KafkaClientSecurity } from '@switchyard/messaging';
 import type { ReadinessCheck } from './health';
 
 export const KAFKA = Symbol('switchyard:kafka');
@@ -31,7 +31,11 @@ export class KafkaReadiness implements ReadinessCheck, OnApplicationShutdown {
 @Global()
 @Module({})
 export class KafkaModule {
-  static forRoot(options: { clientId: string; brokers: string[] }): DynamicModule {
+  static forRoot(options: {
+    clientId: string;
+    brokers: string[];
+    security?: KafkaClientSecurity;
+  }): DynamicModule {
     const logger = new Logger('Kafka');
     const providers = [
       { provide: KAFKA, useFactory: () => createKafka({ ...options, logger }) },

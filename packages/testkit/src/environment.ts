@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { CommonEnvSchema, loadConfig } from '@switchyard/config';
+import { CommonEnvSchema, loadConfig, postgresEnvSchema } from '@switchyard/config';
 
-/** Broker addresses for tests: the same variables and defaults as the services. */
+/**
+ * Broker addresses for tests: the same variables and defaults as the services, and the
+ * database as its superuser: tests create and drop their own schemas (and roles), and
+ * hand that URL to the projector and rebuilder they start.
+ */
 export const testEnv = loadConfig(
-  CommonEnvSchema.omit({ SWITCHYARD_NAMESPACE: true, HTTP_PORT: true }),
+  CommonEnvSchema.omit({ SWITCHYARD_NAMESPACE: true, HTTP_PORT: true }).extend(
+    postgresEnvSchema('postgres').shape,
+  ),
 );
 
 /**

@@ -5,6 +5,7 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { kafkaConnection } from '@switchyard/config';
 import { topology, type Topology } from '@switchyard/contracts';
 import { connectNats, createKafka } from '@switchyard/messaging';
 import type { ScenarioEnv } from './env';
@@ -44,7 +45,7 @@ export async function openContext(
     kafka: () =>
       (kafka ??= createKafka({
         clientId: topology(env.SWITCHYARD_NAMESPACE).kafka.clientId('scenario'),
-        brokers: env.KAFKA_BROKERS,
+        ...kafkaConnection(env),
         logger: quiet,
       })),
     narrator,

@@ -2,6 +2,7 @@
 import { randomInt } from 'node:crypto';
 import {
   CommonEnvSchema,
+  kafkaConnection,
   kafkaReplication,
   KafkaTopicsEnvSchema,
   loadConfig,
@@ -78,7 +79,7 @@ const program = new Command()
     const topic = names.kafka.topics.orderEvents;
     const kafka = createKafka({
       clientId: names.kafka.clientId('seed'),
-      brokers: config.KAFKA_BROKERS,
+      ...kafkaConnection(config),
       logger: stderr,
     });
 

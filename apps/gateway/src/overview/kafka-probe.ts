@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { kafkaConnection } from '@switchyard/config';
 import { createKafka, KafkaAdmin } from '@switchyard/messaging';
 import { config, TOPOLOGY } from '../config';
 
@@ -21,7 +22,7 @@ export class KafkaProbe implements OnApplicationShutdown {
       const admin = new KafkaAdmin(
         createKafka({
           clientId: TOPOLOGY.kafka.clientId('gateway-overview'),
-          brokers: config.KAFKA_BROKERS,
+          ...kafkaConnection(config),
           logger: this.logger,
         }),
       );

@@ -6,3 +6,4 @@ export * from './topic-configs';
 export * from './batch-consumer';
 export * from './consumer-lag';
 export * from './record-spans';
+export * from './kafka-acls';
