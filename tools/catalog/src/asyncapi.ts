@@ -206,47 +206,72 @@ export function asyncApiDocument(catalog: Catalog, topology: Topology): Json {
     };
   }
 
-  for (const [name, route] of Object.entries(catalog.routes) as [string, RouteDefinition][]) {
-    const request = `${route.name}Request`;
-    const reply = `${route.name}Reply`;
-    messages[request] = {
-      name: request,
+  /**
+   * A route's request and reply messages, its request channel and its reply channel (address
+   * `null`: the requester's inbox, a different subject for every requester); returns what its
+   * receive operation points at (channel, messages, reply).
+   */
+  const requestReply = (
+    name: string,
+    route: { name: string; request: z.ZodType; reply: z.ZodType; summary: string },
+    request: Json & { address: string; title: string },
+    reply: { title: string; summary?: string },
+  ) => {
+    const requestKey = `${route.name}Request`;
+    const replyKey = `${route.name}Reply`;
+    messages[requestKey] = {
+      name: requestKey,
       title: `${route.name} request`,
       contentType: 'application/json',
       payload: jsonSchema(route.request),
     };
-    messages[reply] = {
-      name: reply,
-      title: `${route.name} reply`,
-      summary: 'Or an error: an RFC 9457 problem (status, title, detail, errors[]).',
+    messages[replyKey] = {
+      name: replyKey,
+      ...reply,
       contentType: 'application/json',
       payload: jsonSchema(route.reply),
     };
+    const { address, title, ...extra } = request;
     channels[`${name}Request`] = {
-      address: route.subject,
-      title: `${route.name} (request-reply)`,
+      address,
+      title,
       description: route.summary,
       servers: [ref('servers/nats')],
-      messages: { [request]: ref(`components/messages/${request}`) },
+      ...extra,
+      messages: { [requestKey]: ref(`components/messages/${requestKey}`) },
     };
     channels[`${name}Reply`] = {
-      // The requester's inbox: a different subject for every requester.
       address: null,
-      title: `${route.name} reply`,
+      title: reply.title,
       servers: [ref('servers/nats')],
-      messages: { [reply]: ref(`components/messages/${reply}`) },
+      messages: { [replyKey]: ref(`components/messages/${replyKey}`) },
     };
+    return {
+      channel: ref(`channels/${name}Request`),
+      messages: [ref(`channels/${name}Request/messages/${requestKey}`)],
+      reply: {
+        channel: ref(`channels/${name}Reply`),
+        messages: [ref(`channels/${name}Reply/messages/${replyKey}`)],
+      },
+    };
+  };
+
+  for (const [name, route] of Object.entries(catalog.routes) as [string, RouteDefinition][]) {
+    const target = requestReply(
+      name,
+      route,
+      { address: route.subject, title: `${route.name} (request-reply)` },
+      {
+        title: `${route.name} reply`,
+        summary: 'Or an error: an RFC 9457 problem (status, title, detail, errors[]).',
+      },
+    );
     operations[`serve${route.name}`] = {
       action: 'receive',
       title: `${route.server} serves ${route.name}`,
       summary: route.summary,
       description: `Callers: ${route.clients.length > 0 ? route.clients.join(', ') : 'operators and tests'}. Timeout: ${route.timeoutMs} ms by default; no responders is a 503, no reply in time a 504 at the gateway.`,
-      channel: ref(`channels/${name}Request`),
-      messages: [ref(`channels/${name}Request/messages/${request}`)],
-      reply: {
-        channel: ref(`channels/${name}Reply`),
-        messages: [ref(`channels/${name}Reply/messages/${reply}`)],
-      },
+      ...target,
       tags: [{ name: route.server }],
       bindings: { nats: { queue: route.queue, bindingVersion: NATS_BINDING } },
     };
@@ -256,47 +281,24 @@ export function asyncApiDocument(catalog: Catalog, topology: Topology): Json {
     string,
     BroadcastRouteDefinition,
   ][]) {
-    const request = `${route.name}Request`;
-    const reply = `${route.name}Reply`;
-    messages[request] = {
-      name: request,
-      title: `${route.name} request`,
-      contentType: 'application/json',
-      payload: jsonSchema(route.request),
-    };
-    messages[reply] = {
-      name: reply,
-      title: `${route.name} reply (one per instance)`,
-      contentType: 'application/json',
-      payload: jsonSchema(route.reply),
-    };
-    channels[`${name}Request`] = {
-      address: route.address,
-      title: `${route.name} (broadcast request-reply)`,
-      description: route.summary,
-      servers: [ref('servers/nats')],
-      parameters: {
-        service: { enum: [...route.servers], description: 'The service whose instances answer.' },
+    const target = requestReply(
+      name,
+      route,
+      {
+        address: route.address,
+        title: `${route.name} (broadcast request-reply)`,
+        parameters: {
+          service: { enum: [...route.servers], description: 'The service whose instances answer.' },
+        },
       },
-      messages: { [request]: ref(`components/messages/${request}`) },
-    };
-    channels[`${name}Reply`] = {
-      address: null,
-      title: `${route.name} replies`,
-      servers: [ref('servers/nats')],
-      messages: { [reply]: ref(`components/messages/${reply}`) },
-    };
+      { title: `${route.name} reply (one per instance)` },
+    );
     operations[`serve${route.name}`] = {
       action: 'receive',
       title: `every instance of ${route.servers.join(', ')} answers ${route.name}`,
       summary: route.summary,
       description: `A broadcast: no queue group, so every instance hears the request and answers for itself; the requester (${route.clients.join(', ')}) gathers the replies for up to ${route.timeoutMs} ms by default (until they stop coming, or until as many as it counted). No instance is no responders: zero replies.`,
-      channel: ref(`channels/${name}Request`),
-      messages: [ref(`channels/${name}Request/messages/${request}`)],
-      reply: {
-        channel: ref(`channels/${name}Reply`),
-        messages: [ref(`channels/${name}Reply/messages/${reply}`)],
-      },
+      ...target,
       tags: route.servers.map((server) => ({ name: server })),
       'x-switchyard-broadcast': { servers: [...route.servers], gathered: 'requestMany' },
     };
