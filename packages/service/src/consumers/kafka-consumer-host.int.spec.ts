@@ -36,12 +36,14 @@ class RegistryModule {}
 describe('KafkaConsumerHost on a real broker', () => {
   const namespace = `t${randomBytes(5).toString('hex')}`;
   const names = topology(namespace);
-  const { projectorOrders } = catalog(names).subscriptions;
+  const { projectorOrders, rebuilderOrders } = catalog(names).subscriptions;
+  const runId = randomBytes(4).toString('hex');
   const topic = names.kafka.topics.orderEvents;
   const kafka = createKafka({ clientId: `${namespace}.test`, brokers, logger: quiet });
   const admin = new KafkaAdmin(kafka);
   let producer: Producer;
   let app: INestApplicationContext;
+  let rebuilder: INestApplicationContext;
 
   const folds: EventFolds<typeof projectorOrders, number> = {
     OrderPlaced: (n) => n + 1,
@@ -63,11 +65,21 @@ describe('KafkaConsumerHost on a real broker', () => {
     })
     class ProjectorLikeModule {}
     app = await NestFactory.createApplicationContext(ProjectorLikeModule, { logger: false });
+    @Module({
+      imports: [
+        RegistryModule,
+        KafkaModule.forRoot({ app: 'rebuilder', clientId: `${namespace}.rebuilder`, brokers }),
+      ],
+    })
+    class RebuilderLikeModule {}
+    rebuilder = await NestFactory.createApplicationContext(RebuilderLikeModule, { logger: false });
   });
 
   afterAll(async () => {
     await app?.close();
-    await admin.deleteGroups([names.kafka.groups.projector]).catch(() => undefined);
+    await rebuilder?.close();
+    const groups = [names.kafka.groups.projector, names.kafka.groups.rebuilder(runId)];
+    await admin.deleteGroups(groups).catch(() => undefined);
     await admin.deleteTopics([topic.name]);
     await Promise.all([admin.disconnect(), producer.disconnect()]);
   });
@@ -108,5 +120,39 @@ describe('KafkaConsumerHost on a real broker', () => {
     // Shutting the app down leaves the group (its owner did not stop it first).
     await app.close();
     expect(consumer.consumer.membership).toBe('stopped');
+  });
+
+  it('replays in a group of its own per run, commits nothing, and stays its caller’s to stop', async () => {
+    const replayed: ConsumedRecord[] = [];
+    const replay = rebuilder.get(KafkaConsumerHost).consume(rebuilderOrders, {
+      lifetime: 'run',
+      group: { runId },
+      folds,
+      fromBeginning: true,
+      partitionsConsumedConcurrently: topic.partitions,
+      commitOffsets: false,
+      handle: async (records) => {
+        replayed.push(...records);
+      },
+    });
+    expect(replay.groupId).toBe(names.kafka.groups.rebuilder(runId));
+    const keys = Array.from({ length: 6 }, (_, i) => `replayed-${i}`);
+    await producer.send({
+      topic: topic.name,
+      messages: keys.map((key) => ({ key, value: JSON.stringify({ key }) })),
+    });
+    await replay.start();
+    try {
+      // From offset zero: these and whatever else the topic holds.
+      await until('the replay', () => keys.every((key) => replayed.some((r) => r.key === key)));
+      // A run is nobody's to pause: not in the control plane.
+      expect(rebuilder.get(ConsumerRegistry).all()).toEqual([]);
+      // Its position lives in the caller's store: the group committed nothing.
+      const committed = await admin.consumerGroupLag(replay.groupId, topic.name);
+      expect(committed.map((p) => p.committedOffset)).toEqual(committed.map(() => null));
+    } finally {
+      await replay.stop();
+    }
+    expect(replay.consumer.membership).toBe('stopped');
   });
 });
