@@ -10,7 +10,7 @@ import {
   NatsConnectionModule,
   NatsReadiness,
 } from '@switchyard/service';
-import { config, TOPOLOGY } from './config';
+import { CATALOG, config, TOPOLOGY } from './config';
 import { BridgeRoutesRunner } from './forwarding/bridge-routes.runner';
 
 /**
@@ -24,10 +24,11 @@ import { BridgeRoutesRunner } from './forwarding/bridge-routes.runner';
     NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'bridge' }),
     // Pause / resume forwarding: events wait in JetStream, Kafka falls behind (ADR 0016).
     ConsumerControlModule.forRoot({
+      route: CATALOG.broadcasts.consumerControl,
       service: 'bridge',
-      subject: TOPOLOGY.nats.subjects.consumerControl('bridge'),
     }),
     KafkaModule.forRoot({
+      app: 'bridge',
       clientId: TOPOLOGY.kafka.clientId('bridge'),
       ...kafkaConnection(config),
     }),

@@ -9,7 +9,7 @@ import {
   RequestReplyModule,
   servedRoutes,
 } from '@switchyard/service';
-import { CATALOG, config, TOPOLOGY } from './config';
+import { CATALOG, config } from './config';
 import { OrderEventStore } from './event-store/order-event-store';
 import { OrderCommandHandler } from './order/order-command.handler';
 import { PlaceOrderController } from './placing/place-order.controller';
@@ -33,8 +33,8 @@ import { OrderSagaRunner } from './saga/order-saga.runner';
     NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'orders' }),
     // Pause / resume the saga's consumers (`PlaceOrder` keeps answering): ADR 0016.
     ConsumerControlModule.forRoot({
+      route: CATALOG.broadcasts.consumerControl,
       service: 'orders',
-      subject: TOPOLOGY.nats.subjects.consumerControl('orders'),
     }),
     // Requests to inventory (the saga's reserve and release).
     RequestReplyModule.forRoot({

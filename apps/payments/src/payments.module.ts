@@ -7,7 +7,7 @@ import {
   NatsConnectionModule,
   NatsReadiness,
 } from '@switchyard/service';
-import { config, TOPOLOGY } from './config';
+import { CATALOG, config } from './config';
 import { PaymentOutcomeStore } from './processing/payment-outcome-store';
 import { PaymentsWorker } from './processing/payments.worker';
 import { ProcessPaymentHandler } from './processing/process-payment.handler';
@@ -22,8 +22,8 @@ import { ProcessPaymentHandler } from './processing/process-payment.handler';
     MetricsModule.forRoot({ service: 'payments' }),
     NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'payments' }),
     ConsumerControlModule.forRoot({
+      route: CATALOG.broadcasts.consumerControl,
       service: 'payments',
-      subject: TOPOLOGY.nats.subjects.consumerControl('payments'),
     }),
     HealthModule.forChecks([NatsReadiness]),
   ],

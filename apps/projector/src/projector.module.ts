@@ -25,6 +25,7 @@ import { GetOrderController } from './querying/get-order.controller';
     loggingModule('projector', config),
     MetricsModule.forRoot({ service: 'projector' }),
     KafkaModule.forRoot({
+      app: 'projector',
       clientId: TOPOLOGY.kafka.clientId('projector'),
       ...kafkaConnection(config),
     }),
@@ -32,8 +33,8 @@ import { GetOrderController } from './querying/get-order.controller';
     // Pause / resume the projection: Kafka lag grows, the read model stands still (ADR 0016).
     NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'projector' }),
     ConsumerControlModule.forRoot({
+      route: CATALOG.broadcasts.consumerControl,
       service: 'projector',
-      subject: TOPOLOGY.nats.subjects.consumerControl('projector'),
     }),
     HealthModule.forChecks([KafkaReadiness, PostgresReadiness]),
   ],

@@ -29,6 +29,7 @@ import { ProjectionsController } from './serving/projections.controller';
   imports: [
     loggingModule('rebuilder', config),
     KafkaModule.forRoot({
+      app: 'rebuilder',
       clientId: TOPOLOGY.kafka.clientId('rebuilder'),
       ...kafkaConnection(config),
     }),

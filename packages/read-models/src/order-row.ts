@@ -1,5 +1,4 @@
 import {
-  assertUnreachable,
   OrderEventTypes,
   type CurrentOrderEvent,
   type OrderLine,
@@ -19,52 +18,68 @@ export interface OrderRow {
   lastEventId: string;
 }
 
+/** One projection step per event type: the row after that event. */
+type RowFolds = {
+  [K in CurrentOrderEvent['type']]: (
+    row: OrderRow | undefined,
+    event: Extract<CurrentOrderEvent, { type: K }>,
+  ) => OrderRow | undefined;
+};
+
 /**
- * Pure projection step: the row after `event`, an event already upcast to its current
- * version (`upcastOrderEvent`), so this switch knows one shape per type. It assumes the
- * event is next in line for the row (see `placeOf` in `order-state.ts`); `evolveOrder` is the fold that
- * makes sure of it.
+ * ### What the orders read model does with each event: its folds, keyed by event type.
  *
- * Returns the row unchanged for an event it has already applied (same or lower
- * aggregate version): Kafka is at-least-once, and a bridge restarted between the Kafka
- * ack and the JetStream ack sends an event twice.
+ * Keyed like the catalog's `handles` of the projector's and the rebuilder's subscriptions:
+ * both hand this map to `KafkaConsumerHost.consume`, which refuses (at compile time) a
+ * fold for an event the catalog does not route to them, or a routed event without one.
  *
  * The projection records facts, it does not judge them: the orders service decided
  * each event against the order's state, so a `OrderCancelled` after `OrderConfirmed`
  * simply cancels. What has no column here (a cancellation's reason, `confirmedAt`)
  * stays in the log, where a future read-model version can pick it up by replay.
  */
+export const ORDER_ROW_FOLDS: RowFolds = {
+  OrderPlaced: (_row, event) => ({
+    orderId: event.data.orderId,
+    customerId: event.data.customerId,
+    region: event.data.region,
+    // The view's lines are `{ sku, quantity }` in line-number order.
+    items: [...event.data.items]
+      .sort((a, b) => a.lineNo - b.lineNo)
+      .map(({ sku, quantity }) => ({ sku, quantity })),
+    status: 'PLACED',
+    placedAt: event.occurredAt,
+    version: event.aggregateVersion,
+    lastEventId: event.eventId,
+  }),
+  // Without a row a follow-up has nothing to change: `evolveOrder` never gets here
+  // with one (it holds the event until its `OrderPlaced` arrives).
+  OrderConfirmed: (row, event) => row && followUp(row, event, 'CONFIRMED'),
+  OrderCancelled: (row, event) => row && followUp(row, event, 'CANCELLED'),
+  OrderRejected: (row, event) => row && followUp(row, event, 'REJECTED'),
+};
+
+/**
+ * Pure projection step: the row after `event`, an event already upcast to its current
+ * version (`decodeOrderEvent`), so each fold knows one shape. It assumes the event is
+ * next in line for the row (see `placeOf` in `order-state.ts`); `evolveOrder` is the fold
+ * that makes sure of it.
+ *
+ * Returns the row unchanged for an event it has already applied (same or lower
+ * aggregate version): Kafka is at-least-once, and a bridge restarted between the Kafka
+ * ack and the JetStream ack sends an event twice.
+ */
 export function evolveOrderRow(
   row: OrderRow | undefined,
   event: CurrentOrderEvent,
 ): OrderRow | undefined {
   if (row && event.aggregateVersion <= row.version) return row;
-  switch (event.type) {
-    case OrderEventTypes.OrderPlaced:
-      return {
-        orderId: event.data.orderId,
-        customerId: event.data.customerId,
-        region: event.data.region,
-        // The view's lines are `{ sku, quantity }` in line-number order.
-        items: [...event.data.items]
-          .sort((a, b) => a.lineNo - b.lineNo)
-          .map(({ sku, quantity }) => ({ sku, quantity })),
-        status: 'PLACED',
-        placedAt: event.occurredAt,
-        version: event.aggregateVersion,
-        lastEventId: event.eventId,
-      };
-    // Without a row a follow-up has nothing to change: `evolveOrder` never gets here
-    // with one (it holds the event until its `OrderPlaced` arrives).
-    case OrderEventTypes.OrderConfirmed:
-      return row && followUp(row, event, 'CONFIRMED');
-    case OrderEventTypes.OrderCancelled:
-      return row && followUp(row, event, 'CANCELLED');
-    case OrderEventTypes.OrderRejected:
-      return row && followUp(row, event, 'REJECTED');
-    default:
-      return assertUnreachable(event);
-  }
+  // The map is keyed by type, so this is the fold for exactly this event's shape.
+  const fold = ORDER_ROW_FOLDS[event.type] as (
+    row: OrderRow | undefined,
+    event: CurrentOrderEvent,
+  ) => OrderRow | undefined;
+  return fold(row, event);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { upcastOrderEvent, type CurrentOrderEvent } from '@switchyard/contracts';
+import { decodeOrderEvent, type CurrentOrderEvent } from '@switchyard/contracts';
 import type { ConsumedRecord } from '@switchyard/messaging';
 import { startsOrderRow, type OrderRow } from './order-row';
 import {
@@ -30,8 +30,10 @@ export interface OrderBatchResult {
 }
 
 /**
- * A record's value → the event in its current version. Old versions are upcast here, so
- * a replay of years-old records folds through the same `evolveOrder` as live ones.
+ * A record's value → the event in its current version, with the catalog's decoder of the
+ * order-history channel (`decodeOrderEvent`, the same function object). Old versions are
+ * upcast here, so a replay of years-old records folds through the same `evolveOrder` as
+ * live ones.
  */
 function parse(record: ConsumedRecord): { event: CurrentOrderEvent } | { reason: string } {
   if (!record.value) return { reason: 'empty record value' };
@@ -41,8 +43,8 @@ function parse(record: ConsumedRecord): { event: CurrentOrderEvent } | { reason:
   } catch {
     return { reason: 'value is not JSON' };
   }
-  const result = upcastOrderEvent(json);
-  return result.ok ? { event: result.event } : { reason: result.reason };
+  const result = decodeOrderEvent(json);
+  return result.ok ? { event: result.message } : { reason: result.reason };
 }
 
 const versionsOf = (held: LoggedEvent[]) => new Set(held.map((one) => one.event.aggregateVersion));

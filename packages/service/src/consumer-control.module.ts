@@ -10,6 +10,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { BroadcastRouteDefinition } from '@switchyard/contracts';
 import { serveConsumerControl } from '@switchyard/messaging';
 import {
   CONSUMER_CONTROL_OPTIONS,
@@ -38,8 +39,10 @@ export class ConsumerControlServer implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
+    const { route, service } = this.options;
     this.subscription = serveConsumerControl(this.nc, {
-      ...this.options,
+      subject: route.subject(service),
+      service,
       instance: `${hostname()}:${process.pid}`,
       consumers: () => this.registry.all(),
       logger: this.logger,
@@ -53,14 +56,21 @@ export class ConsumerControlServer implements OnApplicationBootstrap, OnApplicat
 }
 
 /**
- * The consumer control plane of one service (docs/adr/0016): needs
- * `NatsConnectionModule` for its connection. JetStream consumers run through its `JetStreamConsumerHost`;
- * other workers (the Kafka projection) register with `ConsumerRegistry`.
+ * The consumer control plane of one service (docs/adr/0016), the serving side of the
+ * catalog's `consumerControl` broadcast route: needs `NatsConnectionModule` for its
+ * connection. JetStream consumers run through its `JetStreamConsumerHost`; Kafka ones
+ * through `KafkaConsumerHost` (`KafkaModule`); both register with `ConsumerRegistry`.
  */
 @Global()
 @Module({})
 export class ConsumerControlModule {
-  static forRoot(options: ConsumerControlOptions): DynamicModule {
+  static forRoot<R extends BroadcastRouteDefinition>(
+    options: ConsumerControlOptions<R>,
+  ): DynamicModule {
+    if (!options.route.servers.includes(options.service))
+      throw new Error(
+        `the catalog does not list ${options.service} as a server of ${options.route.name}`,
+      );
     const providers = [
       { provide: CONSUMER_CONTROL_OPTIONS, useValue: options },
       ConsumerRegistry,

@@ -11,3 +11,10 @@ export * from './postgres.module';
 export * from './rpc';
 export * from './metrics';
 export * from './consumers/jetstream-consumer-host';
+export {
+  KafkaConsumerHost,
+  kafkaGroupOf,
+  type EventFolds,
+  type HostedKafkaConsumer,
+  type KafkaConsumerSettings,
+} from './consumers/kafka-consumer-host';

@@ -6,10 +6,12 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import type { AppName } from '@switchyard/contracts';
 import { createKafka, KafkaAdmin, type KafkaClientSecurity } from '@switchyard/messaging';
+import { KAFKA, KAFKA_APP, KafkaConsumerHost } from './consumers/kafka-consumer-host';
 import type { ReadinessCheck } from './health';
 
-export const KAFKA = Symbol('switchyard:kafka');
+export { KAFKA } from './consumers/kafka-consumer-host';
 
 @Injectable()
 export class KafkaReadiness implements ReadinessCheck, OnApplicationShutdown {
@@ -27,18 +29,25 @@ export class KafkaReadiness implements ReadinessCheck, OnApplicationShutdown {
   }
 }
 
-/** The kafkajs client (kept behind @switchyard/messaging) and one admin connection. */
+/**
+ * The kafkajs client (kept behind @switchyard/messaging), one admin connection, and the
+ * host of the app's Kafka consumers (`KafkaConsumerHost`: declared from the catalog).
+ */
 @Global()
 @Module({})
 export class KafkaModule {
   static forRoot(options: {
+    app: AppName;
     clientId: string;
     brokers: string[];
     security?: KafkaClientSecurity;
   }): DynamicModule {
     const logger = new Logger('Kafka');
+    const { app, ...client } = options;
     const providers = [
-      { provide: KAFKA, useFactory: () => createKafka({ ...options, logger }) },
+      { provide: KAFKA, useFactory: () => createKafka({ ...client, logger }) },
+      { provide: KAFKA_APP, useValue: app },
+      KafkaConsumerHost,
       {
         provide: KafkaAdmin,
         useFactory: async (kafka: ReturnType<typeof createKafka>) => {

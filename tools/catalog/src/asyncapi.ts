@@ -1,5 +1,6 @@
 import {
   MessageHeaders,
+  type BroadcastRouteDefinition,
   type Catalog,
   type ChannelDefinition,
   type RouteDefinition,
@@ -33,6 +34,8 @@ const messageKey = (event: string, version: number) => `${event}V${version}`;
  * - servers: NATS (core and JetStream) and Kafka;
  * - channels: every catalog channel (`{parameters}` described), and per request-reply route a
  *   request channel and a reply channel (address `null`: the requester's inbox);
+ * - broadcast routes (`catalog.broadcasts`): the same pair of channels, the request's address
+ *   with `{service}`; its receive operation has no queue binding: every instance answers;
  * - operations: each route served (receive, with its reply and NATS queue binding), each
  *   event published (send, per producer) and each subscription (receive, only the events it
  *   handles; Kafka group binding; `x-switchyard-delivery`);
@@ -120,30 +123,36 @@ export function asyncApiDocument(catalog: Catalog, topology: Topology): Json {
   }
 
   for (const [name, event] of Object.entries(catalog.events))
-    for (const producer of event.producers)
-      for (const channelName of event.channels) {
-        const channel = catalog.channels[channelName];
-        // seed writes the history straight to Kafka; the services write NATS, and the
-        // bridge (below) puts their events on Kafka.
-        if ((channel.transport === 'kafka') !== (producer === 'seed')) continue;
+    for (const [producer, on] of Object.entries(
+      event.producers as Partial<Record<string, readonly string[]>>,
+    ))
+      for (const channelName of on ?? []) {
+        // The bridge's forwarding is its own operation (below): it sends what it reads.
+        if (producer === 'bridge') continue;
+        const channel = catalog.channels[channelName as keyof Catalog['channels']];
         const id = `${producer}Sends${name}On${capitalised(channelName)}`;
         operations[id] = {
           action: 'send',
           title: `${producer} publishes ${name}`,
           channel: ref(`channels/${channelName}`),
+          // seed writes every version (old ones are upcast on replay); services the current.
           messages: Object.keys(event.versions)
-            .filter((v) => producer === 'seed' || Number(v) === event.current)
+            .filter((v) => channel.transport === 'kafka' || Number(v) === event.current)
             .map((v) => ref(`channels/${channelName}/messages/${messageKey(name, Number(v))}`)),
           tags: [{ name: producer }],
         };
       }
 
-  // The bridge forwards what it reads to the Kafka channel carrying the same events.
+  // The bridge forwards what it reads to the channels the catalog lists it as producer on.
+  const bridgeChannels = new Set(
+    Object.values(catalog.events).flatMap(
+      (event) => (event.producers as Partial<Record<string, readonly string[]>>).bridge ?? [],
+    ),
+  );
   for (const [name, sub] of Object.entries(catalog.subscriptions)) {
     if (sub.app !== 'bridge') continue;
     for (const [channelName, channel] of Object.entries(catalog.channels)) {
-      if (channel.transport !== 'kafka' || channel.messages.join() !== sub.channel.messages.join())
-        continue;
+      if (!bridgeChannels.has(channelName)) continue;
       operations[`${name}ForwardsTo${capitalised(channelName)}`] = {
         action: 'send',
         title: `bridge forwards ${sub.channelName} to ${channel.address}`,
@@ -197,49 +206,101 @@ export function asyncApiDocument(catalog: Catalog, topology: Topology): Json {
     };
   }
 
-  for (const [name, route] of Object.entries(catalog.routes) as [string, RouteDefinition][]) {
-    const request = `${route.name}Request`;
-    const reply = `${route.name}Reply`;
-    messages[request] = {
-      name: request,
+  /**
+   * A route's request and reply messages, its request channel and its reply channel (address
+   * `null`: the requester's inbox, a different subject for every requester); returns what its
+   * receive operation points at (channel, messages, reply).
+   */
+  const requestReply = (
+    name: string,
+    route: { name: string; request: z.ZodType; reply: z.ZodType; summary: string },
+    request: Json & { address: string; title: string },
+    reply: { title: string; summary?: string },
+  ) => {
+    const requestKey = `${route.name}Request`;
+    const replyKey = `${route.name}Reply`;
+    messages[requestKey] = {
+      name: requestKey,
       title: `${route.name} request`,
       contentType: 'application/json',
       payload: jsonSchema(route.request),
     };
-    messages[reply] = {
-      name: reply,
-      title: `${route.name} reply`,
-      summary: 'Or an error: an RFC 9457 problem (status, title, detail, errors[]).',
+    messages[replyKey] = {
+      name: replyKey,
+      ...reply,
       contentType: 'application/json',
       payload: jsonSchema(route.reply),
     };
+    const { address, title, ...extra } = request;
     channels[`${name}Request`] = {
-      address: route.subject,
-      title: `${route.name} (request-reply)`,
+      address,
+      title,
       description: route.summary,
       servers: [ref('servers/nats')],
-      messages: { [request]: ref(`components/messages/${request}`) },
+      ...extra,
+      messages: { [requestKey]: ref(`components/messages/${requestKey}`) },
     };
     channels[`${name}Reply`] = {
-      // The requester's inbox: a different subject for every requester.
       address: null,
-      title: `${route.name} reply`,
+      title: reply.title,
       servers: [ref('servers/nats')],
-      messages: { [reply]: ref(`components/messages/${reply}`) },
+      messages: { [replyKey]: ref(`components/messages/${replyKey}`) },
     };
+    return {
+      channel: ref(`channels/${name}Request`),
+      messages: [ref(`channels/${name}Request/messages/${requestKey}`)],
+      reply: {
+        channel: ref(`channels/${name}Reply`),
+        messages: [ref(`channels/${name}Reply/messages/${replyKey}`)],
+      },
+    };
+  };
+
+  for (const [name, route] of Object.entries(catalog.routes) as [string, RouteDefinition][]) {
+    const target = requestReply(
+      name,
+      route,
+      { address: route.subject, title: `${route.name} (request-reply)` },
+      {
+        title: `${route.name} reply`,
+        summary: 'Or an error: an RFC 9457 problem (status, title, detail, errors[]).',
+      },
+    );
     operations[`serve${route.name}`] = {
       action: 'receive',
       title: `${route.server} serves ${route.name}`,
       summary: route.summary,
       description: `Callers: ${route.clients.length > 0 ? route.clients.join(', ') : 'operators and tests'}. Timeout: ${route.timeoutMs} ms by default; no responders is a 503, no reply in time a 504 at the gateway.`,
-      channel: ref(`channels/${name}Request`),
-      messages: [ref(`channels/${name}Request/messages/${request}`)],
-      reply: {
-        channel: ref(`channels/${name}Reply`),
-        messages: [ref(`channels/${name}Reply/messages/${reply}`)],
-      },
+      ...target,
       tags: [{ name: route.server }],
       bindings: { nats: { queue: route.queue, bindingVersion: NATS_BINDING } },
+    };
+  }
+
+  for (const [name, route] of Object.entries(catalog.broadcasts) as [
+    string,
+    BroadcastRouteDefinition,
+  ][]) {
+    const target = requestReply(
+      name,
+      route,
+      {
+        address: route.address,
+        title: `${route.name} (broadcast request-reply)`,
+        parameters: {
+          service: { enum: [...route.servers], description: 'The service whose instances answer.' },
+        },
+      },
+      { title: `${route.name} reply (one per instance)` },
+    );
+    operations[`serve${route.name}`] = {
+      action: 'receive',
+      title: `every instance of ${route.servers.join(', ')} answers ${route.name}`,
+      summary: route.summary,
+      description: `A broadcast: no queue group, so every instance hears the request and answers for itself; the requester (${route.clients.join(', ')}) gathers the replies for up to ${route.timeoutMs} ms by default (until they stop coming, or until as many as it counted). No instance is no responders: zero replies.`,
+      ...target,
+      tags: route.servers.map((server) => ({ name: server })),
+      'x-switchyard-broadcast': { servers: [...route.servers], gathered: 'requestMany' },
     };
   }
 

@@ -28,6 +28,27 @@ describe('the AsyncAPI document generated from the catalog', () => {
     expect(document.channels.orderEvents?.address).toBe('orders.events.{orderId}');
   });
 
+  it('documents broadcast routes: answered by every instance, so no queue group', () => {
+    for (const [name, route] of Object.entries(messages.broadcasts)) {
+      const operation = document.operations[`serve${route.name}`];
+      expect(operation?.action).toBe('receive');
+      expect(operation?.bindings).toBeUndefined();
+      expect(operation).toMatchObject({
+        'x-switchyard-broadcast': { servers: [...route.servers], gathered: 'requestMany' },
+      });
+      expect(document.channels[`${name}Request`]?.address).toBe(route.address);
+      expect(document.channels[`${name}Reply`]?.address).toBeNull();
+    }
+    expect(document.channels.consumerControlRequest?.address).toBe('control.{service}.consumers');
+  });
+
+  it('sends each event only where the catalog lists its producers', () => {
+    expect(document.operations.seedSendsOrderConfirmedOnOrderHistory?.action).toBe('send');
+    expect(document.operations.ordersSendsOrderPlacedOnOrderEvents?.action).toBe('send');
+    expect(document.operations.ordersSendsOrderPlacedOnOrderHistory).toBeUndefined();
+    expect(document.operations.bridgeOrdersForwardsToOrderHistory?.action).toBe('send');
+  });
+
   it('refuses what breaks the spec: the validator is not a rubber stamp', async () => {
     const broken = { ...document, channels: { x: { address: 42 } } };
     expect((await validateAsyncApi(JSON.stringify(broken))).errors.length).toBeGreaterThan(0);

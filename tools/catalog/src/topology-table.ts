@@ -23,14 +23,8 @@ export function topologyRows(catalog: Catalog, topology: Topology): string[][] {
 
   for (const stream of Object.values(topology.nats.streams)) {
     const carried = Object.entries(channels).filter(([, c]) => c.storedIn === stream.name);
-    const what = carried.map(([, c]) => {
-      const producers = [
-        ...new Set(
-          c.messages.flatMap((m) =>
-            events[m as keyof typeof events].producers.filter((p) => p !== 'seed'),
-          ),
-        ),
-      ];
+    const what = carried.map(([name, c]) => {
+      const producers = [...new Set(c.messages.flatMap((m) => producersOn(events, m, name)))];
       return `${producers.join(', ')} → ${c.messages.join(', ')} on ${code(c.address)}`;
     });
     const kind = 'retention' in stream && stream.retention === 'workqueue' ? ', work queue' : '';
@@ -54,31 +48,27 @@ export function topologyRows(catalog: Catalog, topology: Topology): string[][] {
   for (const bucket of Object.values(topology.nats.kv))
     rows.push(['JetStream KV', code(bucket.name), KV_PURPOSE[bucket.name] ?? '']);
 
-  for (const [, c] of Object.entries(channels)) {
+  for (const [name, c] of Object.entries(channels)) {
     if (c.transport !== 'nats-core') continue;
     const readers = subs.filter((s) => s.channel === c).map((s) => s.app);
-    const producers = c.messages.flatMap((m) => events[m as keyof typeof events].producers);
+    const producers = c.messages.flatMap((m) => producersOn(events, m, name));
     rows.push([
       'Core NATS, at-most-once',
       code(c.address),
       `${producers.join(', ')} → ${c.messages.join(', ')}; ${readers.join(', ')} listens`,
     ]);
   }
-  rows.push([
-    'Core NATS, broadcast',
-    code(topology.nats.subjects.consumerControl('{service}')),
-    'every instance of the service answers pause / resume / status (the gateway asks)',
-  ]);
+  for (const b of Object.values(catalog.broadcasts))
+    rows.push([
+      'Core NATS, broadcast',
+      code(b.address),
+      `${b.clients.join(', ')} → every instance of ${b.servers.join(', ')} (${b.name}), no queue group`,
+    ]);
 
-  for (const [, c] of Object.entries(channels)) {
+  for (const [name, c] of Object.entries(channels)) {
     if (c.transport !== 'kafka') continue;
     const readers = subs.filter((s) => s.channel === c).map((s) => s.app);
-    const writers = [
-      ...subs.filter((s) => s.app === 'bridge').map(() => 'bridge'),
-      ...c.messages.flatMap((m) =>
-        events[m as keyof typeof events].producers.filter((p) => p === 'seed'),
-      ),
-    ];
+    const writers = c.messages.flatMap((m) => producersOn(events, m, name));
     rows.push([
       'Kafka topic',
       `${code(c.address)} (${c.partitions} partitions, key ${c.key}, kept for ever)`,
@@ -104,6 +94,16 @@ export function topologyRows(catalog: Catalog, topology: Topology): string[][] {
     'view `orders`, tables `orders_v<N>`, `projections`, `checkpoints`, `rebuild_runs`',
   ]);
   return rows;
+}
+
+/** The apps the catalog lists as producers of `event` on channel `channel`. */
+function producersOn(events: Catalog['events'], event: string, channel: string): string[] {
+  const producers = events[event as keyof Catalog['events']].producers as Partial<
+    Record<string, readonly string[]>
+  >;
+  return Object.entries(producers)
+    .filter(([, on]) => on?.includes(channel))
+    .map(([app]) => app);
 }
 
 const KV_PURPOSE: Record<string, string> = {

@@ -8,7 +8,7 @@ import {
   loadConfig,
   positiveInt,
 } from '@switchyard/config';
-import { topology } from '@switchyard/contracts';
+import { catalog, publishedChannel, topology } from '@switchyard/contracts';
 import { createKafka, EventProducer, KafkaAdmin } from '@switchyard/messaging';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkCounts, defaultStart } from './order-lifecycles';
@@ -76,7 +76,10 @@ const program = new Command()
 
     const config = loadConfig(CommonEnvSchema.extend(KafkaTopicsEnvSchema.shape));
     const names = topology(config.SWITCHYARD_NAMESPACE, { kafka: kafkaReplication(config) });
-    const topic = names.kafka.topics.orderEvents;
+    // The catalog lists seed as a producer of the order history: its topic comes from there.
+    const history = publishedChannel(catalog(names), 'seed', 'orderHistory');
+    const topic = Object.values(names.kafka.topics).find((t) => t.name === history.address);
+    if (!topic) throw new Error(`no topic declared for ${history.address}`);
     const kafka = createKafka({
       clientId: names.kafka.clientId('seed'),
       ...kafkaConnection(config),

@@ -8,7 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import type { BridgeRoute } from '@switchyard/contracts';
+import { publishedChannel, type BridgeRoute } from '@switchyard/contracts';
 import {
   ensureKvBucket,
   EventProducer,
@@ -31,9 +31,15 @@ import { LeasedConsumer } from '../leasing/leased-consumer';
 import { TELEMETRY } from '../telemetry';
 import { RouteForwarder } from './route-forwarder';
 
-/** The catalog's subscription of each bridge route: a new route must be listed here. */
-const SUBSCRIPTIONS = {
-  orders: CATALOG.subscriptions.bridgeOrders,
+/**
+ * Each bridge route in the catalog's terms: the subscription it reads, and the Kafka
+ * channel the catalog lists the bridge as a producer on. A new route must be listed here.
+ */
+const ROUTES = {
+  orders: {
+    from: CATALOG.subscriptions.bridgeOrders,
+    to: publishedChannel(CATALOG, 'bridge', 'orderHistory'),
+  },
 } satisfies Record<BridgeRoute['name'], unknown>;
 
 /**
@@ -81,7 +87,9 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
       logger: this.logger,
     });
 
-    for (const route of TOPOLOGY.bridgeRoutes) {
+    for (const declared of TOPOLOGY.bridgeRoutes) {
+      // Its topic as the catalog says: the channel the bridge publishes the route's events on.
+      const route: BridgeRoute = { ...declared, topic: ROUTES[declared.name].to.address };
       const lease: KvLease = new KvLease({
         store: leases,
         key: route.leaseKey,
@@ -126,7 +134,7 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
    * (readiness checks they exist), run only by the lease holder (`LeasedConsumer`).
    */
   private declare(route: BridgeRoute, forwarder: RouteForwarder): Promise<HostedRunner[]> {
-    return this.host.consumeBatches(SUBSCRIPTIONS[route.name], {
+    return this.host.consumeBatches(ROUTES[route.name].from, {
       maxDeliver: config.BRIDGE_MAX_DELIVER,
       ackWaitMs: config.BRIDGE_ACK_WAIT_MS,
       maxAckPending: config.BRIDGE_BATCH_SIZE * 4,

@@ -1,14 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
-import { NoRespondersError, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { Injectable } from '@nestjs/common';
 import {
-  ConsumerControlReplySchema,
   type ConsumerControlAction,
   type ConsumerControlReply,
   type ControlledService,
 } from '@switchyard/contracts';
-import { config, TOPOLOGY } from '../config';
-import { REQUEST_REPLY_TRANSPORT } from '@switchyard/service';
+import { RequestReplyClient } from '@switchyard/service';
+import { CATALOG } from '../config';
+
+const route = CATALOG.broadcasts.consumerControl;
 
 /**
  * After the last reply of a status round, how long to wait for one more instance. Every
@@ -20,9 +19,10 @@ const STATUS_STALL_MS = 250;
 /**
  * ### Broadcast request-reply: one command, one reply per instance.
  *
- * `control.<service>.consumers` has no queue group, so every instance receives the
- * command, and `requestMany` collects several replies to one request. The hard part is
- * knowing when the last reply has come, since nobody knows how many instances run:
+ * The catalog's `consumerControl` broadcast route, gathered by `RequestReplyClient.gather`
+ * (every instance of the service answers; replies validated with the route's schema). The
+ * hard part is knowing when the last reply has come, since nobody knows how many
+ * instances run:
  * - `status` waits until the replies stop coming (`stall`): cheap, instant answers;
  * - `pause` / `resume` first count the instances with a status round, then wait for
  *   exactly that many replies (`count`), bounded by the request timeout. A pause may
@@ -32,12 +32,10 @@ const STATUS_STALL_MS = 250;
  */
 @Injectable()
 export class ConsumerControlClient {
-  private readonly logger = new Logger(ConsumerControlClient.name);
-
-  constructor(@Inject(REQUEST_REPLY_TRANSPORT) private readonly client: ClientProxy) {}
+  constructor(private readonly client: RequestReplyClient) {}
 
   status(service: ControlledService): Promise<ConsumerControlReply[]> {
-    return this.gather(service, 'status', { strategy: 'stall', stall: STATUS_STALL_MS });
+    return this.client.gather(route, service, { action: 'status' }, { stall: STATUS_STALL_MS });
   }
 
   /** The replies of the instances that acted (zero: nobody runs the service). */
@@ -47,40 +45,6 @@ export class ConsumerControlClient {
   ): Promise<ConsumerControlReply[]> {
     const instances = (await this.status(service)).length;
     if (instances === 0) return [];
-    return this.gather(service, action, { strategy: 'count', maxMessages: instances });
-  }
-
-  private async gather(
-    service: ControlledService,
-    action: ConsumerControlAction,
-    options: { strategy: 'stall'; stall: number } | { strategy: 'count'; maxMessages: number },
-  ): Promise<ConsumerControlReply[]> {
-    await this.client.connect();
-    const nc = this.client.unwrap<NatsConnection>();
-    const replies: ConsumerControlReply[] = [];
-    try {
-      const messages = await nc.requestMany(
-        TOPOLOGY.nats.subjects.consumerControl(service),
-        JSON.stringify({ action }),
-        { ...options, maxWait: config.NATS_REQUEST_TIMEOUT_MS },
-      );
-      for await (const message of messages) {
-        const reply = parseReply(message);
-        if (reply) replies.push(reply);
-        else this.logger.warn(`ignored a malformed consumer control reply from ${service}`);
-      }
-    } catch (error) {
-      if (!(error instanceof NoRespondersError)) throw error;
-    }
-    return replies;
-  }
-}
-
-function parseReply(message: Msg): ConsumerControlReply | undefined {
-  try {
-    const parsed = ConsumerControlReplySchema.safeParse(message.json());
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
+    return this.client.gather(route, service, { action }, { count: instances });
   }
 }

@@ -6,15 +6,20 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import {
+  addressOf,
   envelopeHeaders,
   OrderEventSchema,
+  publishedChannel,
   upcastOrderEvent,
   type CurrentOrderEvent,
   type OrderEvent,
 } from '@switchyard/contracts';
 import { ensureStream, toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
 import { JETSTREAM, JETSTREAM_MANAGER, PublishMetrics } from '@switchyard/service';
-import { config, TOPOLOGY } from '../config';
+import { CATALOG, config, TOPOLOGY } from '../config';
+
+/** The write side's channel: the catalog lists orders as the producer of its events. */
+const ORDER_EVENTS = publishedChannel(CATALOG, 'orders', 'orderEvents');
 import { evolve, initialOrderState, type OrderState } from '../order/order';
 
 export interface AppendOptions {
@@ -71,7 +76,7 @@ export class OrderEventStore implements OnModuleInit {
   }
 
   async append(event: OrderEvent, options: AppendOptions): Promise<AppendResult> {
-    const subject = TOPOLOGY.nats.subjects.orderEvents(event.aggregateId);
+    const subject = addressOf(ORDER_EVENTS, { orderId: event.aggregateId });
     try {
       // A PRODUCER span per append; its trace context goes in the message headers, so
       // the bridge and the saga continue this trace when they consume the event.
@@ -80,7 +85,7 @@ export class OrderEventStore implements OnModuleInit {
           system: 'nats',
           operation: 'publish',
           destination: subject,
-          destinationTemplate: TOPOLOGY.nats.subjects.orderEvents('{orderId}'),
+          destinationTemplate: ORDER_EVENTS.address,
           messageId: event.eventId,
         },
         envelopeHeaders(event),

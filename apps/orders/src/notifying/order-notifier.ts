@@ -1,12 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
+  addressOf,
   OrderNotificationEvents,
+  publishedChannel,
   toOrderNotification,
   type OrderEvent,
 } from '@switchyard/contracts';
 import { NATS_CONNECTION, PublishMetrics } from '@switchyard/service';
-import { TOPOLOGY } from '../config';
+import { CATALOG, TOPOLOGY } from '../config';
+
+/** At-most-once notifications: the catalog lists orders as their producer. */
+const NOTIFICATIONS = publishedChannel(CATALOG, 'orders', 'orderNotifications');
 import type { CommandResult } from '../order/order-command.handler';
 
 /**
@@ -44,7 +49,7 @@ export class OrderNotifier {
     try {
       const notification = toOrderNotification(event, region);
       this.nc.publish(
-        TOPOLOGY.nats.subjects.orderNotification(region, OrderNotificationEvents[event.type]),
+        addressOf(NOTIFICATIONS, { region, event: OrderNotificationEvents[event.type] }),
         JSON.stringify(notification),
       );
       this.metrics.published('core', TOPOLOGY.nats.subjects.allOrderNotifications);

@@ -55,7 +55,74 @@ const nextOf = (placed: OrderPlaced, cause: { eventId: string; correlationId: st
   schemaVersion: 1 as const,
 });
 
+/** A `PlaceOrder` for a fresh order id, as the handler passes it in. */
+function placeOrder(): Extract<OrderCommand, { type: 'PlaceOrder' }> {
+  return {
+    type: 'PlaceOrder',
+    orderId: randomUUID(),
+    request: {
+      commandId: randomUUID(),
+      customerId: 'c-1',
+      region: 'eu-west',
+      items: [
+        { sku: 'SKU-1', quantity: 3 },
+        { sku: 'SKU-2', quantity: 1 },
+      ],
+    },
+    correlationId: 'corr-1',
+    headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+  };
+}
+
 describe('the order decider', () => {
+  it('given no events, when placed, then OrderPlaced v2 at version 1 with numbered lines, caused by the request', () => {
+    const command = placeOrder();
+    given([])
+      .when(command)
+      .then([
+        {
+          eventId,
+          type: 'OrderPlaced',
+          schemaVersion: 2,
+          occurredAt: now.toISOString(),
+          aggregateId: command.orderId,
+          aggregateVersion: 1,
+          correlationId: 'corr-1',
+          causationId: command.request.commandId,
+          headers: command.headers,
+          data: {
+            orderId: command.orderId,
+            customerId: 'c-1',
+            region: 'eu-west',
+            items: [
+              { lineNo: 1, sku: 'SKU-1', quantity: 3 },
+              { lineNo: 2, sku: 'SKU-2', quantity: 1 },
+            ],
+          },
+        },
+      ]);
+  });
+
+  it('given a placed order, when placed again (the same Idempotency-Key), then nothing is appended', () => {
+    const command = placeOrder();
+    const [placed] = decide(command, initialOrderState, { eventId, now });
+    given([placed!]).when(command).then([]);
+  });
+
+  it('given an order that ended, when placed again, then nothing is appended', () => {
+    const command = placeOrder();
+    const [placed] = decide(command, initialOrderState, { eventId: randomUUID(), now });
+    const history = [placed!];
+    history.push(
+      ...decide(
+        { type: 'CancelOrder', cause: placed!, reason: 'timed out' },
+        history.reduce(evolve, initialOrderState),
+        { eventId, now },
+      ),
+    );
+    given(history).when(command).then([]);
+  });
+
   it('given a placed order, when confirmed, then OrderConfirmed at version 2, caused by the command', () => {
     const placed = placedOrder();
     given([placed])

@@ -7,7 +7,9 @@ import {
   type OrderConfirmed,
   type OrderPlaced,
   type OrderRejected,
+  type PlaceOrderCommand,
 } from '@switchyard/contracts';
+import { decidePlaceOrder } from '../placing/place-order.decider';
 
 /**
  * ### An order, as its events make it: the write side's state.
@@ -49,8 +51,19 @@ export function evolve(state: OrderState, event: CurrentOrderEvent): OrderState 
   }
 }
 
-/** What may happen to an order that exists: the saga's and the deadline's commands. */
+/**
+ * What may happen to an order: placing it (the gateway's request, with the order id the
+ * handler chose, passed in like every id), then the saga's and the deadline's commands.
+ */
 export type OrderCommand =
+  | {
+      type: 'PlaceOrder';
+      orderId: string;
+      request: PlaceOrderCommand;
+      correlationId: string;
+      /** Trace context and other headers to carry along with the event. */
+      headers: Record<string, string>;
+    }
   | { type: 'ConfirmOrder'; cause: EnvelopeMetadata }
   | { type: 'CancelOrder'; cause: EnvelopeMetadata; reason: string }
   | { type: 'RejectOrder'; cause: EnvelopeMetadata; reason: string };
@@ -62,14 +75,27 @@ export interface DecideContext {
 }
 
 /**
- * The events a command produces. An ended order accepts nothing more (a late or repeated
- * message changes nothing): no events. An unknown order is a caller's mistake.
+ * The events a command produces. `PlaceOrder` places an unknown order and changes nothing
+ * on one that exists (the same request again, under the same Idempotency-Key). An ended
+ * order accepts nothing more (a late or repeated message changes nothing): no events. Any
+ * other command on an unknown order is a caller's mistake.
  */
 export function decide(
   command: OrderCommand,
   state: OrderState,
   context: DecideContext,
 ): CurrentOrderEvent[] {
+  if (command.type === 'PlaceOrder')
+    return state.status === 'unknown'
+      ? [
+          decidePlaceOrder(command.request, {
+            orderId: command.orderId,
+            correlationId: command.correlationId,
+            headers: command.headers,
+            ...context,
+          }),
+        ]
+      : [];
   if (state.status === 'unknown') throw new Error(`${command.type}: the order has no events`);
   if (state.status === 'ended') return [];
   const orderId = state.placed.aggregateId;

@@ -81,6 +81,36 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
     expect(after - before).toBe(1);
   });
 
+  it('given one Idempotency-Key, when requests race and one comes again later, then one order is stored and every reply names it', async () => {
+    const idempotencyKey = `key-${randomUUID()}`;
+    const request = (commandId: string) =>
+      nestRequest<PlaceOrderReply>(nc, names.nats.subjects.placeOrder, {
+        commandId,
+        idempotencyKey,
+        customerId: 'c-3',
+        region: 'eu-west',
+        items: [{ sku: 'SKU-3', quantity: 2 }],
+      });
+    const jsm = await jetstreamManager(nc);
+    const before = (await jsm.streams.info(names.nats.streams.orders.name)).state.messages;
+    // Different command ids: only the key ties them together (across both instances).
+    const racing = await Promise.all(Array.from({ length: 6 }, () => request(randomUUID())));
+    const later = await request(randomUUID());
+    const orderIds = new Set([...racing, later].map((reply) => reply.response?.orderId));
+    expect(orderIds.size).toBe(1);
+    expect([...orderIds][0]).toEqual(expect.any(String));
+    const after = (await jsm.streams.info(names.nats.streams.orders.name)).state.messages;
+    expect(after - before).toBe(1);
+    const reused = await nestRequest(nc, names.nats.subjects.placeOrder, {
+      commandId: randomUUID(),
+      idempotencyKey,
+      customerId: 'c-3',
+      region: 'eu-west',
+      items: [{ sku: 'SKU-3', quantity: 3 }],
+    });
+    expect(reused.err).toMatchObject({ status: 422, title: 'Idempotency-Key reused' });
+  });
+
   it('announces each placed order on core NATS, where a wildcard subscriber hears every region', async () => {
     // `notify.orders.*.placed`: `*` matches exactly one token, the region.
     const heard: { orderId: string; region: string }[] = [];

@@ -3,13 +3,17 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import {
   envelopeHeaders,
+  publishedChannel,
   type OrderPlaced,
   type PaymentOutcome,
   type PaymentRequested,
 } from '@switchyard/contracts';
 import { toNatsHeaders, withProducerSpan, type Disposition } from '@switchyard/messaging';
 import { JETSTREAM, PublishMetrics } from '@switchyard/service';
-import { TOPOLOGY } from '../config';
+import { CATALOG } from '../config';
+
+/** The payments work queue: the catalog lists orders (the saga) as its producer. */
+const PAYMENT_REQUESTS = publishedChannel(CATALOG, 'orders', 'paymentRequests');
 import { OrderEventStore } from '../event-store/order-event-store';
 import { OrderNotifier } from '../notifying/order-notifier';
 import { Inventory } from './inventory';
@@ -119,7 +123,7 @@ export class OrderSagaHandlers {
   }
 
   private async requestPayment(request: PaymentRequested): Promise<void> {
-    const subject = TOPOLOGY.nats.subjects.paymentRequested;
+    const subject = PAYMENT_REQUESTS.address;
     // A PRODUCER span of its own, whose context travels in the headers: payments
     // continues this order's trace under it.
     const ack = await withProducerSpan(

@@ -1,10 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import { envelopeHeaders, type PaymentOutcome, type PaymentRequested } from '@switchyard/contracts';
+import {
+  addressOf,
+  envelopeHeaders,
+  publishedChannel,
+  type PaymentOutcome,
+  type PaymentRequested,
+} from '@switchyard/contracts';
 import { toNatsHeaders, withProducerSpan, type Disposition } from '@switchyard/messaging';
 import { JETSTREAM, PublishMetrics } from '@switchyard/service';
-import { config, TOPOLOGY } from '../config';
+import { CATALOG, config } from '../config';
+
+/** Where outcomes go: the catalog lists payments as their producer. */
+const OUTCOMES = publishedChannel(CATALOG, 'payments', 'paymentOutcomes');
 import { PaymentOutcomeStore } from './payment-outcome-store';
 import { paymentOutcome } from './payment-outcome';
 import { decidePayment } from './simulated-processor';
@@ -57,7 +66,7 @@ export class ProcessPaymentHandler {
   }
 
   private async publish(outcome: PaymentOutcome): Promise<void> {
-    const subject = TOPOLOGY.nats.subjects.paymentEvents(outcome.data.orderId);
+    const subject = addressOf(OUTCOMES, { orderId: outcome.data.orderId });
     // A PRODUCER span of its own, whose context travels in the headers: the saga
     // continues the order's trace under it.
     const ack = await withProducerSpan(
@@ -65,7 +74,7 @@ export class ProcessPaymentHandler {
         system: 'nats',
         operation: 'publish',
         destination: subject,
-        destinationTemplate: TOPOLOGY.nats.subjects.paymentEvents('{orderId}'),
+        destinationTemplate: OUTCOMES.address,
         messageId: outcome.eventId,
       },
       envelopeHeaders(outcome),

@@ -6,7 +6,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
-  BatchConsumer,
   EventProducer,
   KafkaAdmin,
   withRecordSpans,
@@ -14,29 +13,32 @@ import {
 } from '@switchyard/messaging';
 import {
   HOLD_REASONS,
+  ORDER_ROW_FOLDS,
   PartitionApplier,
   ProjectionStore,
   type PartitionOutcome,
 } from '@switchyard/read-models';
 import {
-  ConsumerMonitor,
-  ConsumerRegistry,
   KAFKA,
+  KafkaConsumerHost,
   PG_POOL,
   ProjectionMetrics,
   PublishMetrics,
+  type HostedKafkaConsumer,
 } from '@switchyard/service';
 import type { Pool } from 'pg';
-import { TOPOLOGY } from '../config';
+import { CATALOG, TOPOLOGY } from '../config';
 import { deadLetterRecords } from './dead-letter-topic';
 
 const PROJECTION = 'orders';
+const SUBSCRIPTION = CATALOG.subscriptions.projectorOrders;
 
 /**
  * ### Kafka → the live orders read model.
  *
- * One consumer group (`switchyard.projector.orders`): run more instances and Kafka
- * spreads the partitions over them. Each partition batch is one Postgres transaction
+ * The catalog's `projectorOrders` subscription, declared through `KafkaConsumerHost`: one
+ * consumer group (`switchyard.projector.orders`), run more instances and Kafka spreads
+ * the partitions over them. Each partition batch is one Postgres transaction
  * holding the rows *and* the offset (see `PartitionApplier`); the Kafka commit comes
  * after it and is only a hint.
  *
@@ -48,26 +50,18 @@ const PROJECTION = 'orders';
 export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OrdersProjectionConsumer.name);
   private readonly producer: EventProducer;
-  private readonly consumer: BatchConsumer;
+  private readonly consumer: HostedKafkaConsumer;
   private readonly store = new ProjectionStore(TOPOLOGY.postgres.schema);
 
   constructor(
     @Inject(KAFKA) kafka: ReturnType<typeof createKafka>,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly admin: KafkaAdmin,
-    private readonly control: ConsumerRegistry,
-    monitor: ConsumerMonitor,
+    host: KafkaConsumerHost,
     published: PublishMetrics,
     private readonly projections: ProjectionMetrics,
   ) {
     this.producer = new EventProducer(kafka);
-    const observer = monitor.kafka({
-      admin,
-      groupId: TOPOLOGY.kafka.groups.projector,
-      topic: TOPOLOGY.kafka.topics.orderEvents.name,
-      projection: PROJECTION,
-      membership: () => this.consumer.membership,
-    });
     const applier = new PartitionApplier({
       pool,
       store: this.store,
@@ -76,21 +70,19 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
         const topic = TOPOLOGY.kafka.topics.deadLetters.name;
         await deadLetterRecords(this.producer, topic, poison);
         published.published('kafka', topic, poison.length);
-        observer.settled('dead_letter', poison.length);
+        this.consumer.observer.settled('dead_letter', poison.length);
       },
     });
-    this.consumer = new BatchConsumer(kafka, {
-      groupId: TOPOLOGY.kafka.groups.projector,
-      topic: TOPOLOGY.kafka.topics.orderEvents.name,
+    this.consumer = host.consume(SUBSCRIPTION, {
+      lifetime: 'service',
+      projection: PROJECTION,
+      // What `applier.apply` folds each event with, keyed like the catalog's `handles`.
+      folds: ORDER_ROW_FOLDS,
       fromBeginning: true,
-      logger: this.logger,
-      observer,
       handle: async (records) => {
         // One `process` span per record, each in its order's trace (Kafka headers).
-        const outcome = await withRecordSpans(
-          records,
-          { groupId: TOPOLOGY.kafka.groups.projector },
-          () => applier.apply(records),
+        const outcome = await withRecordSpans(records, { groupId: this.consumer.groupId }, () =>
+          applier.apply(records),
         );
         this.reportParking(records[0]?.partition, outcome);
         if (outcome.seekTo !== undefined) {
@@ -154,10 +146,12 @@ export class OrdersProjectionConsumer implements OnApplicationBootstrap, OnAppli
     await this.admin.ensureTopics([orderEvents, deadLetters], this.logger);
     await this.producer.connect();
     await this.consumer.start();
-    this.control.register(this.consumer);
   }
 
-  /** Leave the group first (partitions move to the other instances), then stop producing. */
+  /**
+   * Leave the group first (partitions move to the other instances), then stop producing:
+   * a batch in hand may still dead-letter through the producer.
+   */
   async onApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
     await this.producer.disconnect();

@@ -1,9 +1,18 @@
 import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { PROJECTIONS, type ProjectionName, type RebuildProgress } from '@switchyard/contracts';
+import {
+  addressOf,
+  PROJECTIONS,
+  publishedChannel,
+  type ProjectionName,
+  type RebuildProgress,
+} from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
 import { PublishMetrics, RebuildMetrics } from '@switchyard/service';
-import { config, TOPOLOGY } from '../config';
+import { CATALOG, config } from '../config';
+
+/** The catalog's channel for it: the rebuilder is its producer. */
+const PROGRESS = publishedChannel(CATALOG, 'rebuilder', 'rebuildProgress');
 
 /**
  * ### Live progress on core NATS: at-most-once, on purpose.
@@ -32,7 +41,7 @@ export class ProgressPublisher implements OnApplicationShutdown {
     void this.connect().then((nc) => {
       if (!nc || nc.isClosed()) return;
       try {
-        const subject = TOPOLOGY.nats.subjects.rebuildProgress(projection);
+        const subject = addressOf(PROGRESS, { projection });
         nc.publish(subject, JSON.stringify({ projection, ...progress }));
         this.published?.published('core', subject);
       } catch (error) {

@@ -5,22 +5,18 @@ import {
   type BeforeApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { KafkaAdmin, type PartitionOffsets } from '@switchyard/messaging';
 import {
-  BatchConsumer,
-  KafkaAdmin,
-  type createKafka,
-  type PartitionOffsets,
-} from '@switchyard/messaging';
-import {
+  ORDER_ROW_FOLDS,
   ProjectionStore,
   RebuildRuns,
   WorkerApplier,
   type ProjectionLock,
 } from '@switchyard/read-models';
-import { KAFKA, PG_POOL } from '@switchyard/service';
+import { KafkaConsumerHost, kafkaGroupOf, PG_POOL } from '@switchyard/service';
 import type { Pool, PoolClient } from 'pg';
 import type { ProjectionName } from '@switchyard/contracts';
-import { config, TOPOLOGY } from '../config';
+import { CATALOG, config, TOPOLOGY } from '../config';
 import type { ProgressReporter } from './progress';
 import { ProgressPublisher } from './progress-publisher';
 import { PartitionPipeline } from './partition-pipeline';
@@ -28,6 +24,8 @@ import { RunProgress } from './run-progress';
 import { IncompleteHistoryError, sourceHistoryProblems } from './source-history';
 
 const PROJECTION: ProjectionName = 'orders';
+/** The replay: the catalog's `rebuilderOrders`, a fresh group (`{runId}`) per run. */
+const SUBSCRIPTION = CATALOG.subscriptions.rebuilderOrders;
 
 export interface RebuildResult {
   runId: string;
@@ -112,9 +110,9 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: ReturnType<typeof createKafka>,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly admin: KafkaAdmin,
+    private readonly host: KafkaConsumerHost,
     private readonly publisher: ProgressPublisher,
   ) {}
 
@@ -187,7 +185,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
     started: number,
   ): Promise<RebuildResult> {
     const topic = TOPOLOGY.kafka.topics.orderEvents.name;
-    const groupId = TOPOLOGY.kafka.groups.rebuilder(runId);
+    const groupId = kafkaGroupOf(SUBSCRIPTION, { runId });
     let version: number | undefined;
     let progress = new RunProgress(0);
     let swapped = false;
@@ -209,8 +207,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
       const heartbeat = this.startHeartbeat(runId, version, progress, started, warning);
       try {
         await this.replay({
-          topic,
-          groupId,
+          runId,
           version,
           firstOffsets,
           finishLine,
@@ -286,8 +283,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
   }
 
   private async replay(run: {
-    topic: string;
-    groupId: string;
+    runId: string;
     version: number;
     /** Where each partition's log starts (0 unless an incomplete history was allowed). */
     firstOffsets: Map<number, bigint>;
@@ -296,7 +292,7 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
     timeoutMs: number;
     reporter?: (total: number) => ProgressReporter;
   }): Promise<void> {
-    const { topic, groupId, version, firstOffsets, finishLine, progress, timeoutMs } = run;
+    const { version, firstOffsets, finishLine, progress, timeoutMs } = run;
     // One entry per partition, whatever the number of events: memory stays flat.
     const positions = new Map<number, bigint>();
     // Parse, validate, fold and write on worker threads; this thread keeps the consumer.
@@ -329,16 +325,18 @@ export class RebuildOrdersService implements OnModuleInit, BeforeApplicationShut
         reporter?.update(progress.eventsApplied);
       },
     });
-    const consumer = new BatchConsumer(this.kafka, {
-      groupId,
-      topic,
+    const consumer = this.host.consume(SUBSCRIPTION, {
+      // Started and stopped here, once: nobody pauses a rebuild or scrapes its one-off group.
+      lifetime: 'run',
+      group: { runId: run.runId },
+      // What the workers' `PartitionApplier` folds each event with, keyed like `handles`.
+      folds: ORDER_ROW_FOLDS,
       fromBeginning: true,
       partitionsConsumedConcurrently: Math.max(1, finishLine.size),
       // The replay stops the moment it caught up; a long-polling fetch in flight would
       // hold that stop for kafkajs' default 5 s (profiled: the "fixed startup" cost).
       maxWaitTimeInMs: config.REBUILD_FETCH_MAX_WAIT_MS,
       maxBytesPerPartition: config.REBUILD_FETCH_MAX_BYTES_PER_PARTITION,
-      logger: this.logger,
       // No Kafka commits at all: a rebuild never resumes from them (a new run starts from
       // zero in a new group, and this one's group is deleted); the positions that count
       // are the checkpoints written with the rows. A commit per batch was a broker round

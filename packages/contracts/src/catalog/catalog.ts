@@ -1,3 +1,8 @@
+import {
+  CONTROLLED_SERVICES,
+  ConsumerControlCommandSchema,
+  ConsumerControlReplySchema,
+} from '../consumer-control';
 import { GetStockQuerySchema, GetStockReplySchema } from '../inventory/stock';
 import { ReleaseStockCommandSchema, ReleaseStockReplySchema } from '../inventory/stock';
 import { ReserveStockCommandSchema, ReserveStockReplySchema } from '../inventory/stock';
@@ -29,6 +34,7 @@ import {
 } from '../projections';
 import type { Topology } from '../topology';
 import {
+  broadcast,
   channel,
   decodeWith,
   route,
@@ -38,8 +44,13 @@ import {
   type EventDefinition,
 } from './define';
 
-/** Order events in their current version (v1 `OrderPlaced` is upcast on the way in). */
-const decodeOrderEvent = (raw: unknown): Decoded<CurrentOrderEvent> => {
+/**
+ * Order events in their current version (v1 `OrderPlaced` is upcast on the way in): the
+ * decoder of both order-event channels. Exported because the read models decode inside
+ * their own batch transaction, on worker threads too (where no catalog is passed): they
+ * call this very function (`catalog.unit.spec.ts` checks it is the channel's).
+ */
+export const decodeOrderEvent = (raw: unknown): Decoded<CurrentOrderEvent> => {
   const result = upcastOrderEvent(raw);
   return result.ok ? { ok: true, message: result.event } : result;
 };
@@ -158,6 +169,22 @@ export function catalog(t: Topology) {
     }),
   } as const;
 
+  /** Routes answered by every instance of their server (no queue group). */
+  const broadcasts = {
+    consumerControl: broadcast({
+      name: 'ConsumerControl',
+      address: subjects.consumerControl('{service}'),
+      subject: subjects.consumerControl,
+      request: ConsumerControlCommandSchema,
+      reply: ConsumerControlReplySchema,
+      servers: CONTROLLED_SERVICES,
+      clients: ['gateway'],
+      timeoutMs: 5_000,
+      summary:
+        "Pause, resume or report a service's consumers: every instance acts on its own and answers with its state.",
+    }),
+  } as const;
+
   const channels = {
     orderEvents: channel({
       address: subjects.orderEvents('{orderId}'),
@@ -228,15 +255,16 @@ export function catalog(t: Topology) {
       type: 'OrderPlaced',
       versions: { 1: OrderPlacedV1EnvelopeSchema, 2: OrderPlacedV2EnvelopeSchema },
       current: 2,
-      producers: ['orders', 'seed'],
+      producers: { orders: ['orderEvents'], bridge: ['orderHistory'], seed: ['orderHistory'] },
       channels: ['orderEvents', 'orderHistory'],
-      summary: 'An order was placed (v2: every line numbered). seed writes v1 and v2 to Kafka.',
+      summary:
+        'An order was placed (v2: every line numbered). The bridge forwards it to Kafka; seed writes v1 and v2 there.',
     },
     OrderConfirmed: {
       type: 'OrderConfirmed',
       versions: { 1: OrderConfirmedV1EnvelopeSchema },
       current: 1,
-      producers: ['orders'],
+      producers: { orders: ['orderEvents'], bridge: ['orderHistory'], seed: ['orderHistory'] },
       channels: ['orderEvents', 'orderHistory'],
       summary: 'Stock reserved and payment taken (or nothing to pay).',
     },
@@ -244,7 +272,7 @@ export function catalog(t: Topology) {
       type: 'OrderCancelled',
       versions: { 1: OrderCancelledV1EnvelopeSchema },
       current: 1,
-      producers: ['orders'],
+      producers: { orders: ['orderEvents'], bridge: ['orderHistory'], seed: ['orderHistory'] },
       channels: ['orderEvents', 'orderHistory'],
       summary: 'Payment declined or the deadline passed; stock given back first.',
     },
@@ -252,7 +280,7 @@ export function catalog(t: Topology) {
       type: 'OrderRejected',
       versions: { 1: OrderRejectedV1EnvelopeSchema },
       current: 1,
-      producers: ['orders'],
+      producers: { orders: ['orderEvents'], bridge: ['orderHistory'], seed: ['orderHistory'] },
       channels: ['orderEvents', 'orderHistory'],
       summary: 'Stock could not be reserved: nothing was reserved or paid.',
     },
@@ -260,7 +288,7 @@ export function catalog(t: Topology) {
       type: 'PaymentRequested',
       versions: { 1: PaymentRequestedEnvelopeSchema },
       current: 1,
-      producers: ['orders'],
+      producers: { orders: ['paymentRequests'] },
       channels: ['paymentRequests'],
       summary: "The saga asks for an order's payment once its stock is reserved.",
     },
@@ -268,7 +296,7 @@ export function catalog(t: Topology) {
       type: 'PaymentSucceeded',
       versions: { 1: PaymentSucceededEnvelopeSchema },
       current: 1,
-      producers: ['payments'],
+      producers: { payments: ['paymentOutcomes'] },
       channels: ['paymentOutcomes'],
       summary: 'The payment was taken.',
     },
@@ -276,7 +304,7 @@ export function catalog(t: Topology) {
       type: 'PaymentDeclined',
       versions: { 1: PaymentDeclinedEnvelopeSchema },
       current: 1,
-      producers: ['payments'],
+      producers: { payments: ['paymentOutcomes'] },
       channels: ['paymentOutcomes'],
       summary: 'The payment was declined, with the reason.',
     },
@@ -284,7 +312,7 @@ export function catalog(t: Topology) {
       type: 'OrderNotification',
       versions: { 1: OrderNotificationSchema },
       current: 1,
-      producers: ['orders'],
+      producers: { orders: ['orderNotifications'] },
       channels: ['orderNotifications'],
       summary: 'Something happened to an order (a live-feed message, not an event of record).',
     },
@@ -292,7 +320,7 @@ export function catalog(t: Topology) {
       type: 'RebuildProgress',
       versions: { 1: RebuildProgressSchema },
       current: 1,
-      producers: ['rebuilder'],
+      producers: { rebuilder: ['rebuildProgress'] },
       channels: ['rebuildProgress'],
       summary: "A rebuild run's progress: events applied, events/s, ETA.",
     },
@@ -404,13 +432,63 @@ export function catalog(t: Topology) {
     }),
   } as const;
 
-  return { routes, channels, events, subscriptions };
+  return { routes, broadcasts, channels, events, subscriptions };
 }
 
 export type Catalog = ReturnType<typeof catalog>;
 export type RouteName = keyof Catalog['routes'];
 export type SubscriptionName = keyof Catalog['subscriptions'];
 export type EventName = keyof Catalog['events'];
+export type ChannelName = keyof Catalog['channels'];
+
+/** The channels app `A` publishes on: those some event lists `A` as its producer on. */
+export type ChannelsPublishedBy<A extends AppName> = {
+  [E in EventName]: Catalog['events'][E]['producers'] extends infer P
+    ? A extends keyof P
+      ? P[A] extends readonly (infer C)[]
+        ? C
+        : never
+      : never
+    : never;
+}[EventName];
+
+/**
+ * ### The channel an app publishes on, as the catalog says it does.
+ *
+ * Producers take their subject or topic from here rather than from the topology: a channel
+ * the catalog does not list the app as a producer on does not compile (and is refused at
+ * run time, for a name that got past the type checker), so the catalog's `producers` stay
+ * true. `address` still has its `{parameters}`: fill them with `addressOf`.
+ */
+export function publishedChannel<A extends AppName, C extends ChannelsPublishedBy<A>>(
+  messages: Catalog,
+  app: A,
+  name: C & ChannelName,
+): Catalog['channels'][C & ChannelName] {
+  const published = Object.values(messages.events).some((event) => {
+    const channels = (event.producers as Partial<Record<AppName, readonly string[]>>)[app];
+    return channels?.includes(name) ?? false;
+  });
+  if (!published) throw new Error(`the catalog lists no event that ${app} publishes on ${name}`);
+  return messages.channels[name];
+}
+
+/**
+ * A channel's (or a broadcast route's) address with its `{parameters}` filled in:
+ * `rebuildProgress` with `{ projection: 'orders' }` is `projections.orders.rebuild.progress`.
+ * A parameter left out is an error: a subject with `{braces}` in it would be valid NATS, and
+ * nobody would ever hear it.
+ */
+export function addressOf(
+  channel: { address: string; parameters: Readonly<Record<string, string>> },
+  values: Readonly<Record<string, string>>,
+): string {
+  return channel.address.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    if (!Object.hasOwn(channel.parameters, name) || values[name] === undefined)
+      throw new Error(`no value for {${name}} in ${channel.address}`);
+    return values[name];
+  });
+}
 
 /** The routes whose handler lives in app `A`. */
 export type RoutesServedBy<A extends AppName> = {

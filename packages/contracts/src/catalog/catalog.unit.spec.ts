@@ -1,6 +1,6 @@
 import { topology } from '../topology';
 import { APPS } from './define';
-import { catalog } from './catalog';
+import { addressOf, catalog, decodeOrderEvent, publishedChannel } from './catalog';
 
 /** A NATS subject pattern (`*`, trailing `>`) as a regular expression. */
 const natsPattern = (pattern: string) =>
@@ -18,12 +18,14 @@ const concrete = (address: string) => address.replace(/\{[^}]+\}/g, 'x1');
 
 describe('catalog', () => {
   const names = topology('t1');
-  const { routes, channels, events, subscriptions } = catalog(names);
+  const messages = catalog(names);
+  const { routes, broadcasts, channels, events, subscriptions } = messages;
 
   it('gives every event a producer and at least one consumer', () => {
     const consumed = new Set(Object.values(subscriptions).flatMap((s) => Object.keys(s.handles)));
     for (const [name, event] of Object.entries(events)) {
-      expect({ name, producers: event.producers.length > 0 }).toEqual({ name, producers: true });
+      const producers = Object.keys(event.producers).length > 0;
+      expect({ name, producers }).toEqual({ name, producers: true });
       expect({ name, consumed: consumed.has(name) }).toEqual({ name, consumed: true });
     }
   });
@@ -48,6 +50,62 @@ describe('catalog', () => {
     }
     for (const c of Object.values(channels))
       for (const message of c.messages) expect(Object.keys(events)).toContain(message);
+  });
+
+  it('lets an event be published only on its own channels, by known apps', () => {
+    for (const [name, event] of Object.entries(events))
+      for (const [app, on] of Object.entries(
+        event.producers as Record<string, readonly string[]>,
+      )) {
+        expect(APPS).toContain(app);
+        for (const channelName of on)
+          expect({
+            name,
+            app,
+            channelName,
+            own: (event.channels as readonly string[]).includes(channelName),
+          }).toEqual({ name, app, channelName, own: true });
+      }
+  });
+
+  it('gives a producer its channel only where the catalog lists it as one', () => {
+    expect(publishedChannel(messages, 'seed', 'orderHistory')).toBe(channels.orderHistory);
+    expect(publishedChannel(messages, 'bridge', 'orderHistory')).toBe(channels.orderHistory);
+    expect(publishedChannel(messages, 'rebuilder', 'rebuildProgress')).toBe(
+      channels.rebuildProgress,
+    );
+    // @ts-expect-error orders writes the order events to JetStream; the bridge puts them on Kafka
+    expect(() => publishedChannel(messages, 'orders', 'orderHistory')).toThrow(
+      /no event that orders publishes on orderHistory/,
+    );
+    // @ts-expect-error seed writes only Kafka
+    expect(() => publishedChannel(messages, 'seed', 'orderEvents')).toThrow(/seed/);
+  });
+
+  it('fills a channel address with its parameters, and refuses one left out', () => {
+    expect(addressOf(channels.rebuildProgress, { projection: 'orders' })).toBe(
+      names.nats.subjects.rebuildProgress('orders'),
+    );
+    expect(() => addressOf(channels.rebuildProgress, {})).toThrow(/no value for \{projection\}/);
+  });
+
+  it('decodes the read models with the order channels’ own decoder', () => {
+    expect(channels.orderHistory.decode).toBe(decodeOrderEvent);
+    expect(channels.orderEvents.decode).toBe(decodeOrderEvent);
+  });
+
+  it('answers broadcast routes on one subject per server app, in the namespace, with no queue group', () => {
+    for (const b of Object.values(broadcasts)) {
+      expect(b.kind).toBe('broadcast');
+      expect(b).not.toHaveProperty('queue');
+      for (const server of b.servers) {
+        expect(b.subject(server)).toBe(concrete(b.address).replace('x1', server));
+        expect(b.subject(server)).toMatch(/^t1\./);
+      }
+    }
+    expect(broadcasts.consumerControl.subject('payments')).toBe(
+      names.nats.subjects.consumerControl('payments'),
+    );
   });
 
   it('covers every subject with the naming rules: requests are <context>.cmd|query.<verb>', () => {

@@ -57,6 +57,40 @@ export interface RouteDefinition<
   summary: string;
 }
 
+/**
+ * ### A broadcast route: core NATS request-reply WITHOUT a queue group.
+ *
+ * The other kind of route. Every instance of the server app hears the request and each
+ * answers for itself: the requester gathers several replies (`requestMany`) and cannot
+ * know beforehand how many will come (see `RequestReplyClient.gather`). For what each
+ * instance owns, such as its own consumers (pause / resume: ADR 0016).
+ */
+export interface BroadcastRouteDefinition<
+  TRequest extends z.ZodType = z.ZodType,
+  TReply extends z.ZodType = z.ZodType,
+  TServer extends AppName = AppName,
+> {
+  kind: 'broadcast';
+  /** The wire name in docs (`ConsumerControl`); never used for routing. */
+  name: string;
+  /** The subject with `{service}` for the server app's token (docs, AsyncAPI). */
+  address: string;
+  /**
+   * The subject that the instances of server app `app` answer on. (A method, so that a
+   * route of some servers is still a `BroadcastRouteDefinition` of any; `NoInfer`: the
+   * servers are `servers`, not whatever the topology's subject function accepts.)
+   */
+  subject(app: NoInfer<TServer>): string;
+  request: TRequest;
+  /** One instance's reply. */
+  reply: TReply;
+  servers: readonly TServer[];
+  clients: readonly AppName[];
+  /** How long a requester gathers replies at most, unless its config says otherwise. */
+  timeoutMs: number;
+  summary: string;
+}
+
 /** How a transport keeps a channel's messages. */
 export type Transport = 'nats-core' | 'jetstream' | 'kafka';
 
@@ -92,7 +126,8 @@ export interface EventDefinition {
   versions: Readonly<Record<number, z.ZodType>>;
   /** The version producers write today. */
   current: number;
-  producers: readonly AppName[];
+  /** Who writes it, and on which channels (keys of the catalog's `channels`). */
+  producers: Readonly<Partial<Record<AppName, readonly string[]>>>;
   /** Keys of the catalog's `channels`. */
   channels: readonly string[];
   summary: string;
@@ -147,6 +182,15 @@ export const route = <
 >(
   definition: RouteDefinition<TRequest, TReply, TServer>,
 ) => definition;
+
+/** Builds a broadcast route, keeping its literal server apps in the type. */
+export const broadcast = <
+  TRequest extends z.ZodType,
+  TReply extends z.ZodType,
+  const TServer extends AppName,
+>(
+  definition: Omit<BroadcastRouteDefinition<TRequest, TReply, TServer>, 'kind'>,
+): BroadcastRouteDefinition<TRequest, TReply, TServer> => ({ kind: 'broadcast', ...definition });
 
 /** Builds a subscription, keeping its literal `handles` keys in the type. */
 export const subscription = <TMessage, const THandles extends Readonly<Record<string, string>>>(

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import type { AppName, BroadcastRouteDefinition } from '@switchyard/contracts';
 import type { PausableConsumer } from '@switchyard/messaging';
 
-export interface ConsumerControlOptions {
-  /** Contracts' service name (`payments`, `bridge`…). */
-  service: string;
-  /** `TOPOLOGY.nats.subjects.consumerControl(service)`. */
-  subject: string;
+export interface ConsumerControlOptions<
+  R extends BroadcastRouteDefinition = BroadcastRouteDefinition,
+> {
+  /** The catalog's broadcast route (`CATALOG.broadcasts.consumerControl`). */
+  route: R;
+  /** This app: one of the route's servers (another does not compile, nor start). */
+  service: R['servers'][number] & AppName;
 }
 
 export const CONSUMER_CONTROL_OPTIONS = Symbol('switchyard:consumer-control-options');

@@ -19,7 +19,8 @@ import type { ConsumerControlOptions } from './consumer-registry';
 import { ConsumerMonitor } from '../metrics/consumer-monitor';
 import { JETSTREAM, JETSTREAM_MANAGER } from '../nats.module';
 
-type MessageOf<S> = S extends SubscriptionDefinition<infer M> ? M : never;
+/** The message type a subscription's channel decodes to. */
+export type MessageOf<S> = S extends SubscriptionDefinition<infer M> ? M : never;
 
 /**
  * The handlers of one subscription, keyed like its `handles` in the catalog: a key the

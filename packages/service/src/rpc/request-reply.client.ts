@@ -1,6 +1,12 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientProxy, NatsRecordBuilder } from '@nestjs/microservices';
-import { describeIssues, type AppName, type RouteDefinition } from '@switchyard/contracts';
+import { NoRespondersError, type NatsConnection } from '@nats-io/transport-node';
+import {
+  describeIssues,
+  type AppName,
+  type BroadcastRouteDefinition,
+  type RouteDefinition,
+} from '@switchyard/contracts';
 import { toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import type { z } from 'zod';
@@ -66,8 +72,17 @@ export class InvalidReplyError extends Error {
  * - the reply breaks the route's reply schema → `InvalidReplyError`: never trust the
  *   wire, in either direction.
  */
+/**
+ * When a broadcast's gathering ends, besides its timeout: nobody knows how many instances
+ * run, so either when the replies stop coming (`stall` ms after the last one: fine for
+ * instant answers) or once `count` replies came (the requester counted the instances first).
+ */
+export type GatherUntil = { stall: number } | { count: number };
+
 @Injectable()
 export class RequestReplyClient implements OnApplicationShutdown {
+  private readonly logger = new Logger(RequestReplyClient.name);
+
   constructor(
     @Inject(REQUEST_REPLY_TRANSPORT) private readonly client: ClientProxy,
     @Inject(REQUEST_REPLY_OPTIONS) private readonly options: RequestReplyOptions,
@@ -102,6 +117,51 @@ export class RequestReplyClient implements OnApplicationShutdown {
     if (!parsed.success)
       throw new InvalidReplyError(route.subject, describeIssues(parsed.error).join('; '));
     return parsed.data as z.infer<TRoute['reply']>;
+  }
+
+  /**
+   * ### A broadcast route: one request, a reply from every instance of `server`.
+   *
+   * No queue group, so NATS hands the request to every instance, and `requestMany`
+   * collects their replies until `until` says the round is over, or the route's timeout
+   * (or the configured one) passes. Each reply is validated with the route's schema; one
+   * that breaks it is logged and left out, so one bad instance does not hide the others.
+   * Nobody running the server is NATS "no responders": zero replies, not an error.
+   */
+  async gather<TRoute extends BroadcastRouteDefinition>(
+    route: TRoute,
+    server: TRoute['servers'][number],
+    request: z.input<TRoute['request']>,
+    until: GatherUntil,
+  ): Promise<z.infer<TRoute['reply']>[]> {
+    if (!route.clients.includes(this.options.app))
+      throw new Error(`the catalog does not list ${this.options.app} as a client of ${route.name}`);
+    const subject = route.subject(server);
+    await this.client.connect();
+    const nc = this.client.unwrap<NatsConnection>();
+    const replies: z.infer<TRoute['reply']>[] = [];
+    try {
+      const messages = await nc.requestMany(subject, JSON.stringify(request), {
+        ...('count' in until
+          ? { strategy: 'count' as const, maxMessages: until.count }
+          : { strategy: 'stall' as const, stall: until.stall }),
+        maxWait: this.options.timeoutMs ?? route.timeoutMs,
+      });
+      for await (const message of messages) {
+        let raw: unknown;
+        try {
+          raw = message.json();
+        } catch {
+          raw = undefined;
+        }
+        const parsed = route.reply.safeParse(raw);
+        if (parsed.success) replies.push(parsed.data as z.infer<TRoute['reply']>);
+        else this.logger.warn(`ignored a reply on ${subject} that breaks ${route.name}'s schema`);
+      }
+    } catch (error) {
+      if (!(error instanceof NoRespondersError)) throw error;
+    }
+    return replies;
   }
 
   async onApplicationShutdown(): Promise<void> {
