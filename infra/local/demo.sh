@@ -5,6 +5,8 @@
 # foreground with prefixed logs; Ctrl-C (SIGINT/SIGTERM) stops them all gracefully.
 #   DEMO_ORDERS_INSTANCES  [2]  orders instances in the queue group
 #   HTTP_PORT              [3000] gateway port
+#   ADMIN_TOKEN            [.local/admin-token] the gateway's admin token: unset, one is
+#                          generated once into .local/admin-token (mode 600) and reused
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -20,6 +22,17 @@ npx turbo run build --output-logs=errors-only
 PORT="${HTTP_PORT:-3000}"
 LOGS="$ROOT/.local/demo"
 mkdir -p "$LOGS"
+
+# The admin API is on in the demo, behind a token (ADR 0034): the shell's ADMIN_TOKEN, else
+# a random one made once for this checkout, readable by this user only, never committed
+# (.local/ is ignored). Nothing prints it: `cat .local/admin-token` when it is needed.
+TOKEN_FILE="$ROOT/.local/admin-token"
+if [[ -z "${ADMIN_TOKEN:-}" ]]; then
+  if [[ ! -s "$TOKEN_FILE" ]]; then
+    (umask 077 && node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))" >"$TOKEN_FILE")
+  fi
+  ADMIN_TOKEN="$(cat "$TOKEN_FILE")"
+fi
 pids=()
 
 run() { # name app [env...] [-- args...]
@@ -44,7 +57,7 @@ run payments payments HTTP_PORT=0
 run bridge bridge HTTP_PORT=0
 run projector projector HTTP_PORT=0
 run rebuilder rebuilder HTTP_PORT=0 -- serve
-run gateway gateway HTTP_PORT="$PORT"
+run gateway gateway HTTP_PORT="$PORT" ADMIN_TOKEN="$ADMIN_TOKEN"
 
 for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
@@ -62,9 +75,13 @@ cat <<MSG
     curl -s localhost:$PORT/orders/<orderId>
   See the events on Kafka with a client we did not write:
     kcat -b localhost:9092 -C -t switchyard.orders.events -o beginning -e -f 'key=%k headers=%h %s\n'
+  The admin API (/admin: pause, resume, rebuild) needs the admin token; the dashboard asks
+  for it once per tab. It is in .local/admin-token:
+    TOKEN="\$(cat .local/admin-token)"
   Rebuild the read model from offset zero (blue-green; reads switch atomically at the end):
-    curl -i -X POST localhost:$PORT/admin/projections/orders/rebuild
-    curl -s localhost:$PORT/admin/projections/orders       # state, events/s, ETA
+    curl -i -X POST localhost:$PORT/admin/projections/orders/rebuild \\
+      -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{}'
+    curl -s localhost:$PORT/admin/projections/orders -H "authorization: Bearer \$TOKEN"
     npm run rebuild -- orders                             # the same, as a CLI with a progress bar
 
   Ctrl-C stops the services (the brokers keep running: npm run brokers -- down).

@@ -4,6 +4,9 @@ import { IdempotencyKeySchema, ProblemDetailsSchema } from '@switchyard/contract
 import { PROBLEM_CONTENT_TYPE } from '../http/problem-details';
 import { apiSchemas } from './api-schemas';
 
+/** The admin token's security scheme in the document (`AdminOnly`). */
+export const ADMIN_SECURITY_SCHEME = 'adminToken';
+
 /**
  * ### The decorators that document a route
  *
