@@ -59,7 +59,8 @@
   /** An admin call answered 401: the token is missing or wrong, so ask for it. */
   function askForToken(result) {
     if (result.status !== 401) return;
-    showTokenState(`${problemText(result)}: enter the admin token above.`);
+    const title = result.body?.title ?? 'Unauthorized';
+    showTokenState(`The admin API answered 401 ${title}: enter the admin token above.`);
     $('admin-token').focus();
   }
 

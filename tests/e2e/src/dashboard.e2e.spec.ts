@@ -87,7 +87,9 @@ describe('the dashboard', () => {
     // API answered its consumer list with a 401).
     await page.getByRole('status').filter({ hasText: 'Live feed: connected (public' }).waitFor();
     await page
-      .locator('#token-status', { hasText: '401 Authentication required: enter the admin token' })
+      .locator('#token-status', {
+        hasText: 'answered 401 Authentication required: enter the admin token',
+      })
       .waitFor();
 
     // The operator types the token; the page keeps it for this tab only and reconnects
