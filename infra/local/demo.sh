@@ -27,7 +27,9 @@ mkdir -p "$LOGS"
 # a random one made once for this checkout, readable by this user only, never committed
 # (.local/ is ignored). Nothing prints it: `cat .local/admin-token` when it is needed.
 TOKEN_FILE="$ROOT/.local/admin-token"
+TOKEN_SOURCE='your ADMIN_TOKEN' TOKEN_READ='$ADMIN_TOKEN'
 if [[ -z "${ADMIN_TOKEN:-}" ]]; then
+  TOKEN_SOURCE='in .local/admin-token' TOKEN_READ='$(cat .local/admin-token)'
   if [[ ! -s "$TOKEN_FILE" ]]; then
     (umask 077 && node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))" >"$TOKEN_FILE")
   fi
@@ -76,8 +78,8 @@ cat <<MSG
   See the events on Kafka with a client we did not write:
     kcat -b localhost:9092 -C -t switchyard.orders.events -o beginning -e -f 'key=%k headers=%h %s\n'
   The admin API (/admin: pause, resume, rebuild) needs the admin token; the dashboard asks
-  for it once per tab. It is in .local/admin-token:
-    TOKEN="\$(cat .local/admin-token)"
+  for it once per tab. It is $TOKEN_SOURCE:
+    TOKEN="$TOKEN_READ"
   Rebuild the read model from offset zero (blue-green; reads switch atomically at the end):
     curl -i -X POST localhost:$PORT/admin/projections/orders/rebuild \\
       -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{}'

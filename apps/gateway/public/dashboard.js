@@ -174,13 +174,15 @@
 
   let feedAbort;
   let feedRetry;
+  /** This port answered 404 for /admin: the gateway serves it on its admin port only. */
+  let adminElsewhere = false;
 
   async function connectFeed() {
     feedAbort?.abort();
     clearTimeout(feedRetry);
     const abort = new AbortController();
     feedAbort = abort;
-    const full = Boolean(adminToken());
+    const full = Boolean(adminToken()) && !adminElsewhere;
     try {
       const response = await fetch(full ? '/admin/events' : '/events', {
         headers: { accept: 'text/event-stream', ...authorization() },
@@ -189,6 +191,12 @@
       if (response.status === 401) {
         askForToken({ status: 401, body: await response.json().catch(() => null) });
         sessionStorage.removeItem(TOKEN_KEY);
+        return connectFeed();
+      }
+      if (full && response.status === 404) {
+        // The gateway serves /admin on another port (ADMIN_PORT): the public feed here.
+        showTokenState('This port does not serve /admin: open the dashboard on the admin port.');
+        adminElsewhere = true;
         return connectFeed();
       }
       if (!response.ok || !response.body)

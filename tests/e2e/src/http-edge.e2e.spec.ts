@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { OrderNotification } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
@@ -46,6 +47,7 @@ describe('the HTTP edge', () => {
           SSE_MAX_CLIENTS: '3',
           SSE_MAX_CLIENTS_PER_IP: '2',
           ALLOWED_ORIGINS: 'https://ops.example.com',
+          HTTP_REQUEST_TIMEOUT_MS: '1000',
         },
       }),
       suite.startOne({
@@ -178,6 +180,25 @@ describe('the HTTP edge', () => {
     expect(limited!.headers.get('content-type')).toContain('application/problem+json');
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await limited!.json()).toMatchObject({ status: 429, title: 'Too many requests' });
+  });
+
+  it('cuts a client that sends its request too slowly: 408, and the connection closed', async () => {
+    const { hostname, port } = new URL(gateway.url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    const answer = new Promise<string>((resolve) => {
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('close', () => resolve(received));
+    });
+    const started = Date.now();
+    // Headers promise 100 bytes; one arrives, the rest never does (slow loris).
+    socket.write(
+      `POST /orders HTTP/1.1\r\nHost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`,
+    );
+    const received = await answer;
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    // HTTP_REQUEST_TIMEOUT_MS is 1 s here; Node checks four times per limit.
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('sends security headers and a Content Security Policy with the dashboard', async () => {

@@ -4,6 +4,17 @@ import type { FastifyServerFactory } from 'fastify';
 import { config } from '../config';
 
 /**
+ * `requestTimeout`: a whole request (headers and body) must arrive in time, or Node answers
+ * 408 and closes the socket: a client that sends one byte a second (slow loris) cannot hold a
+ * connection for ever. Node checks it every `connectionsCheckingInterval` (30 s by default,
+ * which would let a 10 s limit be 40 s): here at least four times per limit.
+ */
+const SERVER_OPTIONS = {
+  requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+  connectionsCheckingInterval: Math.max(100, Math.min(5_000, config.HTTP_REQUEST_TIMEOUT_MS / 4)),
+};
+
+/**
  * ### One application, two ports: public and admin
  *
  * With `ADMIN_PORT` set, the gateway listens twice with the same Fastify handler: the
@@ -22,9 +33,9 @@ export class HttpListeners {
   private readonly adminSockets = new WeakSet<Socket>();
 
   readonly serverFactory: FastifyServerFactory = (handler) => {
-    const publicServer = this.withTimeouts(createServer(handler));
+    const publicServer = this.withTimeouts(createServer(SERVER_OPTIONS, handler));
     if (config.ADMIN_PORT !== undefined) {
-      this.admin = this.withTimeouts(createServer(handler));
+      this.admin = this.withTimeouts(createServer(SERVER_OPTIONS, handler));
       this.admin.on('connection', (socket: Socket) => this.adminSockets.add(socket));
     }
     return publicServer;
@@ -57,8 +68,8 @@ export class HttpListeners {
     await new Promise<void>((resolve) => admin.close(() => resolve()));
   }
 
+  /** An idle socket (no byte either way) is closed after `HTTP_CONNECTION_TIMEOUT_MS`. */
   private withTimeouts(server: Server): Server {
-    server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
     server.setTimeout(config.HTTP_CONNECTION_TIMEOUT_MS);
     return server;
   }
