@@ -302,15 +302,24 @@ describe('the HTTP edge', () => {
       const again = await openFeed(url, '127.0.0.3');
       expect(again.status).toBe(200);
       open.push(again);
+      for (const connection of open.splice(0)) connection.close();
     });
 
-    it('holds one NATS subscription per subject for every stream, counted by the server', async () => {
-      expect(open.filter((connection) => connection.status === 200)).toHaveLength(3);
+    it('holds one NATS subscription per subject however many streams are open, counted by the server', async () => {
+      await waitFor('earlier streams to be gone', async () => (await liveFeed()).clients === 0);
+      const streams = [
+        await openFeed(`${gateway.url}/events`, '127.0.0.4'),
+        await openFeed(`${gateway.url}/events?region=eu-west`, '127.0.0.5'),
+        await openFeed(`${adminUrl}/admin/events`, '127.0.0.6', adminHeaders()),
+      ];
+      open.push(...streams);
+      expect(streams.map((stream) => stream.status)).toEqual([200, 200, 200]);
       const { allOrderNotifications, allRebuildProgress } = names.nats.subjects;
       // The gateway's plain connection is named `gateway` (its request-reply client is another).
       expect(await nats.subscriptions('gateway', allOrderNotifications)).toBe(1);
       expect(await nats.subscriptions('gateway', allRebuildProgress)).toBe(1);
       expect(await liveFeed()).toMatchObject({ clients: 3, subscriptions: 2 });
+      for (const stream of streams) stream.close();
     });
   });
 
