@@ -46,7 +46,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     let body = this.toProblem(exception);
     if (body.status >= 500) {
-      const correlationId = requestCorrelationId(http.getRequest<FastifyRequest>().raw);
+      // Fastify's request, or Node's own where Nest hands that over.
+      const request = http.getRequest<FastifyRequest | FastifyRequest['raw']>();
+      const correlationId = requestCorrelationId('raw' in request ? request.raw : request);
       this.logger.error({
         msg: 'request failed',
         err: exception,
