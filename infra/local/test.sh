@@ -3,7 +3,8 @@
 #
 # 1. Starts whatever broker is missing (NATS, Kafka, Postgres: see brokers.sh).
 # 2. Builds every package and app (tests run the built apps as real processes).
-# 3. Checks that the committed generated documents are current (docs:check), then
+# 3. Checks that the committed generated documents are current (docs:check) and that the
+#    Kubernetes manifests render and validate (k8s), then
 #    runs the tiers: unit (pure logic), int (real NATS/Kafka/Postgres), e2e (every app
 #    as a process, driven over HTTP), then drill (faults under load, on brokers of its
 #    own). Each test suite works in its own namespace, so suites run in parallel and
@@ -36,7 +37,11 @@ export JEST_JSON_DIR="$ROOT/test-artifacts/jest"
 status=0
 # Generated documents (the gateway's OpenAPI; the AsyncAPI document, its HTML and the README's
 # topology table from the message catalog, tools/catalog) must be valid and match what is committed.
+# That includes the Kubernetes resources generated from the topology (tools/k8s).
 step docs npx turbo run docs:check --output-logs=errors-only || status=$?
+# Every Kubernetes overlay rendered with kubectl kustomize and each object validated against the
+# Kubernetes and CRD schemas, offline (tools/k8s, a few seconds); prints what it validated.
+step k8s npm run --silent -w @switchyard/k8s-manifests k8s:validate || status=$?
 step unit+int npx turbo run test:unit test:int --concurrency=2 --continue || status=$?
 if [ "$status" -eq 0 ]; then
   step e2e npx turbo run test:e2e --continue || status=$?

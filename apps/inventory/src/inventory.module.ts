@@ -15,6 +15,7 @@ import { ReleaseStockHandler } from './releasing/release-stock.handler';
 import { ReserveStockController } from './reserving/reserve-stock.controller';
 import { ReserveStockHandler } from './reserving/reserve-stock.handler';
 import { ReservationStore } from './stock/reservation-store';
+import { StockChangeMetrics } from './stock/stock-change-metrics';
 import { StockStore } from './stock/stock-store';
 
 /** The inventory service: stock in JetStream KV (`INVENTORY`), changed only by compare-and-set. */
@@ -32,6 +33,7 @@ import { StockStore } from './stock/stock-store';
   }),
   providers: [
     StockStore,
+    StockChangeMetrics,
     ReservationStore,
     ReserveStockHandler,
     ReleaseStockHandler,

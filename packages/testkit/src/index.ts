@@ -8,3 +8,5 @@ export * from './fixtures';
 export * from './run-script';
 export * from './test-namespace';
 export * from './child-env';
+export * from './free-port';
+export * from './nats-server-process';

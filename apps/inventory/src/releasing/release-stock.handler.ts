@@ -12,12 +12,11 @@ import { StockStore } from '../stock/stock-store';
  * concurrent releases only one wins the CAS and returns stock. Each line goes back under
  * its own operation id (`stockOperationId.release`), so a release whose give-backs did
  * not all happen (an answer lost while NATS restarted, the process stopped half-way) is
- * finished by the next release of the order, the saga's retry: what already went back
- * is a duplicate for JetStream, the rest goes back now.
- *
- * That retry is trusted only while JetStream still remembers the ids (its duplicate
- * window, minus a margin for clocks). Later, a line might go back twice (overselling),
- * so it is not tried: the units stay out of stock, under-selling, never overselling.
+ * finished by the next release of the order, the saga's retry: what already went back is
+ * found in its stock key's record of changes and not repeated, the rest goes back now.
+ * The record is read against the revisions noted before the first give-back
+ * (`givingBackFrom`); a line that cannot be told any more (far more changes to the SKU
+ * since) is left out: under-selling, never overselling (ADR 0032).
  */
 @Injectable()
 export class ReleaseStockHandler {
@@ -33,15 +32,15 @@ export class ReleaseStockHandler {
     }
     const { reservation, revision } = stored;
     if (reservation.state === 'released') {
-      if (this.stock.remembersSince(reservation.releasedAt)) {
-        await this.giveBack(orderId, reservation.lines);
-      }
+      await this.giveBack(orderId, reservation.lines, { since: reservation.givingBackFrom });
       return { orderId, outcome: 'nothing-to-release' };
     }
     if (reservation.state === 'pending') throw new ReservationInProgressError(orderId);
+    // Read before the mark, so before any give-back: what a retry compares with.
+    const givingBackFrom = await this.stock.revisions(reservation.lines.map(({ sku }) => sku));
     const released = await this.reservations.replace(
       orderId,
-      { ...reservation, state: 'released', releasedAt: new Date().toISOString() },
+      { ...reservation, state: 'released', releasedAt: new Date().toISOString(), givingBackFrom },
       revision,
     );
     if (!released) return { orderId, outcome: 'nothing-to-release' };
@@ -49,7 +48,11 @@ export class ReleaseStockHandler {
     return { orderId, outcome: 'released' };
   }
 
-  private giveBack(orderId: string, lines: OrderLine[]): Promise<void> {
-    return this.stock.giveBack(lines, (sku) => stockOperationId.release(orderId, sku));
+  private giveBack(
+    orderId: string,
+    lines: OrderLine[],
+    again?: { since: Record<string, number> | undefined },
+  ): Promise<void> {
+    return this.stock.giveBack(lines, (sku) => stockOperationId.release(orderId, sku), again);
   }
 }

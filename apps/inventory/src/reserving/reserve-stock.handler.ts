@@ -31,9 +31,10 @@ export class ReservationInProgressError extends Error {
  * A claim left `pending` by a dead instance is taken over after `STALE_PENDING_MS`, and
  * the new owner carries on from the record: the lines before `applied` are taken for
  * sure; the next one may have been taken with its answer lost (NATS restarting under
- * it). Taking it again with the same operation id is then a no-op: JetStream answers it
- * as a duplicate. (It used to give back what the record said and start over, which
- * stranded that last line's units: the NATS-restart drill printed them.)
+ * it). Taking it again under the same operation id finds it in the stock key's record of
+ * its last changes and takes nothing (`StockValue`). (It used to give back what the record
+ * said and start over, which stranded that last line's units: the NATS-restart drill
+ * printed them.)
  */
 @Injectable()
 export class ReserveStockHandler {
@@ -71,11 +72,6 @@ export class ReserveStockHandler {
         msg: 'took over a stale reservation, carrying on from its record',
         orderId,
         applied: reservation.applied,
-        ...(age > this.stock.operationMemoryMs
-          ? // Past JetStream's memory of the ids: a line taken with its answer lost is
-            // taken again (units stranded: under-selling, never overselling).
-            { beyondDuplicateWindowMs: age - this.stock.operationMemoryMs }
-          : {}),
       });
       owned = takenOver;
     }
@@ -95,6 +91,7 @@ export class ReserveStockHandler {
         stockOperationId.reserve(orderId, line.sku),
       );
       if (!taken.ok) {
+        const takenLines = lines.slice(0, index);
         const rejected: Reservation = {
           ...owned.reservation,
           state: 'rejected',
@@ -104,6 +101,7 @@ export class ReserveStockHandler {
           rejectedAt: new Date().toISOString(),
           reason: taken.available === null ? 'unknown-sku' : 'insufficient-stock',
           shortages: [{ sku: line.sku, requested: line.quantity, available: taken.available ?? 0 }],
+          givingBackFrom: await this.stock.revisions(takenLines.map(({ sku }) => sku)),
         };
         // Mark first, then give back. The other way round, a failed mark (NATS restarting)
         // left the claim pending with `applied` lines recorded though they were back in
@@ -112,7 +110,7 @@ export class ReserveStockHandler {
         // saga's retry of this reserve finds the mark and finishes them
         // (`finishGivingBack`).
         await this.commit(orderId, rejected, owned.revision);
-        await this.giveBack(orderId, lines.slice(0, index));
+        await this.giveBack(orderId, takenLines);
         return this.answer(orderId, rejected);
       }
       const progress: Reservation = {
@@ -148,15 +146,22 @@ export class ReserveStockHandler {
   /**
    * A rejection's give-backs may not all have happened (an answer lost, the process gone
    * after the mark): a later reserve of the order, the saga's retry, makes them again.
-   * Only while JetStream remembers their operation ids: later, one could go back twice.
+   * Each one already made is found in its stock key's record and not repeated; one that
+   * cannot be told any more is left out (under-selling, never overselling).
    */
   private async finishGivingBack(orderId: string, rejected: Reservation): Promise<void> {
-    if (!rejected.returned || !this.stock.remembersSince(rejected.rejectedAt)) return;
-    await this.giveBack(orderId, rejected.lines.slice(0, rejected.returned));
+    if (!rejected.returned) return;
+    await this.giveBack(orderId, rejected.lines.slice(0, rejected.returned), {
+      since: rejected.givingBackFrom,
+    });
   }
 
-  private giveBack(orderId: string, lines: OrderLine[]): Promise<void> {
-    return this.stock.giveBack(lines, (sku) => stockOperationId.unreserve(orderId, sku));
+  private giveBack(
+    orderId: string,
+    lines: OrderLine[],
+    again?: { since: Record<string, number> | undefined },
+  ): Promise<void> {
+    return this.stock.giveBack(lines, (sku) => stockOperationId.unreserve(orderId, sku), again);
   }
 
   private answer(orderId: string, reservation: Reservation): ReserveStockReply {

@@ -11,6 +11,7 @@ import { connectNats } from '@switchyard/messaging';
 import { nestRequest, testEnv, TestNamespace } from '@switchyard/testkit';
 import { stockOperationId } from '../stock/operation-ids';
 import type { Reservation } from '../stock/reservation-store';
+import { withChange, type StockValue } from '../stock/stock-value';
 
 /** Two real inventory processes competing for the same stock on the real NATS server. */
 describe('ReserveStock / ReleaseStock with two instances', () => {
@@ -131,24 +132,43 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
    * with the same writes it makes, and let the real services finish the job.
    */
   describe('after a stock change whose answer was lost', () => {
-    /** What an instance does to take or give back a line: CAS + the operation's id. */
+    /**
+     * What an instance does to take or give back a line: CAS of the new level with the
+     * change recorded in the value, under the operation's id.
+     */
     const changeStock = async (sku: string, delta: number, operationId: string) => {
       const entry = (await bucket.get(`stock.${sku}`))!;
-      const stock = entry.json<{ available: number; priceCents: number }>();
+      const next = withChange(entry.json<StockValue>(), entry.revision, delta, operationId, 512);
       await jetstream(nc).publish(
         `$KV.${names.nats.kv.inventory.name}.stock.${sku}`,
-        JSON.stringify({ ...stock, available: stock.available + delta }),
+        JSON.stringify(next),
         { msgID: operationId, expect: { lastSubjectSequence: entry.revision } },
       );
     };
+    /** The revision of each SKU's stock key now (what an instance notes before giving back). */
+    const revisionsOf = async (skus: readonly string[]) =>
+      Object.fromEntries(
+        await Promise.all(
+          skus.map(async (sku) => [sku, (await bucket.get(`stock.${sku}`))!.revision] as const),
+        ),
+      );
     const writeReservation = (orderId: string, reservation: Reservation) =>
       bucket.put(`reservation.${orderId}`, JSON.stringify(reservation));
     /** Two fresh SKUs with stock, and an order for `[A, B]` quantities of them (SKU order). */
     const twoLineOrder = async (stock: [number, number], quantities: [number, number]) => {
       const prefix = randomUUID().slice(0, 8);
       const skus = [`${prefix}-A`, `${prefix}-B`] as const;
-      await putStock(skus[0], stock[0]);
-      await putStock(skus[1], stock[1]);
+      // As inventory seeds a SKU: a new key, its record of changes complete (empty).
+      for (const [index, sku] of skus.entries())
+        await bucket.create(
+          `stock.${sku}`,
+          JSON.stringify({
+            available: stock[index],
+            priceCents: 250,
+            changes: [],
+            forgottenThrough: 0,
+          }),
+        );
       const items = [
         { sku: skus[0], quantity: quantities[0] },
         { sku: skus[1], quantity: quantities[1] },
@@ -211,7 +231,9 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
       // An instance took A, found B short, marked the reservation rejected and lost NATS
       // before giving A back.
       await changeStock(taken, -3, stockOperationId.reserve(orderId, taken));
+      const givingBackFrom = await revisionsOf([taken]);
       await writeReservation(orderId, {
+        givingBackFrom,
         state: 'rejected',
         lines: items,
         applied: 0,
@@ -250,6 +272,7 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
         ...stored,
         state: 'released',
         releasedAt: new Date().toISOString(),
+        givingBackFrom: await revisionsOf([first, second]),
       });
       await changeStock(first, 3, stockOperationId.release(orderId, first));
       expect(await stockOf(second)).toMatchObject({ available: 6 });

@@ -16,7 +16,7 @@ export interface Reservation {
   totalCents: number;
   reason?: 'insufficient-stock' | 'unknown-sku';
   claimedAt: string;
-  /** When it was marked `released`: a later release finishes its give-backs (see `ReleaseStockHandler`). */
+  /** When it was marked `released` (a later release finishes its give-backs: `ReleaseStockHandler`). */
   releasedAt?: string;
   /**
    * Rejected: how many of `lines` (from the first) it had taken, and gives back, and
@@ -24,6 +24,12 @@ export interface Reservation {
    */
   returned?: number;
   rejectedAt?: string;
+  /**
+   * Released or rejected: per SKU to give back, the revision of its stock key read before
+   * the first give-back. A retry finishing the give-backs tells from it whether each one
+   * was made (`StockValue`, ADR 0032); without it, a give-back in doubt is left out.
+   */
+  givingBackFrom?: Record<string, number>;
 }
 
 export interface StoredReservation {

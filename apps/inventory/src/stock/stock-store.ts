@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { backoff, Empty } from '@nats-io/transport-node';
+import { backoff } from '@nats-io/transport-node';
 import type { OrderLine } from '@switchyard/contracts';
 import { ensureKvBucket } from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
+import { StockChangeMetrics } from './stock-change-metrics';
+import { wasMade, withChange, type StockValue } from './stock-value';
 
 /** A compare-and-set lost the race: someone else changed the key first. */
 export function isRevisionConflict(error: unknown): boolean {
@@ -16,49 +18,60 @@ export function isRevisionConflict(error: unknown): boolean {
   );
 }
 
-/** What `stock.<sku>` holds. */
-export interface StockEntry {
-  available: number;
-  priceCents: number;
-}
-
 export type AdjustResult =
-  { ok: true; available: number; priceCents: number } | { ok: false; available: number | null };
+  | {
+      ok: true;
+      available: number;
+      priceCents: number;
+      /**
+       * `now`: this call made it. `before`: it had been made (an answer lost earlier).
+       * `left-out`: a change made again whose first attempt cannot be told apart any more
+       * (see `MadeBefore`): not made, on the safe side.
+       */
+      made: 'now' | 'before' | 'left-out';
+    }
+  | { ok: false; available: number | null };
+
+/**
+ * A change that may have been attempted before (a retry, a take-over): `since` is a
+ * revision of the key read before its first attempt, if one was recorded. When the key's
+ * record of changes cannot tell whether that attempt went through, `ifUnknown` decides:
+ * a take is made (units perhaps stranded: under-selling), a give-back is left out (the
+ * same). Never the other way: that would be stock from nowhere, overselling.
+ */
+export interface MadeBefore {
+  since: number | undefined;
+  ifUnknown: 'make' | 'leave-out';
+}
 
 const stockKey = (sku: string) => `stock.${sku}`;
 const MAX_CAS_ATTEMPTS = 50;
 const casBackoff = backoff([0, 1, 2, 5, 10, 20]);
-/** No stream's last sequence is ever this: an expectation that cannot hold (see `wasApplied`). */
-const NEVER = Number.MAX_SAFE_INTEGER;
-/** Clocks of two instances (and of the NATS server) may differ by this much. */
-const CLOCK_SKEW_MARGIN_MS = 10_000;
 
 /**
  * ### Stock levels in JetStream KV, changed only by compare-and-set, each change once.
  *
- * A change is a publish to the key's subject with two headers:
- * - `Nats-Expected-Last-Subject-Sequence` = the revision we read (what `kv.update` sends):
- *   two instances decrementing the same SKU at once, one wins, the other reads the new
- *   value and decides again. No locks, no lost updates, never below zero.
- * - `Nats-Msg-Id` = the change's operation id (`stockOperationId`): the stream remembers
- *   the ids it stored for its duplicate window (2 min), and answers a second publish of
- *   one with the first one's ack (`duplicate: true`) instead of storing it. So a change
- *   whose answer was lost (NATS restarting under it) can be made again, by this instance
- *   or by the one taking the reservation over, and happens once. Before this, such a
- *   change was either not redone (units stranded, found by the NATS-restart drill) or
- *   redone on top (twice).
+ * A change is a publish to the key's subject of the new value with the revision we read
+ * as `Nats-Expected-Last-Subject-Sequence` (what `kv.update` sends): two instances
+ * decrementing the same SKU at once, one wins, the other reads the new value and decides
+ * again. No locks, no lost updates, never below zero.
  *
- * The server checks the id *before* the expectation, and registers it only when the
- * message is stored (both verified against nats-server 2.9.10, the version here): a
- * CAS that lost does not burn its id, and a duplicate wins whatever revision it expected.
+ * Each change has an operation id (`stockOperationId`), and the value carries the digests
+ * of the last changes made to it (`StockValue`), written in the same compare-and-set. A
+ * change made again (its answer lost while NATS restarted, or an instance taking a
+ * reservation over) finds itself there and is not applied twice, whoever made it and
+ * however long ago, NATS restarts included. The id also goes as `Nats-Msg-Id`: two
+ * instances racing to make the same change are then told "duplicate" by the stream.
  */
 @Injectable()
 export class StockStore implements OnModuleInit {
   private bucket!: KV;
-  /** The bucket's declared dedupe window, read back from the stream once it is open. */
-  private duplicateWindowMs = TOPOLOGY.nats.kv.inventory.duplicateWindowMs;
+  private readonly logger = new Logger(StockStore.name);
 
-  constructor(@Inject(JETSTREAM) private readonly js: JetStreamClient) {}
+  constructor(
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    private readonly metrics: StockChangeMetrics,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     // Created, or an existing bucket brought to the declared limits (history 10 for audits).
@@ -66,44 +79,26 @@ export class StockStore implements OnModuleInit {
       replicas: config.JETSTREAM_REPLICAS,
       logger: new Logger(StockStore.name),
     });
-    const { streamInfo } = await this.bucket.status();
-    const window = streamInfo.config.duplicate_window;
-    if (window) this.duplicateWindowMs = window / 1e6;
-  }
-
-  /**
-   * How long an operation id is remembered: a change retried within it happens once.
-   * A retry after it (a reservation taken over minutes later) may apply a change twice,
-   * which callers keep on the side of under-selling (see the handlers).
-   */
-  get operationMemoryMs(): number {
-    return this.duplicateWindowMs;
-  }
-
-  /**
-   * Whether every change made since `since` (an ISO time another instance may have
-   * written) is still remembered: redoing them then changes nothing twice.
-   */
-  remembersSince(since: string | undefined): boolean {
-    if (!since) return false;
-    return Date.now() - Date.parse(since) < this.duplicateWindowMs - CLOCK_SKEW_MARGIN_MS;
   }
 
   get kv(): KV {
     return this.bucket;
   }
-  async find(sku: string): Promise<StockEntry | null> {
+
+  /** The level of a SKU (its record of changes is the store's business only). */
+  async find(sku: string): Promise<{ available: number; priceCents: number } | null> {
     const entry = await this.bucket.get(stockKey(sku));
     if (!entry || entry.operation !== 'PUT') return null;
-    return entry.json<StockEntry>();
+    const { available, priceCents } = entry.json<StockValue>();
+    return { available, priceCents };
   }
 
-  /** Sets stock only where the SKU has none yet (a restart never refills sold stock). */ async seed(
-    sku: string,
-    stock: StockEntry,
-  ): Promise<boolean> {
+  /** Sets stock only where the SKU has none yet (a restart never refills sold stock). */
+  async seed(sku: string, stock: { available: number; priceCents: number }): Promise<boolean> {
+    // A new key: no change was ever made to it, so its (empty) record is complete.
+    const value: StockValue = { ...stock, changes: [], forgottenThrough: 0 };
     try {
-      await this.bucket.create(stockKey(sku), JSON.stringify(stock));
+      await this.bucket.create(stockKey(sku), JSON.stringify(value));
       return true;
     } catch (error) {
       if (isRevisionConflict(error)) return false;
@@ -111,34 +106,61 @@ export class StockStore implements OnModuleInit {
     }
   }
 
+  /** For each SKU, the current revision of its key (0: none): the `since` of changes about to be made. */
+  async revisions(skus: readonly string[]): Promise<Record<string, number>> {
+    const entries = await Promise.all(
+      skus.map(async (sku) => [sku, (await this.bucket.get(stockKey(sku)))?.revision ?? 0]),
+    );
+    return Object.fromEntries(entries) as Record<string, number>;
+  }
+
   /**
    * Adds `delta` (negative to take) with a CAS loop, once per `operationId`. Refuses to go
    * below zero: the answer then says how many are available. `null` available = unknown
-   * SKU. An operation applied before (its answer lost) answers `ok` again.
+   * SKU. A change made before (its answer lost) answers `ok` with `made: 'before'`.
    */
-  async adjust(sku: string, delta: number, operationId: string): Promise<AdjustResult> {
+  async adjust(
+    sku: string,
+    delta: number,
+    operationId: string,
+    madeBefore?: MadeBefore,
+  ): Promise<AdjustResult> {
     const subject = this.subjectOf(sku);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const entry = await this.bucket.get(stockKey(sku));
       if (!entry || entry.operation !== 'PUT') return { ok: false, available: null };
-      const stock = entry.json<StockEntry>();
-      const next = stock.available + delta;
-      if (next < 0) {
-        // Not enough left, unless this very take went through before and its answer was
-        // lost: then the stock is low *because* of it, and refusing it would strand it.
-        if (await this.wasApplied(subject, operationId)) {
-          return { ok: true, available: stock.available, priceCents: stock.priceCents };
-        }
-        return { ok: false, available: stock.available };
+      const stock = entry.json<StockValue>();
+      const { available, priceCents } = stock;
+      // A first attempt cannot have been made: only a change made again asks `since`.
+      const made = wasMade(stock, entry.revision, operationId, madeBefore?.since);
+      if (made === 'made') return { ok: true, available, priceCents, made: 'before' };
+      if (made === 'unknown' && madeBefore?.ifUnknown === 'leave-out') {
+        this.logger.warn({
+          msg: 'cannot tell whether a stock change was made before; left out (under-selling, never overselling)',
+          sku,
+          operationId,
+          delta,
+        });
+        this.metrics.leftOut(delta);
+        return { ok: true, available, priceCents, made: 'left-out' };
       }
+      // Not enough left (a take made before and forgotten would have been found above).
+      if (available + delta < 0) return { ok: false, available };
+      const next = withChange(
+        stock,
+        entry.revision,
+        delta,
+        operationId,
+        config.INVENTORY_STOCK_CHANGES_KEPT,
+      );
       try {
-        const ack = await this.js.publish(subject, JSON.stringify({ ...stock, available: next }), {
+        const ack = await this.js.publish(subject, JSON.stringify(next), {
           msgID: operationId,
           expect: { lastSubjectSequence: entry.revision },
         });
-        // A duplicate stored nothing now: the stock is what we read.
-        const available = ack.duplicate ? stock.available : next;
-        return { ok: true, available, priceCents: stock.priceCents };
+        // A duplicate for the stream: another instance made this very change a moment ago.
+        if (ack.duplicate) return { ok: true, available, priceCents, made: 'before' };
+        return { ok: true, available: next.available, priceCents, made: 'now' };
       } catch (error) {
         if (!isRevisionConflict(error)) throw error;
         // Lost the race: back off a little (jittered) and decide again on fresh data.
@@ -151,30 +173,22 @@ export class StockStore implements OnModuleInit {
   }
 
   /**
-   * Puts `lines` back in stock, one change per line, each under `operationIdOf(sku)`: a
-   * give-back made again (a retry finishing a cut-off release or rejection) happens once.
+   * Puts `lines` back in stock, one change per line, each under `operationIdOf(sku)`. Made
+   * again (a retry finishing a cut-off release or rejection), pass `since`, the revisions
+   * recorded before the first attempt: what already went back is found and not repeated;
+   * what cannot be told is left out.
    */
-  async giveBack(lines: OrderLine[], operationIdOf: (sku: string) => string): Promise<void> {
-    for (const line of lines) await this.adjust(line.sku, line.quantity, operationIdOf(line.sku));
-  }
-
-  /**
-   * Did the stream store `operationId` within its duplicate window? Asked without writing:
-   * a publish with that id and an expectation that cannot hold. The server looks the id
-   * up first: a duplicate is answered as such (nothing stored); anything else fails the
-   * expectation (nothing stored, the id not registered).
-   */
-  private async wasApplied(subject: string, operationId: string): Promise<boolean> {
-    try {
-      const ack = await this.js.publish(subject, Empty, {
-        msgID: operationId,
-        expect: { lastSubjectSequence: NEVER },
-      });
-      if (ack.duplicate) return true;
-      throw new Error(`probing operation ${operationId} stored a message on ${subject}`);
-    } catch (error) {
-      if (isRevisionConflict(error)) return false;
-      throw error;
+  async giveBack(
+    lines: OrderLine[],
+    operationIdOf: (sku: string) => string,
+    again?: { since: Record<string, number> | undefined },
+  ): Promise<void> {
+    for (const line of lines) {
+      const madeBefore: MadeBefore | undefined = again && {
+        since: again.since?.[line.sku],
+        ifUnknown: 'leave-out',
+      };
+      await this.adjust(line.sku, line.quantity, operationIdOf(line.sku), madeBefore);
     }
   }
 

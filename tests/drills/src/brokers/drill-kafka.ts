@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { childEnv, repoRoot } from '@switchyard/testkit';
-import { freePort } from './free-port';
+import { childEnv, freePort, repoRoot } from '@switchyard/testkit';
 
 const run = promisify(execFile);
 

@@ -5,11 +5,9 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { topology, type Topology } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import { repoRoot, testEnv } from '@switchyard/testkit';
+import { freePort, NatsServerProcess, repoRoot, testEnv } from '@switchyard/testkit';
 import { Client } from 'pg';
 import { DrillKafka } from '../brokers/drill-kafka';
-import { DrillNats } from '../brokers/drill-nats';
-import { freePort } from '../brokers/free-port';
 import { DesignedFailures } from '../checks/designed-failures';
 import { InvariantChecker } from '../checks/invariants';
 import { OrderLoad } from '../load/order-load';
@@ -32,7 +30,7 @@ export interface DrillHarnessOptions {
 export interface DrillWorld {
   names: Topology;
   kafka: DrillKafka;
-  nats: DrillNats;
+  nats: NatsServerProcess;
   nc: NatsConnection;
   pg: Client;
   system: DrillSystem;
@@ -56,7 +54,7 @@ export const drillArtifacts = join(repoRoot, 'test-artifacts');
 export class DrillHarness {
   readonly names: Topology;
   kafka: DrillKafka | undefined;
-  nats: DrillNats | undefined;
+  nats: NatsServerProcess | undefined;
   nc: NatsConnection | undefined;
   pg: Client | undefined;
   system: DrillSystem | undefined;
@@ -74,7 +72,7 @@ export class DrillHarness {
     const kafka = (this.kafka = await DrillKafka.create(label));
     await kafka.up();
     this.natsStore = mkdtempSync(join(tmpdir(), `switchyard-${label}-nats-`));
-    const nats = (this.nats = await DrillNats.start(this.natsStore, drillArtifacts));
+    const nats = (this.nats = await NatsServerProcess.start(this.natsStore, drillArtifacts));
     const nc = (this.nc = await connectNats({ url: nats.url, name: 'drill-checks' }));
     await seedDrillStock(nc, this.names);
     const pg = (this.pg = new Client({ connectionString: testEnv.DATABASE_URL }));

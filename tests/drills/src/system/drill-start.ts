@@ -1,5 +1,5 @@
 import type { DrillKafka } from '../brokers/drill-kafka';
-import type { DrillNats } from '../brokers/drill-nats';
+import type { NatsServerProcess } from '@switchyard/testkit';
 import type { DrillBaseline, InvariantChecker } from '../checks/invariants';
 import type { OrderLoad } from '../load/order-load';
 import type { DrillSystem } from './drill-system';
@@ -7,7 +7,7 @@ import type { DrillSystem } from './drill-system';
 export interface DrillParts {
   load: OrderLoad;
   system: DrillSystem;
-  nats: DrillNats;
+  nats: NatsServerProcess;
   kafka: DrillKafka;
   checker: InvariantChecker;
 }

@@ -1,31 +1,38 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { childEnv, waitFor } from '@switchyard/testkit';
+import { childEnv } from './child-env';
 import { freePort, portAnswers } from './free-port';
+import { waitFor } from './wait-for';
 
 /**
- * ### A nats-server the drills own.
+ * ### A nats-server a test owns: its own port, store dir and config.
  *
- * The drills restart NATS under load; doing that to the shared server on :4222 would
- * break every other suite running beside them. So the tier spawns its own, with
- * JetStream on a free port and a store dir of its own, and restarts it on the *same*
- * port and store dir: streams, consumers and KV buckets must survive the restart,
- * exactly as they would in production.
+ * Tests that restart NATS, or need a config of their own (auth, limits), must not do it to
+ * the shared server on :4222: every other suite running beside them would break. This
+ * spawns one with JetStream on a free port and a store dir of its own, and restarts it on
+ * the *same* port and store dir: streams, consumers and KV buckets must survive the
+ * restart, exactly as they would in production.
  */
-export class DrillNats {
+export class NatsServerProcess {
   private child: ChildProcess | undefined;
 
   private constructor(
     readonly port: number,
     private readonly storeDir: string,
     private readonly logDir: string,
+    private readonly extraArgs: readonly string[],
   ) {}
 
-  static async start(storeDir: string, logDir: string): Promise<DrillNats> {
+  /** `extraArgs`: more nats-server flags, e.g. `['-c', configFile]`. */
+  static async start(
+    storeDir: string,
+    logDir: string,
+    extraArgs: readonly string[] = [],
+  ): Promise<NatsServerProcess> {
     mkdirSync(storeDir, { recursive: true });
     mkdirSync(logDir, { recursive: true });
-    const nats = new DrillNats(await freePort(), storeDir, logDir);
+    const nats = new NatsServerProcess(await freePort(), storeDir, logDir, extraArgs);
     await nats.up();
     return nats;
   }
@@ -37,15 +44,15 @@ export class DrillNats {
   async up(): Promise<void> {
     const child = spawn(
       'nats-server',
-      ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir],
+      ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir, ...this.extraArgs],
       // The allow-listed environment (ADR 0027), like every process a test starts.
       { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({}) },
     );
-    const log = createWriteStream(join(this.logDir, `drill-nats-${child.pid}.log`));
+    const log = createWriteStream(join(this.logDir, `nats-server-${child.pid}.log`));
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     this.child = child;
-    await waitFor(`the drill's nats-server on :${this.port}`, () => portAnswers(this.port), {
+    await waitFor(`a nats-server on :${this.port}`, () => portAnswers(this.port), {
       timeoutMs: 20_000,
     });
   }
@@ -60,7 +67,7 @@ export class DrillNats {
     this.child = undefined;
   }
 
-  /** Starts it again if a drill that failed half-way left it down (a no-op otherwise). */
+  /** Starts it again if something left it down (a no-op otherwise). */
   async ensureUp(): Promise<void> {
     if (!this.child) await this.up();
   }
