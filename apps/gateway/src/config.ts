@@ -60,6 +60,28 @@ export const GatewayEnvSchema = CommonEnvSchema.extend({
         .map((origin) => origin.trim())
         .filter(Boolean),
     ),
+  /**
+   * Which proxies in front may say who the client is (`X-Forwarded-For`), for the rate
+   * limit and the stream caps: unset, nobody (the client is the TCP peer); `true`, any
+   * (only when nothing but the proxy can reach the gateway); or addresses and CIDRs,
+   * comma-separated (`10.0.0.0/8,127.0.0.1`). Behind a proxy that is not
+   * trusted, every client shares the proxy's address, and so its limits.
+   */
+  TRUST_PROXY: unsetWhenEmpty(
+    z
+      .string()
+      .optional()
+      .transform((value): boolean | string[] =>
+        value === undefined || value === 'false'
+          ? false
+          : value === 'true'
+            ? true
+            : value
+                .split(',')
+                .map((entry) => entry.trim())
+                .filter(Boolean),
+      ),
+  ),
   /** Requests per client IP per `RATE_LIMIT_WINDOW_MS`; over it: 429 with `Retry-After`. */
   RATE_LIMIT_MAX: z.coerce.number().int().positive().default(1_200),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),

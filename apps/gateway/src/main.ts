@@ -16,7 +16,7 @@ start(async () => {
     module: GatewayModule,
     config,
     bodyLimitBytes: config.HTTP_BODY_LIMIT_BYTES,
-    fastify: { serverFactory: listeners.serverFactory },
+    fastify: { serverFactory: listeners.serverFactory, trustProxy: config.TRUST_PROXY },
     configureHttp: (created) => configureHttpEdge(created, listeners),
     beforeListen: serveApiDocs,
   });

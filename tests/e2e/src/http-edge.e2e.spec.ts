@@ -31,7 +31,7 @@ describe('the HTTP edge', () => {
   /** ADMIN_PORT set, 3 streams in all, 2 per client address, one configured origin. */
   let gateway: ServiceProcess;
   let adminUrl: string;
-  /** No ADMIN_TOKEN, and 3 requests per minute. */
+  /** No ADMIN_TOKEN, 3 requests per minute, and a trusted proxy on 127.0.0.1. */
   let strict: ServiceProcess;
   const open: FeedConnection[] = [];
 
@@ -57,6 +57,8 @@ describe('the HTTP edge', () => {
           NATS_URL: nats.url,
           ADMIN_TOKEN: '',
           RATE_LIMIT_MAX: '3',
+          // As behind a proxy on this machine: X-Forwarded-For names the client.
+          TRUST_PROXY: '127.0.0.1',
           // Its own namespace: its subscriptions are not counted with the other gateway's.
           SWITCHYARD_NAMESPACE: `${suite.namespace}s`,
         },
@@ -180,6 +182,11 @@ describe('the HTTP edge', () => {
     expect(limited!.headers.get('content-type')).toContain('application/problem+json');
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await limited!.json()).toMatchObject({ status: 429, title: 'Too many requests' });
+    // Another client behind the trusted proxy has a budget of its own.
+    const other = await fetch(`${strict.url}/docs/openapi.json`, {
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(other.status).toBe(200);
   });
 
   it('cuts a client that sends its request too slowly: 408, and the connection closed', async () => {
@@ -284,7 +291,8 @@ describe('the HTTP edge', () => {
       await waitFor('earlier streams to be gone', async () => (await liveFeed()).clients === 0);
       const url = `${gateway.url}/events`;
       open.push(await openFeed(url, '127.0.0.1'), await openFeed(url, '127.0.0.1'));
-      const third = await openFeed(url, '127.0.0.1');
+      // A client cannot claim another address: this gateway trusts no proxy.
+      const third = await openFeed(url, '127.0.0.1', { 'x-forwarded-for': '203.0.113.7' });
       expect(third.status).toBe(429);
       expect(third.headers['content-type']).toContain('application/problem+json');
       expect(third.headers['retry-after']).toBeDefined();
