@@ -11,7 +11,8 @@
 #   3. `up -d` with the unmodified docker-compose.yml (plus compose.ci.yml: build network
 #      only), time until every service is healthy
 #   4. through the published ports: an order → CONFIRMED in the read model; kcat sees its
-#      events with their headers; POST /admin/projections/orders/rebuild → swapped
+#      events with their headers; the admin API only on its own port and only with the
+#      token; POST /admin/projections/orders/rebuild (on the admin port) → swapped
 #   5. --scale orders=3: every instance answers PlaceOrder requests (queue group), from
 #      each instance's own /metrics
 #   6. a crashed bridge comes back by the restart policy, and an order placed while it was
@@ -83,7 +84,21 @@ trap cleanup EXIT
 # Free host ports, handed to the compose file through its variables.
 GATEWAY_PORT="$(free_port)" NATS_PORT="$(free_port)" NATS_MONITOR_PORT="$(free_port)"
 KAFKA_PORT="$(free_port)" PGPORT="$(free_port)" PROMETHEUS_PORT="$(free_port)"
-export GATEWAY_PORT NATS_PORT NATS_MONITOR_PORT KAFKA_PORT PGPORT PROMETHEUS_PORT
+GATEWAY_ADMIN_PORT="$(free_port)"
+export GATEWAY_PORT NATS_PORT NATS_MONITOR_PORT KAFKA_PORT PGPORT PROMETHEUS_PORT GATEWAY_ADMIN_PORT
+# The operator's token for this run only (compose hands ADMIN_TOKEN to the gateway).
+ADMIN_TOKEN="$(node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")"
+export ADMIN_TOKEN
+ADMIN="http://127.0.0.1:$GATEWAY_ADMIN_PORT"
+admin() { # admin METHOD PATH [curl args...] → an operator's call: the token, JSON on a POST
+  local method=$1 path=$2; shift 2
+  if [[ $method == POST ]]; then
+    curl -H "authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' -d '{}' \
+      -X POST "$@" "$ADMIN$path"
+  else
+    curl -H "authorization: Bearer $ADMIN_TOKEN" "$@" "$ADMIN$path"
+  fi
+}
 # Every order of the smoke test must end CONFIRMED: no simulated declines or failures.
 export PAYMENTS_DECLINE_RATE=0 PAYMENTS_FAILURE_RATE=0
 GW="http://127.0.0.1:$GATEWAY_PORT"
@@ -170,13 +185,20 @@ grep -q 'traceparent=\|correlation' <<<"$records" || fail "the records of $order
 ok "kcat -b localhost:$KAFKA_PORT -t $TOPIC: $(wc -l <<<"$records") records keyed $order:"
 cut -f1-2 <<<"$records" | sed 's/^/         /'
 
+step "the admin API: its own port, and the token"
+code="$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: Bearer $ADMIN_TOKEN" "$GW/admin/projections/orders")"
+[[ "$code" == 404 ]] || fail "GET /admin/projections/orders on the public port → $code, not 404"
+code="$(curl -s -o /dev/null -w '%{http_code}' "$ADMIN/admin/projections/orders")"
+[[ "$code" == 401 ]] || fail "GET /admin/projections/orders without the token → $code, not 401"
+ok "/admin: 404 on the public port :$GATEWAY_PORT, 401 without the token on the admin port :$GATEWAY_ADMIN_PORT"
+
 step "rebuild the read model"
-before="$(curl -sS "$GW/admin/projections/orders" | jq -r .activeVersion)"
-code="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$GW/admin/projections/orders/rebuild")"
+before="$(admin GET /admin/projections/orders -sS | jq -r .activeVersion)"
+code="$(admin POST /admin/projections/orders/rebuild -s -o /dev/null -w '%{http_code}')"
 [[ "$code" == 202 ]] || fail "POST /admin/projections/orders/rebuild → $code, not 202"
 t=$SECONDS
 while :; do
-  status="$(curl -sS "$GW/admin/projections/orders")"
+  status="$(admin GET /admin/projections/orders -sS)"
   state="$(jq -r '.lastRun.state // empty' <<<"$status")"
   [[ "$state" == swapped && "$(jq -r .activeVersion <<<"$status")" != "$before" ]] && break
   [[ "$state" == failed ]] && fail "the rebuild failed: $status"

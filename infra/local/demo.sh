@@ -10,6 +10,8 @@
 #                          DEMO_KAFKA_SASL_PORT [19092] / +1, set up by `kafka-acls apply` as
 #                          admin; bridge, projector, rebuilder and gateway log in as themselves.
 #                          The shared broker on 9092 stays as it is (kcat, scenarios use it).
+#   ADMIN_TOKEN            [.local/admin-token] the gateway's admin token: unset, one is
+#                          generated once into .local/admin-token (mode 600) and reused
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -44,6 +46,19 @@ fi
 PORT="${HTTP_PORT:-3000}"
 LOGS="$ROOT/.local/demo"
 mkdir -p "$LOGS"
+
+# The admin API is on in the demo, behind a token (ADR 0034): the shell's ADMIN_TOKEN, else
+# a random one made once for this checkout, readable by this user only, never committed
+# (.local/ is ignored). Nothing prints it: `cat .local/admin-token` when it is needed.
+TOKEN_FILE="$ROOT/.local/admin-token"
+TOKEN_SOURCE='your ADMIN_TOKEN' TOKEN_READ='$ADMIN_TOKEN'
+if [[ -z "${ADMIN_TOKEN:-}" ]]; then
+  TOKEN_SOURCE='in .local/admin-token' TOKEN_READ='$(cat .local/admin-token)'
+  if [[ ! -s "$TOKEN_FILE" ]]; then
+    (umask 077 && node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))" >"$TOKEN_FILE")
+  fi
+  ADMIN_TOKEN="$(cat "$TOKEN_FILE")"
+fi
 pids=()
 
 run() { # name app [env...] [-- args...]
@@ -72,7 +87,7 @@ mapfile -t gateway_kafka < <(kafka_env gateway)
 run bridge bridge HTTP_PORT=0 "${bridge_kafka[@]}"
 run projector projector HTTP_PORT=0 "${projector_kafka[@]}"
 run rebuilder rebuilder HTTP_PORT=0 "${rebuilder_kafka[@]}" -- serve
-run gateway gateway HTTP_PORT="$PORT" "${gateway_kafka[@]}"
+run gateway gateway HTTP_PORT="$PORT" ADMIN_TOKEN="$ADMIN_TOKEN" "${gateway_kafka[@]}"
 
 for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
@@ -90,9 +105,13 @@ cat <<MSG
     curl -s localhost:$PORT/orders/<orderId>
   See the events on Kafka with a client we did not write:
     kcat -b localhost:9092 -C -t switchyard.orders.events -o beginning -e -f 'key=%k headers=%h %s\n'
+  The admin API (/admin: pause, resume, rebuild) needs the admin token; the dashboard asks
+  for it once per tab. It is $TOKEN_SOURCE:
+    TOKEN="$TOKEN_READ"
   Rebuild the read model from offset zero (blue-green; reads switch atomically at the end):
-    curl -i -X POST localhost:$PORT/admin/projections/orders/rebuild
-    curl -s localhost:$PORT/admin/projections/orders       # state, events/s, ETA
+    curl -i -X POST localhost:$PORT/admin/projections/orders/rebuild \\
+      -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{}'
+    curl -s localhost:$PORT/admin/projections/orders -H "authorization: Bearer \$TOKEN"
     npm run rebuild -- orders                             # the same, as a CLI with a progress bar
 
   Ctrl-C stops the services (the brokers keep running: npm run brokers -- down).

@@ -35,12 +35,48 @@
     return tr;
   }
 
+  // ### The admin token: asked for on the page, kept for this tab's session only
+  //
+  // sessionStorage, not localStorage or a cookie: it is gone when the tab closes, it is
+  // never sent by the browser on its own (so another site cannot make this browser use it),
+  // and only this origin's scripts can read it. It goes out as a bearer header, to /admin only.
+
+  const TOKEN_KEY = 'switchyard.adminToken';
+  const adminToken = () => sessionStorage.getItem(TOKEN_KEY) ?? '';
+  const authorization = () => (adminToken() ? { authorization: `Bearer ${adminToken()}` } : {});
+
+  function showTokenState(message) {
+    say(
+      'token-status',
+      message ??
+        (adminToken()
+          ? 'Admin token set for this tab: pause, resume, rebuild and the full feed.'
+          : 'No admin token: the feed hides order ids; admin buttons need the token.'),
+      Boolean(message),
+    );
+  }
+
+  /** An admin call answered 401: the token is missing or wrong, so ask for it. */
+  function askForToken(result) {
+    if (result.status !== 401) return;
+    const title = result.body?.title ?? 'Unauthorized';
+    showTokenState(`The admin API answered 401 ${title}: enter the admin token above.`);
+    $('admin-token').focus();
+  }
+
   /** Calls the API; resolves to { ok, status, body }; `body` is JSON when the API sent JSON. */
   async function api(method, path, body, headers = {}) {
+    const admin = path.startsWith('/admin/');
+    // Admin POSTs are JSON even without a body: a plain HTML form cannot send that.
+    const payload = body ?? (admin && method === 'POST' ? {} : undefined);
     const response = await fetch(path, {
       method,
-      headers: body ? { 'content-type': 'application/json', ...headers } : headers,
-      body: body ? JSON.stringify(body) : undefined,
+      headers: {
+        ...(payload ? { 'content-type': 'application/json' } : {}),
+        ...(admin ? authorization() : {}),
+        ...headers,
+      },
+      body: payload ? JSON.stringify(payload) : undefined,
     });
     const text = await response.text();
     let parsed = text;
@@ -87,18 +123,16 @@
     renderCounters();
 
     const item = el('li', undefined, notification.event);
-    item.dataset.orderId = notification.orderId;
+    // The full feed names the order; the public one only tells its events apart.
+    if (notification.orderId) item.dataset.orderId = notification.orderId;
+    else item.dataset.orderRef = notification.orderRef;
+    const label = notification.orderId ?? `order #${notification.orderRef}`;
     const time = new Date(notification.occurredAt).toLocaleTimeString([], { hour12: false });
     item.append(
       el('time', time),
       el('span', notification.event),
       el('span', notification.region),
-      el(
-        'code',
-        notification.reason
-          ? `${notification.orderId} (${notification.reason})`
-          : notification.orderId,
-      ),
+      el('code', notification.reason ? `${label} (${notification.reason})` : label),
     );
     item.querySelector('time').dateTime = notification.occurredAt;
     const feed = $('feed');
@@ -106,29 +140,109 @@
     while (feed.children.length > MAX_FEED_ITEMS) feed.lastElementChild.remove();
   }
 
-  function connectFeed() {
-    const status = $('connection');
-    const source = new EventSource('/events');
-    source.addEventListener('ready', () => {
-      status.textContent = 'Live feed: connected (core NATS → SSE, at-most-once)';
+  const feedHandlers = {
+    ready: (_data, full) => {
+      const status = $('connection');
+      status.textContent = full
+        ? 'Live feed: connected (admin: order ids and reasons; core NATS → SSE, at-most-once)'
+        : 'Live feed: connected (public: no order ids; core NATS → SSE, at-most-once)';
       status.className = 'status ok';
-    });
-    source.addEventListener('order', (event) => onOrder(JSON.parse(event.data)));
-    source.addEventListener('rebuild-progress', (event) =>
-      onRebuildProgress(JSON.parse(event.data)),
-    );
-    source.addEventListener('dropped', (event) => {
-      const { dropped } = JSON.parse(event.data);
+    },
+    order: (data) => onOrder(data),
+    'rebuild-progress': (data) => onRebuildProgress(data),
+    dropped: ({ dropped }) => {
       $('feed-dropped').textContent =
         `${dropped} events dropped: this page read too slowly, and the feed never queues (at-most-once).`;
-    });
-    // EventSource reconnects by itself. What was published in between is gone for good:
-    // core NATS kept it for nobody. JetStream and Kafka consumers would get all of it.
-    source.onerror = () => {
-      status.textContent =
-        'Live feed: reconnecting… (events published meanwhile are lost: at-most-once)';
-      status.className = 'status bad';
-    };
+    },
+  };
+
+  /** Dispatches the `event:`/`data:` blocks of a Server-Sent Events body. */
+  function dispatchBlock(block, full) {
+    let event = 'message';
+    let data = '';
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data += line.slice(5).trim();
+    }
+    if (data && feedHandlers[event]) feedHandlers[event](JSON.parse(data), full);
+  }
+
+  // ### Live feed: Server-Sent Events read with fetch (core NATS, at-most-once)
+  //
+  // With the admin token, GET /admin/events (whole notifications); without, GET /events
+  // (no order ids). Read with fetch rather than EventSource, which cannot send a header.
+
+  let feedAbort;
+  let feedRetry;
+  /** This port answered 404 for /admin: the gateway serves it on its admin port only. */
+  let adminElsewhere = false;
+
+  async function connectFeed() {
+    feedAbort?.abort();
+    clearTimeout(feedRetry);
+    const abort = new AbortController();
+    feedAbort = abort;
+    const full = Boolean(adminToken()) && !adminElsewhere;
+    try {
+      const response = await fetch(full ? '/admin/events' : '/events', {
+        headers: { accept: 'text/event-stream', ...authorization() },
+        signal: abort.signal,
+      });
+      if (response.status === 401) {
+        askForToken({ status: 401, body: await response.json().catch(() => null) });
+        sessionStorage.removeItem(TOKEN_KEY);
+        return connectFeed();
+      }
+      if (full && response.status === 404) {
+        // The gateway serves /admin on another port (ADMIN_PORT): the public feed here.
+        showTokenState('This port does not serve /admin: open the dashboard on the admin port.');
+        adminElsewhere = true;
+        return connectFeed();
+      }
+      if (!response.ok || !response.body)
+        throw new Error(`GET /events answered ${response.status}`);
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          dispatchBlock(buffer.slice(0, end), full);
+          buffer = buffer.slice(end + 2);
+        }
+      }
+    } catch {
+      // The connection failed or broke: reconnect below, unless we hung up ourselves.
+    }
+    if (abort.signal.aborted) return;
+    // Reconnect by ourselves, as EventSource would. What was published in between is gone
+    // for good: core NATS kept it for nobody. JetStream and Kafka consumers would get all of it.
+    const status = $('connection');
+    status.textContent =
+      'Live feed: reconnecting… (events published meanwhile are lost: at-most-once)';
+    status.className = 'status bad';
+    feedRetry = setTimeout(connectFeed, 2000);
+  }
+
+  function useToken(event) {
+    event.preventDefault();
+    const input = $('admin-token');
+    const token = input.value.trim();
+    input.value = '';
+    if (!token) return;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    showTokenState();
+    connectFeed();
+    loadConsumers();
+  }
+
+  function forgetToken() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    showTokenState();
+    connectFeed();
+    loadConsumers();
   }
 
   // ### Lesson: place a burst of orders
@@ -189,6 +303,7 @@
     if (!result.ok || !Array.isArray(result.body)) {
       list.replaceChildren();
       say('consumer-result', `Consumer control unavailable: ${problemText(result)}`, true);
+      askForToken(result);
       return;
     }
     const byService = new Map();
@@ -231,6 +346,7 @@
         : problemText(result),
       !result.ok,
     );
+    askForToken(result);
     await loadConsumers();
   }
 
@@ -291,6 +407,7 @@
       await pollRebuild(true);
     } else {
       say('rebuild-result', problemText(result), true);
+      askForToken(result);
       button.disabled = false;
     }
   }
@@ -386,6 +503,7 @@
     ]);
     pairs.push(
       ['live feed clients', overview.liveFeed.clients],
+      ['live feed NATS subscriptions', overview.liveFeed.subscriptions],
       ['live feed drops', overview.liveFeed.dropped],
     );
     figures($('backlog'), pairs);
@@ -413,6 +531,9 @@
   });
 
   $('burst-form').addEventListener('submit', placeBurst);
+  $('token-form').addEventListener('submit', useToken);
+  $('token-forget').addEventListener('click', forgetToken);
+  showTokenState();
   $('rebuild-button').addEventListener('click', startRebuild);
   connectFeed();
   refreshOverview();

@@ -6,6 +6,7 @@ import {
   MetricsModule,
   NatsConnectionModule,
 } from '@switchyard/service';
+import { AdminEventsHttpController } from './admin/admin-events.http.controller';
 import { ConsumersHttpController } from './admin/consumers.http.controller';
 import { ProjectionsHttpController } from './admin/projections.http.controller';
 import { config } from './config';
@@ -29,12 +30,15 @@ import { SystemOverviewService } from './overview/system-overview';
  * - `GET  /admin/projections/:name`         → `GetProjectionStatus` (rebuilder)
  * - `GET  /admin/consumers`, `POST /admin/consumers/:service/pause|resume`
  *                                            → `ConsumerControl` (every instance; ADR 0016)
- * - `GET  /events`        → live feed: core NATS `notify.orders.>` + rebuild progress as SSE
+ * - `GET  /events`        → public live feed: core NATS `notify.orders.>` + rebuild progress as SSE
+ * - `GET  /admin/events`  → the same with order ids and reasons (admin token)
  * - `GET  /api/overview`  → dashboard panels: latency, JetStream pending, Kafka lag, dead letters
  * - `GET  /`              → the dashboard (static files from `public/`)
  * - `GET  /healthz`, `GET /readyz` (ready when NATS answers)
  *
- * Every error is RFC 9457 problem details.
+ * `/admin/*` needs the admin token (`AdminOnly`); the edge's defences (headers, rate
+ * limit, cross-site checks, admin port) are `configureHttpEdge` (ADR 0034). Every error
+ * is RFC 9457 problem details.
  */
 @Module({
   imports: [
@@ -50,6 +54,7 @@ import { SystemOverviewService } from './overview/system-overview';
     ProjectionsHttpController,
     ConsumersHttpController,
     EventsHttpController,
+    AdminEventsHttpController,
     OverviewHttpController,
   ],
   providers: [

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { OrderNotificationEventSchema } from './orders/notifications';
+import { RegionSchema } from './orders/order-line';
+import { OrderStatusSchema } from './orders/place-order';
 
 /**
  * ### The dashboard's HTTP contract: `GET /api/overview` and the `GET /events` feed
@@ -94,13 +97,38 @@ export const SystemOverviewSchema = z.object({
     /** Records written to the Kafka dead-letter topic. */
     kafka: panelSchema(z.object({ topic: z.string(), count: z.int().nonnegative() })),
   }),
-  /** Clients on `GET /events`, and events dropped for slow ones. */
-  liveFeed: z.object({ clients: z.int().nonnegative(), dropped: z.int().nonnegative() }),
+  /**
+   * Streams open on `GET /events` and `/admin/events`, events dropped for slow ones, and
+   * the NATS subscriptions that serve them all (one per subject, however many streams).
+   */
+  liveFeed: z.object({
+    clients: z.int().nonnegative(),
+    dropped: z.int().nonnegative(),
+    subscriptions: z.int().nonnegative(),
+  }),
 });
 export type SystemOverview = z.infer<typeof SystemOverviewSchema>;
 
 /** The live feed's first event: its subscription is active from here on. */
 export const LiveFeedReadySchema = z.object({ subject: z.string() });
+
+/**
+ * An `OrderNotification` as the public live feed (`GET /events`) shows it: what happened,
+ * where and when, but not to whom or for which order. No order id (with one, anybody
+ * could read the order, customer included, at `GET /orders/:id`), no reason (it names
+ * SKUs, stock levels and payment outcomes); `orderRef` tells one order's events apart
+ * without identifying it. The full notification needs the admin token (`GET /admin/events`).
+ */
+export const PublicOrderNotificationSchema = z.object({
+  event: OrderNotificationEventSchema,
+  /** The first 12 hex digits of SHA-256(orderId): the same for every event of one order. */
+  orderRef: z.string().regex(/^[0-9a-f]{12}$/),
+  region: RegionSchema,
+  status: OrderStatusSchema,
+  version: z.int().positive(),
+  occurredAt: z.iso.datetime(),
+});
+export type PublicOrderNotification = z.infer<typeof PublicOrderNotificationSchema>;
 
 /** Events this client missed because it read too slowly (sent once it caught up). */
 export const LiveFeedDroppedSchema = z.object({ dropped: z.int().positive() });

@@ -21,6 +21,11 @@ export const ProblemDetailsSchema = z.object({
   detail: z.string().optional(),
   /** Field-level validation errors (an extension member). */
   errors: z.array(FieldErrorSchema).optional(),
+  /**
+   * The request's correlation id (an extension member), on server errors: their `detail`
+   * is generic, and this id finds the logged cause.
+   */
+  correlationId: z.string().optional(),
 });
 export type ProblemDetails = z.infer<typeof ProblemDetailsSchema>;
 

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Transport, type NatsOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyServerOptions } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { CommonEnv } from '@switchyard/config';
 import { TracingInterceptor } from './tracing';
@@ -21,6 +22,16 @@ export interface ServiceDefinition {
    * once it listens.
    */
   beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
+  /**
+   * Fastify's own options besides the body limit (timeouts, a `serverFactory`): what an
+   * HTTP edge needs that a service's health port does not.
+   */
+  fastify?: Omit<FastifyServerOptions, 'bodyLimit' | 'logger'>;
+  /**
+   * First step after the application exists, before any route is registered: Fastify
+   * plugins that hook every route (rate limiting, security headers) go here.
+   */
+  configureHttp?: (app: NestFastifyApplication) => void | Promise<void>;
 }
 
 /**
@@ -39,10 +50,12 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     natsServer = false,
     bodyLimitBytes = 64 * 1024,
     beforeListen,
+    fastify = {},
+    configureHttp,
   } = definition;
   const app = await NestFactory.create<NestFastifyApplication>(
     module as never,
-    new FastifyAdapter({ bodyLimit: bodyLimitBytes }),
+    new FastifyAdapter({ ...fastify, bodyLimit: bodyLimitBytes } as FastifyServerOptions),
     // abortOnError false: a wiring error (a missing provider) rejects here, and `start`
     // exits non-zero, instead of leaving a half-started process running.
     { bufferLogs: true, abortOnError: false },
@@ -53,6 +66,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     { bodyLimit: bodyLimitBytes },
     utf8JsonBodyParser(app.getHttpAdapter().getInstance()),
   );
+  await configureHttp?.(app);
   const logger = app.get(Logger);
   app.useLogger(logger);
   // Before the microservice connects: with inheritAppConfig it shares these interceptors.

@@ -29,9 +29,16 @@ export function traceLogFields(): Record<string, string> {
 class LoggingModule {}
 
 /**
+ * Request headers that carry credentials: pino writes `[redacted]` in their place, so a
+ * token never reaches a log file, a terminal or a log store (where far more people can
+ * read it than may use it). `x-api-key` too: a proxy in front may add one.
+ */
+export const REDACTED_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization'];
+
+/**
  * JSON logs (pino), one object per line, with the service name on every line, and the
  * trace id, span id and correlation id wherever there is one. Health probes are not
- * logged: they would drown everything else.
+ * logged: they would drown everything else. Credentials in headers are redacted.
  */
 export function loggingModule(
   service: string,
@@ -47,6 +54,13 @@ export function loggingModule(
           mixin: traceLogFields,
           autoLogging: { ignore: (request) => /^\/(healthz|readyz)/.test(request.url ?? '') },
           customProps: (request) => ({ correlationId: requestCorrelationId(request) }),
+          redact: {
+            paths: [
+              ...REDACTED_HEADERS.map((header) => `req.headers["${header}"]`),
+              'res.headers["set-cookie"]',
+            ],
+            censor: '[redacted]',
+          },
         },
       }),
     ],

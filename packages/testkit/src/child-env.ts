@@ -1,4 +1,4 @@
-import { testEnv } from './environment';
+import { testAdminToken, testEnv } from './environment';
 
 /**
  * What a test's child process may inherit from the shell that runs the suite: how to
@@ -14,7 +14,10 @@ const INHERITED_PREFIXES = ['NODE_'];
 /**
  * The environment of a process a test starts: the allow-list above, the broker
  * addresses the test itself uses (`testEnv`, so child and test talk to the same brokers),
- * then the test's own settings, which win.
+ * the run's admin token (a gateway's `/admin` is on, as in the demo), a rate limit no
+ * test reaches by accident (every request of a suite, a bench or a drill comes from one
+ * address, far more than a person sends; the limit has a test of its own with a tiny
+ * one), then the test's own settings, which win.
  */
 export function childEnv(
   env: Record<string, string>,
@@ -32,6 +35,8 @@ export function childEnv(
     NATS_URL: testEnv.NATS_URL,
     KAFKA_BROKERS: testEnv.KAFKA_BROKERS.join(','),
     DATABASE_URL: testEnv.DATABASE_URL,
+    ADMIN_TOKEN: testAdminToken,
+    RATE_LIMIT_MAX: '1000000',
     ...env,
   };
 }

@@ -1,5 +1,5 @@
 import { childEnv } from './child-env';
-import { testEnv } from './environment';
+import { testAdminToken, testEnv } from './environment';
 
 describe('childEnv: what a process started by a test inherits', () => {
   const shell = {
@@ -22,6 +22,8 @@ describe('childEnv: what a process started by a test inherits', () => {
       NATS_URL: testEnv.NATS_URL,
       KAFKA_BROKERS: testEnv.KAFKA_BROKERS.join(','),
       DATABASE_URL: testEnv.DATABASE_URL,
+      ADMIN_TOKEN: testAdminToken,
+      RATE_LIMIT_MAX: '1000000',
     });
   });
 

@@ -5,6 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import {
   PREDICTABLE_PAYMENTS,
   repoRoot,
+  testAdminToken,
   TestNamespace,
   type ServiceProcess,
 } from '@switchyard/testkit';
@@ -30,9 +31,11 @@ const CHROMIUM_ARGS = [
  * ### The dashboard in a real browser, against the real system
  *
  * Every app runs as a process; the page is loaded from the gateway like a demo runner
- * would. The order is placed with the page's own form (keyboard only), its `placed` and
- * `confirmed` notifications must arrive over the live feed, and the health panels must
- * show figures the gateway read from JetStream and Kafka.
+ * would. The page asks for the admin token (the admin API answers 401 without it) and
+ * keeps it for the tab; the order is placed with the page's own form (keyboard only), its
+ * `placed` and `confirmed` notifications must arrive over the live feed, and the health
+ * panels must show figures the gateway read from JetStream and Kafka. All of it under the
+ * gateway's Content Security Policy: a violation would be a console error.
  */
 describe('the dashboard', () => {
   const suite = new TestNamespace('d', PREDICTABLE_PAYMENTS);
@@ -44,6 +47,7 @@ describe('the dashboard', () => {
   let context: BrowserContext;
   let page: Page;
   const browserErrors: string[] = [];
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     await Promise.all(
@@ -64,6 +68,10 @@ describe('the dashboard', () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => browserErrors.push(String(error)));
+    // A CSP violation is reported on the console, not thrown.
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+    });
   });
 
   afterAll(async () => {
@@ -73,8 +81,26 @@ describe('the dashboard', () => {
   });
 
   it('places an order from the page, shows it in the live feed, and shows real pending and lag figures', async () => {
-    await page.goto(gateway.url);
-    await page.getByRole('status').filter({ hasText: 'Live feed: connected' }).waitFor();
+    const loaded = await page.goto(gateway.url);
+    expect(loaded?.headers()['content-security-policy']).toContain("script-src 'self'");
+    // Without the token: the public feed, and the page asks for the token (the admin
+    // API answered its consumer list with a 401).
+    await page.getByRole('status').filter({ hasText: 'Live feed: connected (public' }).waitFor();
+    await page
+      .locator('#token-status', {
+        hasText: 'answered 401 Authentication required: enter the admin token',
+      })
+      .waitFor();
+
+    // The operator types the token; the page keeps it for this tab only and reconnects
+    // to the full feed.
+    await page.getByLabel('Admin token').fill(testAdminToken);
+    await page.getByLabel('Admin token').press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Live feed: connected (admin' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('switchyard.adminToken'))).toBe(
+      testAdminToken,
+    );
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
 
     // Keyboard only: type the count into the labelled field, Enter submits the form.
     await page.getByLabel('Orders', { exact: true }).fill('1');
@@ -123,6 +149,7 @@ describe('the dashboard', () => {
     copyFileSync(screenshot, join(repoRoot, 'docs', 'images', 'dashboard.png'));
 
     expect(browserErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 
   it('pauses and resumes a consumer, and rebuilds the read model with a progress bar', async () => {
@@ -146,5 +173,16 @@ describe('the dashboard', () => {
     // Every panel filled and the rebuild done: the better picture for the README.
     copyFileSync(screenshot, join(repoRoot, 'docs', 'images', 'dashboard.png'));
     expect(browserErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('serves Swagger UI at /docs under its own CSP, without a violation', async () => {
+    const docs = await page.goto(`${gateway.url}/docs`);
+    expect(docs?.headers()['content-security-policy']).toContain(
+      "style-src 'self' 'unsafe-inline'",
+    );
+    await page.locator('.swagger-ui .info .title', { hasText: 'Switchyard gateway' }).waitFor();
+    expect(browserErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -3,7 +3,13 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager } from '@nats-
 import type { NatsConnection } from '@nats-io/transport-node';
 import { MessageHeaders, OrderEventTypes, OrderNotificationSchema } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import { testEnv, TestNamespace, waitFor, type ServiceProcess } from '@switchyard/testkit';
+import {
+  adminHeaders,
+  testEnv,
+  TestNamespace,
+  waitFor,
+  type ServiceProcess,
+} from '@switchyard/testkit';
 import { openEventStream, type EventStreamClient } from './sse-client';
 
 /** The test's own durable consumer on the ORDERS stream: it lives and dies with the namespace. */
@@ -13,8 +19,9 @@ const AUDIT_DURABLE = 'LIVE_FEED_AUDIT';
  * ### At-most-once next to at-least-once, with the same orders
  *
  * Two listeners follow the same orders:
- * - the gateway's `GET /events` stream, fed by a **core NATS** subscription on
- *   `notify.orders.>`: delivered to whoever is subscribed at that instant, kept for nobody;
+ * - the gateway's live feed (`GET /admin/events`: the operator's, with order ids), fed by
+ *   a **core NATS** subscription on `notify.orders.>`: delivered to whoever is subscribed
+ *   at that instant, kept for nobody;
  * - a **JetStream durable consumer** on the `ORDERS` stream: the server remembers how far
  *   it got, and keeps every message it has not acknowledged.
  *
@@ -102,7 +109,7 @@ describe('live feed (core NATS, at-most-once) vs a JetStream durable consumer (a
     const audited: string[] = [];
 
     // ### Phase A: both listening
-    let feed = openEventStream(`${gateway.url}/events`);
+    let feed = openEventStream(`${gateway.url}/admin/events`, adminHeaders());
     await feed.ready;
     let audit = await runAuditConsumer(audited);
     const before = await placeOrders(4);
@@ -113,16 +120,16 @@ describe('live feed (core NATS, at-most-once) vs a JetStream durable consumer (a
     // ### Phase B: both offline
     feed.close(); // like a closed browser tab
     await audit.close(); // like a stopped service: nobody pulls
-    // The gateway noticed the hang-up and dropped the subscription: nobody hears
-    // `notify.orders.>` for this client any more.
+    // The gateway noticed the hang-up and dropped the stream: nothing is written for
+    // this client any more.
     await waitFor(
-      'the gateway to drop the SSE subscription',
+      'the gateway to drop the SSE stream',
       async () => (await liveFeedClients()) === 0,
     );
     const whileAway = await placeOrders(6);
 
     // ### Phase C: both back, and more orders
-    feed = openEventStream(`${gateway.url}/events`);
+    feed = openEventStream(`${gateway.url}/admin/events`, adminHeaders());
     await feed.ready;
     audit = await runAuditConsumer(audited);
     const after = await placeOrders(3);
@@ -148,13 +155,13 @@ describe('live feed (core NATS, at-most-once) vs a JetStream durable consumer (a
   });
 
   it('narrows the feed to one region with ?region=, and refuses a region that is not one token', async () => {
-    const feed = openEventStream(`${gateway.url}/events?region=us-east`);
+    const feed = openEventStream(`${gateway.url}/admin/events?region=us-east`, adminHeaders());
     await feed.ready;
     const [elsewhere] = await placeOrders(1, 'eu-west');
     const [here] = await placeOrders(1, 'us-east');
     await waitFor('the us-east order on the us-east feed', () => placedIn(feed).includes(here!));
     feed.close();
-    // `notify.orders.us-east.*` matched us-east's notification and not eu-west's.
+    // The gateway's filter passed us-east's notification and not eu-west's.
     expect(placedIn(feed)).toEqual([here]);
     expect(placedIn(feed)).not.toContain(elsewhere);
 

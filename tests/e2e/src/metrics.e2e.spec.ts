@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { topology, type ConsumerControlAction } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
 import {
+  adminRequest,
   cleanupNamespace,
   startService,
   testEnv,
@@ -189,9 +190,10 @@ describe('metrics and health of every service', () => {
         outcome: 'swapped',
       })[0]?.value ?? 0;
     const before = await swappedRuns();
-    const started = await fetch(`${service('gateway').url}/admin/projections/orders/rebuild`, {
-      method: 'POST',
-    });
+    const started = await fetch(
+      `${service('gateway').url}/admin/projections/orders/rebuild`,
+      adminRequest('POST'),
+    );
     expect(started.status).toBe(202);
     await waitFor(
       'the rebuild to be counted as swapped',
@@ -208,13 +210,17 @@ describe('metrics and health of every service', () => {
     // Series appear when something happens: an order through every service, and a
     // rebuild for the rebuilder's.
     await placeConfirmedOrder();
-    const rebuilt = await fetch(`${service('gateway').url}/admin/projections/orders/rebuild`, {
-      method: 'POST',
-    });
+    const rebuilt = await fetch(
+      `${service('gateway').url}/admin/projections/orders/rebuild`,
+      adminRequest('POST'),
+    );
     expect(rebuilt.status).toBe(202);
     const { runId } = (await rebuilt.json()) as { runId: string };
     await waitFor('the rebuild to end', async () => {
-      const status = await fetch(`${service('gateway').url}/admin/projections/orders`);
+      const status = await fetch(
+        `${service('gateway').url}/admin/projections/orders`,
+        adminRequest(),
+      );
       const { lastRun } = (await status.json()) as { lastRun: { runId: string; state: string } };
       return lastRun.runId === runId && lastRun.state !== 'running';
     });

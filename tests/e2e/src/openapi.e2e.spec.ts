@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { validate as validateOpenApi } from '@readme/openapi-parser';
 import {
+  adminHeaders,
   PREDICTABLE_PAYMENTS,
   repoRoot,
   TestNamespace,
@@ -185,7 +186,10 @@ describe('the OpenAPI document against the running gateway', () => {
       ['get', '/healthz'],
       ['get', '/readyz'],
     ] as const) {
-      const response = await fetch(`${gateway.url}${path}`, { method: method.toUpperCase() });
+      const response = await fetch(`${gateway.url}${path}`, {
+        method: method.toUpperCase(),
+        headers: adminHeaders(),
+      });
       expect({ path, status: response.status }).toEqual({ path, status: 200 });
       await expectDocumented(response, method, path);
     }

@@ -8,8 +8,10 @@ import {
   type ScenarioContext,
 } from '@switchyard/scenario';
 import {
+  adminRequest,
   PREDICTABLE_PAYMENTS,
   repoRoot,
+  testAdminToken,
   testEnv,
   TestNamespace,
   type ServiceProcess,
@@ -36,6 +38,7 @@ describe('scenarios for people, against the whole system', () => {
         KAFKA_BROKERS: testEnv.KAFKA_BROKERS.join(','),
         SWITCHYARD_NAMESPACE: suite.namespace,
         GATEWAY_URL: gateway.url,
+        ADMIN_TOKEN: testAdminToken,
       }),
       silentNarrator,
       repoRoot,
@@ -48,7 +51,7 @@ describe('scenarios for people, against the whole system', () => {
   });
 
   it('GET /admin/consumers lists every controlled consumer with its running instances', async () => {
-    const response = await fetch(`${gateway.url}/admin/consumers`);
+    const response = await fetch(`${gateway.url}/admin/consumers`, adminRequest());
     expect(response.status).toBe(200);
     const consumers = (await response.json()) as unknown[];
     const names = context.topology.controlledConsumers;
@@ -64,9 +67,10 @@ describe('scenarios for people, against the whole system', () => {
   });
 
   it('an unknown service is a 404 problem', async () => {
-    const response = await fetch(`${gateway.url}/admin/consumers/rebuilder/pause`, {
-      method: 'POST',
-    });
+    const response = await fetch(
+      `${gateway.url}/admin/consumers/rebuilder/pause`,
+      adminRequest('POST'),
+    );
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
   });
@@ -109,9 +113,10 @@ describe('scenarios for people, against the whole system', () => {
 
   it('pausing a service with no running instance is a 503 problem', async () => {
     await payments.stop();
-    const response = await fetch(`${gateway.url}/admin/consumers/payments/pause`, {
-      method: 'POST',
-    });
+    const response = await fetch(
+      `${gateway.url}/admin/consumers/payments/pause`,
+      adminRequest('POST'),
+    );
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
   });

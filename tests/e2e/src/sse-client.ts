@@ -18,7 +18,10 @@ export interface EventStreamClient {
  * `event:`/`data:` fields the gateway sends and never reconnects by itself, so a test
  * decides exactly when the subscriber is offline.
  */
-export function openEventStream(url: string): EventStreamClient {
+export function openEventStream(
+  url: string,
+  headers: Record<string, string> = {},
+): EventStreamClient {
   const abort = new AbortController();
   const events: SseEvent[] = [];
   let markReady: () => void = () => {};
@@ -30,7 +33,7 @@ export function openEventStream(url: string): EventStreamClient {
 
   void (async () => {
     try {
-      const response = await fetch(url, { signal: abort.signal });
+      const response = await fetch(url, { headers, signal: abort.signal });
       if (response.status !== 200 || !response.body) {
         throw new Error(`GET ${url} answered ${response.status}`);
       }

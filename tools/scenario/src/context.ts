@@ -4,6 +4,8 @@ import {
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { kafkaConnection } from '@switchyard/config';
 import { topology, type Topology } from '@switchyard/contracts';
@@ -28,6 +30,13 @@ export interface ScenarioContext {
 
 const quiet = { log() {}, warn() {}, error() {} };
 
+/** `ADMIN_TOKEN`, else the token `npm run demo` generated (`.local/admin-token`), else none. */
+function adminToken(env: ScenarioEnv, repoRoot: string): string | undefined {
+  if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
+  const demoToken = join(repoRoot, '.local', 'admin-token');
+  return existsSync(demoToken) ? readFileSync(demoToken, 'utf8').trim() : undefined;
+}
+
 export async function openContext(
   env: ScenarioEnv,
   narrator: Narrator,
@@ -38,7 +47,7 @@ export async function openContext(
   return {
     env,
     topology: topology(env.SWITCHYARD_NAMESPACE),
-    gateway: new GatewayClient(env.GATEWAY_URL.replace(/\/$/, '')),
+    gateway: new GatewayClient(env.GATEWAY_URL.replace(/\/$/, ''), adminToken(env, repoRoot)),
     nc,
     js: jetstream(nc),
     jsm: await jetstreamManager(nc),

@@ -13,9 +13,13 @@ export interface PlacedOrder {
   latencyMs: number;
 }
 
-/** The demo's public API, the way any HTTP client sees it. */
+/** The demo's public API, the way any HTTP client sees it, and `/admin` as an operator. */
 export class GatewayClient {
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    /** The admin token (`Authorization: Bearer`), for `/admin` only. */
+    private readonly adminToken?: string,
+  ) {}
 
   async placeOrder(customerId: string, region: string, sku: string): Promise<PlacedOrder> {
     const started = performance.now();
@@ -57,8 +61,17 @@ export class GatewayClient {
     return this.json<ConsumerControlResult>('POST', `/admin/consumers/${service}/resume`);
   }
 
-  private async json<T>(method: string, path: string): Promise<T> {
-    const response = await fetch(`${this.baseUrl}${path}`, { method });
+  /** An operator's call: the token, and a JSON body on a `POST` (the gateway wants one). */
+  private async json<T>(method: 'GET' | 'POST', path: string): Promise<T> {
+    const headers: Record<string, string> = this.adminToken
+      ? { authorization: `Bearer ${this.adminToken}` }
+      : {};
+    const post = method === 'POST';
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: post ? { ...headers, 'content-type': 'application/json' } : headers,
+      body: post ? '{}' : undefined,
+    });
     const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
       const detail = (body as { detail?: string; title?: string } | undefined) ?? {};

@@ -24,6 +24,7 @@ import { problem } from '../http/problem-details';
 import { ConsumerControlClient } from '../nats/consumer-control.client';
 import { ApiNoBodyProblems, ApiProblem } from '../openapi/api-docs';
 import { controlResult, summarizeConsumers } from './consumer-summary';
+import { AdminOnly } from '../security/admin-auth.guard';
 import { KnownNamePipe } from './known-name.pipe';
 
 /** `:service`: one whose consumers can be controlled; anything else is a 404. */
@@ -46,9 +47,10 @@ const ApiControlAnswers = () =>
 /**
  * The consumer control plane over HTTP (ADR 0016): see which consumers run, pause a
  * service's consumers (work waits in JetStream or Kafka) and resume them. Operator-only,
- * like every `/admin` route: keep it behind a network policy or an authenticating proxy.
+ * like every `/admin` route: the admin token (`AdminOnly`, ADR 0034).
  */
 @ApiTags('admin')
+@AdminOnly()
 @Controller('admin/consumers')
 export class ConsumersHttpController {
   constructor(private readonly control: ConsumerControlClient) {}

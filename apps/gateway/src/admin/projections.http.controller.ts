@@ -20,6 +20,7 @@ import {
   ApiServiceProblems,
   locationHeader,
 } from '../openapi/api-docs';
+import { AdminOnly } from '../security/admin-auth.guard';
 import { KnownNamePipe } from './known-name.pipe';
 
 /** `:name`: a projection the contracts know; anything else is a 404. */
@@ -27,10 +28,10 @@ const knownProjection = new KnownNamePipe<ProjectionName>('projection', PROJECTI
 
 /**
  * Operator endpoints for the read models, answered by the rebuilder over NATS. Like
- * every route here they carry no authentication: expose `/admin` only to operators
- * (network policy or an authenticating proxy in front of the gateway).
+ * every `/admin` route they need the admin token (`AdminOnly`, ADR 0034).
  */
 @ApiTags('admin')
+@AdminOnly()
 @ApiPropagatedHeaders()
 @ApiServiceProblems()
 @ApiProblem(

@@ -1,30 +1,15 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiExtension, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  LiveFeedDroppedSchema,
-  LiveFeedReadySchema,
-  OrderNotificationSchema,
-  RebuildProgressSchema,
-  RegionSchema,
-} from '@switchyard/contracts';
-import type { FastifyReply } from 'fastify';
-import { ZodValidationPipe } from '../http/zod-validation.pipe';
-import { ApiProblem } from '../openapi/api-docs';
-import { apiSchemas } from '../openapi/api-schemas';
-import { LiveFeed, LiveFeedEvents } from './live-feed';
-
-/** What each SSE event's `data:` line holds (OpenAPI 3.1 cannot say it of a stream). */
-const SSE_EVENTS = {
-  [LiveFeedEvents.ready]: apiSchemas.ref(LiveFeedReadySchema),
-  [LiveFeedEvents.order]: apiSchemas.ref(OrderNotificationSchema),
-  [LiveFeedEvents.rebuildProgress]: apiSchemas.ref(RebuildProgressSchema),
-  [LiveFeedEvents.dropped]: apiSchemas.ref(LiveFeedDroppedSchema),
-};
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { PublicOrderNotificationSchema } from '@switchyard/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiLiveFeed, regionQuery } from './feed-docs';
+import { streamFeed } from './feed-response';
+import { LiveFeed } from './live-feed';
 
 /**
- * `GET /events[?region=<region>]`: the live order feed as Server-Sent Events. The
- * region becomes a subject token, so it is validated as exactly one (no `.`, `*`, `>`):
- * `?region=>` must not turn a filter into "everything".
+ * `GET /events[?region=<region>]`: the public live order feed as Server-Sent Events:
+ * what happens to orders, not whose they are (`PublicOrderNotification`). The full
+ * notifications are `GET /admin/events`, with the admin token.
  */
 @ApiTags('dashboard')
 @Controller('events')
@@ -32,44 +17,17 @@ export class EventsHttpController {
   constructor(private readonly feed: LiveFeed) {}
 
   @Get()
-  @ApiOperation({
+  @ApiLiveFeed({
     operationId: 'liveFeed',
-    summary: 'The live order feed (Server-Sent Events, at-most-once)',
-    description:
-      'Core NATS `notify.orders.>` (or one region) and rebuild progress as Server-Sent ' +
-      'Events: `ready` (`LiveFeedReady`) once subscribed, then `order` ' +
-      '(`OrderNotification`), `rebuild-progress` (`RebuildProgress`) and `dropped` ' +
-      '(`LiveFeedDropped`: events this client missed because it read too slowly). Each ' +
-      "event's `data:` is one JSON object (`x-sse-events` names its schema). What is " +
-      'published while a client is away is never replayed: there are no `id:` lines.',
+    summary: 'The public live order feed (Server-Sent Events, at-most-once)',
+    orderSchema: PublicOrderNotificationSchema,
+    orderSchemaName: 'PublicOrderNotification',
   })
-  @ApiExtension('x-sse-events', SSE_EVENTS)
-  @ApiQuery({
-    name: 'region',
-    required: false,
-    description: 'Only this region (`notify.orders.<region>.*`); all regions when absent.',
-    schema: apiSchemas.ref(RegionSchema),
-  })
-  @ApiResponse({
-    status: 200,
-    description: 'An endless event stream; a comment line every `SSE_HEARTBEAT_MS` when idle.',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
-  })
-  @ApiProblem(400, '`Invalid region`: `region` must be one subject token (`>` is refused).')
-  async events(
-    @Query('region', {
-      schema: RegionSchema.optional(),
-      pipes: [new ZodValidationPipe(RegionSchema.optional(), 'Invalid region')],
-    })
-    region: string | undefined,
+  events(
+    @Query('region', regionQuery) region: string | undefined,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    // From here on we write the response ourselves, for as long as the client stays.
-    reply.hijack();
-    const session = this.feed.open(reply.raw, region);
-    // The client went away (tab closed, network gone): drop its subscriptions at once.
-    reply.raw.on('close', () => session.close());
-    // NATS unreachable: end the stream; the browser's EventSource retries by itself.
-    await session.ready.catch(() => session.close());
+    return streamFeed(this.feed, request, reply, 'public', region);
   }
 }

@@ -1,17 +1,23 @@
 import type { ServerResponse } from 'node:http';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { OrderNotificationSchema, RebuildProgressSchema } from '@switchyard/contracts';
+import type { OrderNotification, SubscriptionDefinition } from '@switchyard/contracts';
 import { NATS_CONNECTION } from '@switchyard/service';
-import type { z } from 'zod';
-import { config, TOPOLOGY } from '../config';
+import { CATALOG, config } from '../config';
+import { publicView } from './public-view';
 import { SseStream } from './sse-stream';
 
 /** Event types on `GET /events`, as the browser's `EventSource` sees them. */
 export const LiveFeedEvents = {
   /** The subscriptions are active: everything published from now on is heard. */
   ready: 'ready',
-  /** An `OrderNotification`: placed, confirmed, cancelled or rejected. */
+  /** An order notification: placed, confirmed, cancelled or rejected. */
   order: 'order',
   /** A `RebuildProgress` sample of any projection's rebuild. */
   rebuildProgress: 'rebuild-progress',
@@ -19,76 +25,123 @@ export const LiveFeedEvents = {
   dropped: 'dropped',
 } as const;
 
+/**
+ * `public`: `PublicOrderNotification`, nothing that identifies an order or a customer
+ * (`GET /events`); `full`: the whole `OrderNotification` (`GET /admin/events`, admin token).
+ */
+export type FeedView = 'public' | 'full';
+
+export interface FeedClient {
+  view: FeedView;
+  /** Only this region's orders; all regions when absent. */
+  region?: string;
+  /** Where the connection comes from: the per-client cap counts by it. */
+  clientIp: string;
+}
+
+/** Why a new stream is refused: too many altogether (503), or from this client (429). */
+export type FeedRefusal = 'full' | 'client-limit';
+
 export interface LiveFeedSession {
   /** Resolves once the NATS server has the subscriptions (then `ready` was sent). */
   ready: Promise<void>;
-  /** Unsubscribes and ends the response; safe to call twice. */
+  /** Ends the response and frees its place; safe to call twice. */
   close(): void;
 }
 
+interface Session {
+  client: FeedClient;
+  stream: SseStream;
+}
+
 /**
- * ### The live feed: core NATS wildcard subscriptions → Server-Sent Events
+ * ### The live feed: one core NATS subscription per subject, fanned out to every stream
  *
- * Each `GET /events` client gets its own subscriptions on the gateway's connection:
- * `notify.orders.>` (or `notify.orders.<region>.*` with `?region=`) and
- * `projections.*.rebuild.progress`. The NATS server does the filtering, and a client
- * that leaves takes its subscriptions with it.
+ * The gateway subscribes once to each subject its catalog subscriptions name
+ * (`gatewayOrderFeed`: `notify.orders.>`; `gatewayRebuildProgress`) and writes each
+ * message to every open `GET /events` stream: a thousand browsers cost the NATS server
+ * two subscriptions, not two thousand (which also meant a thousand copies of every
+ * message on the gateway's connection). `?region=` is a filter here, on the decoded
+ * notification, no longer a subscription of its own.
+ *
+ * Streams are capped: `SSE_MAX_CLIENTS` in all (then 503) and `SSE_MAX_CLIENTS_PER_IP`
+ * per client address (then 429), so one client cannot hold every socket and file
+ * descriptor of the gateway. Each stream's unread bytes are bounded too (`SseStream`).
  *
  * **At-most-once, on purpose.** Core NATS delivers to whoever is subscribed *right now*
- * and keeps nothing: a notification published while this client was disconnected (or
- * before it subscribed, or while the gateway restarted) is gone, and reconnecting does
+ * and keeps nothing: a notification published while a client was disconnected (or
+ * before it connected, or while the gateway restarted) is gone, and reconnecting does
  * not bring it back. That is the right price for a live view (no storage, no acks, no
  * replay storms after an outage); anything that must see every event is a JetStream or
  * Kafka consumer. `tests/e2e/src/live-feed-vs-jetstream.e2e.spec.ts` shows both side by side.
  */
 @Injectable()
-export class LiveFeed implements BeforeApplicationShutdown {
+export class LiveFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(LiveFeed.name);
-  private readonly sessions = new Set<LiveFeedSession>();
+  private readonly sessions = new Set<Session>();
+  private readonly perClient = new Map<string, number>();
+  private subscriptions: Subscription[] = [];
   private droppedTotal = 0;
 
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
-  open(response: ServerResponse, region?: string): LiveFeedSession {
+  onApplicationBootstrap(): void {
+    const { gatewayOrderFeed, gatewayRebuildProgress } = CATALOG.subscriptions;
+    this.subscriptions = [
+      this.listen(gatewayOrderFeed, (notification) => this.fanOutOrder(notification)),
+      this.listen(gatewayRebuildProgress, (progress) =>
+        this.fanOut(
+          () => true,
+          LiveFeedEvents.rebuildProgress,
+          () => progress,
+        ),
+      ),
+    ];
+  }
+
+  /** Whether one more stream from this client would be over a cap (checked before `open`). */
+  refusal(clientIp: string): FeedRefusal | undefined {
+    if (this.sessions.size >= config.SSE_MAX_CLIENTS) return 'full';
+    if ((this.perClient.get(clientIp) ?? 0) >= config.SSE_MAX_CLIENTS_PER_IP) return 'client-limit';
+    return undefined;
+  }
+
+  /** Starts a stream on `response`; call right after `refusal` said none (no await between). */
+  open(response: ServerResponse, client: FeedClient): LiveFeedSession {
     const stream = new SseStream(
       response,
       { heartbeatMs: config.SSE_HEARTBEAT_MS, maxBufferedBytes: config.SSE_MAX_BUFFERED_BYTES },
       () => (this.droppedTotal += 1),
     );
-    const { subjects } = TOPOLOGY.nats;
-    const orderSubject = region
-      ? subjects.regionOrderNotifications(region)
-      : subjects.allOrderNotifications;
-    const subscriptions: Subscription[] = [
-      this.forward(orderSubject, OrderNotificationSchema, (data) =>
-        stream.send(LiveFeedEvents.order, data),
-      ),
-      this.forward(subjects.allRebuildProgress, RebuildProgressSchema, (data) =>
-        stream.send(LiveFeedEvents.rebuildProgress, data),
-      ),
-    ];
+    const session: Session = { client, stream };
+    this.sessions.add(session);
+    this.perClient.set(client.clientIp, (this.perClient.get(client.clientIp) ?? 0) + 1);
     let closed = false;
-    const session: LiveFeedSession = {
-      // A flush is a round trip: once the server answers, it has processed our SUBs,
-      // so the client may rely on hearing everything published after `ready`.
+    return {
+      // A flush is a round trip: once the server answers, it has processed our SUBs (sent
+      // at start-up), so the client may rely on hearing everything published after `ready`.
       ready: this.nc.flush().then(() => {
-        if (!closed) stream.send(LiveFeedEvents.ready, { subject: orderSubject });
+        if (!closed) stream.send(LiveFeedEvents.ready, { subject: this.orderSubject() });
       }),
       close: () => {
         if (closed) return;
         closed = true;
-        for (const subscription of subscriptions) subscription.unsubscribe();
         stream.close();
         this.sessions.delete(session);
+        const left = (this.perClient.get(client.clientIp) ?? 1) - 1;
+        if (left > 0) this.perClient.set(client.clientIp, left);
+        else this.perClient.delete(client.clientIp);
       },
     };
-    this.sessions.add(session);
-    return session;
   }
 
-  /** Connected clients, and events dropped for slow clients since the gateway started. */
-  stats(): { clients: number; dropped: number } {
-    return { clients: this.sessions.size, dropped: this.droppedTotal };
+  /** Open streams, events dropped for slow ones, and NATS subscriptions serving them all. */
+  stats(): { clients: number; dropped: number; subscriptions: number } {
+    return {
+      clients: this.sessions.size,
+      dropped: this.droppedTotal,
+      subscriptions: this.subscriptions.filter((subscription) => !subscription.isClosed()).length,
+    };
   }
 
   /**
@@ -97,25 +150,58 @@ export class LiveFeed implements BeforeApplicationShutdown {
    * another instance by themselves (`retry:`).
    */
   beforeApplicationShutdown(): void {
-    for (const session of [...this.sessions]) session.close();
+    for (const { stream } of [...this.sessions]) stream.close();
+    this.sessions.clear();
+    this.perClient.clear();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 
-  private forward<T>(
-    subject: string,
-    schema: z.ZodType<T>,
-    deliver: (data: T) => void,
+  private fanOutOrder(notification: OrderNotification): void {
+    let shown: ReturnType<typeof publicView> | undefined;
+    this.fanOut(
+      ({ region }) => region === undefined || region === notification.region,
+      LiveFeedEvents.order,
+      ({ view }) => (view === 'full' ? notification : (shown ??= publicView(notification))),
+    );
+  }
+
+  private fanOut(
+    wants: (client: FeedClient) => boolean,
+    event: string,
+    data: (client: FeedClient) => unknown,
+  ): void {
+    for (const { client, stream } of this.sessions) {
+      if (wants(client)) stream.send(event, data(client));
+    }
+  }
+
+  private orderSubject(): string {
+    return coreSubject(CATALOG.subscriptions.gatewayOrderFeed);
+  }
+
+  /** One subscription, on the subject its catalog entry names, decoded by its channel. */
+  private listen<T>(
+    definition: SubscriptionDefinition<T>,
+    deliver: (message: T) => void,
   ): Subscription {
-    return this.nc.subscribe(subject, {
+    return this.nc.subscribe(coreSubject(definition), {
       callback: (error, message: Msg) => {
         if (error) return;
-        const parsed = schema.safeParse(parseJson(message));
+        const decoded = definition.channel.decode(parseJson(message));
         // A message we cannot read is skipped: this feed is a view, not a record.
-        if (parsed.success) deliver(parsed.data);
+        if (decoded.ok) deliver(decoded.message);
         else
           this.logger.debug({ msg: 'unreadable notification skipped', subject: message.subject });
       },
     });
   }
+}
+
+function coreSubject(definition: SubscriptionDefinition<unknown>): string {
+  if (definition.consumer.kind !== 'nats-core') {
+    throw new Error(`the live feed reads core NATS; the catalog gives ${definition.consumer.kind}`);
+  }
+  return definition.consumer.subject;
 }
 
 function parseJson(message: Msg): unknown {

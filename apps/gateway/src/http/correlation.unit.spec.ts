@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { propagatedHeaders } from './correlation';
 
-const request = (headers: Record<string, string>) => ({ headers }) as unknown as FastifyRequest;
+const request = (headers: Record<string, string>) =>
+  ({ headers, raw: { headers } }) as unknown as FastifyRequest;
 const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 describe('propagatedHeaders: what of a request goes onto the bus (and is stored with its events)', () => {

@@ -4,6 +4,9 @@ import { IdempotencyKeySchema, ProblemDetailsSchema } from '@switchyard/contract
 import { PROBLEM_CONTENT_TYPE } from '../http/problem-details';
 import { apiSchemas } from './api-schemas';
 
+/** The admin token's security scheme in the document (`AdminOnly`). */
+export const ADMIN_SECURITY_SCHEME = 'adminToken';
+
 /**
  * ### The decorators that document a route
  *
@@ -30,17 +33,21 @@ export const ApiBodyLimitProblems = () =>
   );
 
 /**
- * The body-parsing failures of a `POST` that takes no body: it is ignored, unless it cannot
- * be parsed.
+ * The body failures of an admin `POST`, which takes no body but must be JSON (`{}`): a plain
+ * HTML form cannot send that (ADR 0034).
  */
 export const ApiNoBodyProblems = () =>
   applyDecorators(
     ApiProblem(
       400,
       "A JSON content type with an empty or malformed body; the title is the parser's " +
-        "message (`Body cannot be empty when content-type is set to 'application/json'`).",
+        "message (`Body cannot be empty when content-type is set to 'application/json'`): send `{}`.",
     ),
-    ApiBodyLimitProblems(),
+    ApiProblem(413, '`Request body is too large` (over `HTTP_BODY_LIMIT_BYTES`).'),
+    ApiProblem(
+      415,
+      '`Unsupported media type`: an admin `POST` must be `application/json` (a form cannot be).',
+    ),
   );
 
 /**

@@ -7,6 +7,7 @@ import {
   LiveFeedDroppedSchema,
   LiveFeedReadySchema,
   OrderNotificationSchema,
+  PublicOrderNotificationSchema,
   OrderStatusSchema,
   OrderViewSchema,
   PlaceOrderReplySchema,
@@ -50,5 +51,6 @@ export const apiSchemas = new ZodComponents()
   // The data of the live feed's Server-Sent Events (`GET /events`).
   .add(LiveFeedReadySchema, { id: 'LiveFeedReady', io: 'output' })
   .add(OrderNotificationSchema, { id: 'OrderNotification', io: 'output' })
+  .add(PublicOrderNotificationSchema, { id: 'PublicOrderNotification', io: 'output' })
   .add(RebuildProgressSchema, { id: 'RebuildProgress', io: 'output' })
   .add(LiveFeedDroppedSchema, { id: 'LiveFeedDropped', io: 'output' });

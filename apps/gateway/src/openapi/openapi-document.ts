@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ProblemDetailsSchema } from '@switchyard/contracts';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem-details';
+import { ADMIN_SECURITY_SCHEME } from './api-docs';
 import { apiSchemas } from './api-schemas';
 
 const DESCRIPTION = `The HTTP edge of Switchyard: it validates requests and turns them into NATS
@@ -10,8 +11,14 @@ serves the dashboard's live feed and health panels.
 
 Every error is RFC 9457 problem details (\`application/problem+json\`, \`ProblemDetails\`):
 \`title\` is the stable summary to match on, \`detail\` is for people, and a 400 lists every
-invalid field in \`errors[]\`. Only \`/healthz\` and \`/readyz\` answer their own JSON (a prober
-reads it as it is). \`/admin\` has no authentication of its own: expose it to operators only.`;
+invalid field in \`errors[]\`; a 5xx has a generic \`detail\` and the request's \`correlationId\`
+(the cause is in the gateway's log). Only \`/healthz\` and \`/readyz\` answer their own JSON (a
+prober reads it as it is).
+
+\`/admin/*\` needs the operator's token, \`Authorization: Bearer <ADMIN_TOKEN>\`, and may be served
+on a port of its own (\`ADMIN_PORT\`). A state-changing request from a page on another origin is
+refused (403), an admin \`POST\` must be \`application/json\` (send \`{}\`), and every client
+address has a rate limit (429 with \`Retry-After\`).`;
 
 /**
  * ### The gateway's OpenAPI 3.1 document, from its controllers and the contracts
@@ -33,13 +40,39 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('admin', 'Operators: projection rebuilds and the consumer control plane')
     .addTag('dashboard', "The dashboard's live feed and health panels")
     .addTag('operations', 'Probes and metrics, as every service serves them')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'The operator token: `ADMIN_TOKEN`.' },
+      ADMIN_SECURITY_SCHEME,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, info, {
     standardSchemaConverter: apiSchemas.converter,
     // The operationId each route names in `@ApiOperation` is the stable one.
     autoTagControllers: false,
   });
-  for (const item of Object.values(document.paths)) {
+  const problemContent = {
+    [PROBLEM_CONTENT_TYPE]: { schema: apiSchemas.ref(ProblemDetailsSchema) },
+  };
+  for (const [path, item] of Object.entries(document.paths)) {
+    // Probes and scrapes are exempt from the rate limit (`configureHttpEdge`).
+    if (!/^\/(healthz|readyz|metrics)$/.test(path)) {
+      for (const operation of [item.get, item.post].filter((defined) => defined !== undefined)) {
+        operation.responses['429'] ??= {
+          description:
+            '`Too many requests` from this address (`RATE_LIMIT_MAX` per `RATE_LIMIT_WINDOW_MS`); ' +
+            '`Retry-After` says when to try again.',
+          content: problemContent,
+        };
+      }
+    }
+    if (item.post) {
+      item.post.responses['403'] ??= {
+        description:
+          '`Cross-site request refused`: sent by a page whose `Origin` is neither the ' +
+          "gateway's own nor one of `ALLOWED_ORIGINS`.",
+        content: problemContent,
+      };
+    }
     const operations = [item.get, item.post, item.put, item.patch, item.delete];
     for (const operation of operations.filter((defined) => defined !== undefined)) {
       // Anything unexpected (a bug, a broker error nobody mapped) is a logged 500 that never

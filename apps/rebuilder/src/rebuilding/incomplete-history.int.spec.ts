@@ -1,7 +1,13 @@
 import { ProjectionStatusSchema } from '@switchyard/contracts';
 import { createKafka, KafkaAdmin } from '@switchyard/messaging';
 import { RebuildRuns } from '@switchyard/read-models';
-import { testEnv, TestNamespace, waitFor, type ServiceProcess } from '@switchyard/testkit';
+import {
+  adminRequest,
+  testEnv,
+  TestNamespace,
+  waitFor,
+  type ServiceProcess,
+} from '@switchyard/testkit';
 import { Pool } from 'pg';
 import {
   produceOrders,
@@ -89,9 +95,10 @@ describe('a rebuild whose source history is incomplete', () => {
   });
 
   it('the admin API refuses too (409 with the reason), and its status shows the failed run', async () => {
-    const refused = await fetch(`${gateway.url}/admin/projections/orders/rebuild`, {
-      method: 'POST',
-    });
+    const refused = await fetch(
+      `${gateway.url}/admin/projections/orders/rebuild`,
+      adminRequest('POST'),
+    );
 
     expect(refused.status).toBe(409);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
@@ -99,7 +106,7 @@ describe('a rebuild whose source history is incomplete', () => {
     expect(problem.title).toBe('Source history incomplete');
     expect(problem.detail).toContain(reason());
     const status = ProjectionStatusSchema.parse(
-      await (await fetch(`${gateway.url}/admin/projections/orders`)).json(),
+      await (await fetch(`${gateway.url}/admin/projections/orders`, adminRequest())).json(),
     );
     expect(status).toMatchObject({ activeVersion: 1, previousVersion: null });
     expect(status.lastRun).toMatchObject({ state: 'failed', warning: null });

@@ -6,7 +6,13 @@ import {
   type RebuildProgress,
 } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import { testEnv, TestNamespace, waitFor, type ServiceProcess } from '@switchyard/testkit';
+import {
+  adminRequest,
+  testEnv,
+  TestNamespace,
+  waitFor,
+  type ServiceProcess,
+} from '@switchyard/testkit';
 import { Pool } from 'pg';
 import { produceOrders, visibleOrders } from '../__tests__/harness';
 
@@ -43,9 +49,10 @@ describe('rebuild over the admin API', () => {
     await suite.close();
   });
 
-  const status = async (name = 'orders') => fetch(`${gateway.url}/admin/projections/${name}`);
+  const status = async (name = 'orders') =>
+    fetch(`${gateway.url}/admin/projections/${name}`, adminRequest());
   const rebuild = async (name = 'orders') =>
-    fetch(`${gateway.url}/admin/projections/${name}/rebuild`, { method: 'POST' });
+    fetch(`${gateway.url}/admin/projections/${name}/rebuild`, adminRequest('POST'));
 
   it('accepts a rebuild (202), refuses a second one while it runs (409), and reports it to the swap', async () => {
     const before = ProjectionStatusSchema.parse(await (await status()).json());
