@@ -8,3 +8,4 @@ export * from './fixtures';
 export * from './run-script';
 export * from './test-namespace';
 export * from './child-env';
+export * from './auth-nats';

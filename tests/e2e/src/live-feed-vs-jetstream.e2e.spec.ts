@@ -78,7 +78,7 @@ describe('live feed (core NATS, at-most-once) vs a JetStream durable consumer (a
   };
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-live-feed' });
+    nc = await connectNats({ settings: testEnv, name: 'e2e-live-feed' });
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
     // Orders alone: no inventory, so the saga goes no further than OrderPlaced; enough here.

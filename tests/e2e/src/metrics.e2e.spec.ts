@@ -86,7 +86,7 @@ describe('metrics and health of every service', () => {
   };
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-metrics' });
+    nc = await connectNats({ settings: testEnv, name: 'e2e-metrics' });
     // Each process is remembered as soon as it is up, so afterAll stops it even when
     // another one failed to start. Start-up is slow on a loaded CI machine: allow 90 s.
     const start = async (app: string, args: string[] = []) => {

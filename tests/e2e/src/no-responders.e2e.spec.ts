@@ -16,7 +16,7 @@ describe('gateway with no service behind it', () => {
       app: 'gateway',
       env: { SWITCHYARD_NAMESPACE: namespace, NATS_REQUEST_TIMEOUT_MS: '500' },
     });
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'silent-responder' });
+    nc = await connectNats({ settings: testEnv, name: 'silent-responder' });
   });
 
   afterAll(async () => {

@@ -97,7 +97,7 @@ describe('an order, end to end', () => {
   };
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-lifecycle' });
+    nc = await connectNats({ settings: testEnv, name: 'e2e-lifecycle' });
     await suite.start('orders', 'inventory', 'payments', 'bridge', 'projector');
     [gateway] = await suite.start('gateway');
   });

@@ -92,7 +92,7 @@ describe('strings in an order: refused at the edge, or readable downstream', () 
   }
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-order-strings' });
+    nc = await connectNats({ settings: testEnv, name: 'e2e-order-strings' });
     jsm = await jetstreamManager(nc);
     await suite.start('orders', 'inventory', 'payments', 'bridge', 'projector');
     [gateway] = await suite.start('gateway');
