@@ -4,9 +4,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { topology, type ConsumerControlAction } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
 import {
+  AuthNats,
   cleanupNamespace,
   startService,
-  testEnv,
   uniqueNamespace,
   waitFor,
   type ServiceProcess,
@@ -28,6 +28,8 @@ describe('metrics and health of every service', () => {
   };
   const services = new Map<string, ServiceProcess>();
   let nc: NatsConnection;
+  // The suite's own nats-server with the project's users: each app connects as itself.
+  let nats: AuthNats;
 
   const service = (name: string) => services.get(name)!;
   const scrape = async (name: string): Promise<{ text: string; samples: Sample[] }> => {
@@ -86,11 +88,18 @@ describe('metrics and health of every service', () => {
   };
 
   beforeAll(async () => {
-    nc = await connectNats({ settings: testEnv, name: 'e2e-metrics' });
+    nats = await AuthNats.start(namespace);
+    nc = await connectNats({ settings: nats.settingsOf('admin'), name: 'e2e-metrics' });
     // Each process is remembered as soon as it is up, so afterAll stops it even when
     // another one failed to start. Start-up is slow on a loaded CI machine: allow 90 s.
     const start = async (app: string, args: string[] = []) => {
-      const process = await startService({ app, env, args, timeoutMs: 90_000 });
+      const user = app as Parameters<AuthNats['envOf']>[0];
+      const process = await startService({
+        app,
+        env: { ...env, ...nats.envOf(user) },
+        args,
+        timeoutMs: 90_000,
+      });
       services.set(process.name, process);
     };
     const results = await Promise.allSettled([
@@ -106,6 +115,9 @@ describe('metrics and health of every service', () => {
     await nc?.close();
     await Promise.all([...services.values()].map((process) => process.stop()));
     await cleanupNamespace(namespace);
+    const violations = nats?.violations() ?? [];
+    await nats?.stop();
+    expect(violations).toEqual([]);
   });
 
   it('holds work for a paused payments worker: JetStream pending > 0, then drains', async () => {
