@@ -12,6 +12,9 @@
 #                          The shared broker on 9092 stays as it is (kcat, scenarios use it).
 #   ADMIN_TOKEN            [.local/admin-token] the gateway's admin token: unset, one is
 #                          generated once into .local/admin-token (mode 600) and reused
+#   DEMO_NATS_AUTH         [1]  1: the services run on the project's nats-server with one
+#                               NKey user each (nats-auth.sh, port NATS_AUTH_PORT, 4223);
+#                               0: on the machine's NATS without users, as before
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -42,6 +45,8 @@ if [[ "${DEMO_KAFKA_SASL:-0}" == 1 ]]; then
   mapfile -t admin_env < <(kafka_env admin)
   env "${admin_env[@]}" node tools/kafka-acls/dist/main.js apply
 fi
+NATS_AUTH="${DEMO_NATS_AUTH:-1}"
+[[ $NATS_AUTH == 1 ]] && bash infra/local/nats-auth.sh up
 
 PORT="${HTTP_PORT:-3000}"
 LOGS="$ROOT/.local/demo"
@@ -63,6 +68,8 @@ pids=()
 
 run() { # name app [env...] [-- args...]
   local name=$1 app=$2 envs=(); shift 2
+  # Each app connects as its own NATS user: URL, seed and inbox prefix (never printed).
+  if [[ $NATS_AUTH == 1 ]]; then mapfile -t envs < <(bash infra/local/nats-auth.sh env "$app"); fi
   while [[ $# -gt 0 && $1 != -- ]]; do envs+=("$1"); shift; done
   [[ ${1:-} == -- ]] && shift
   env "${envs[@]}" node "apps/$app/dist/main.js" "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
@@ -114,6 +121,10 @@ cat <<MSG
     curl -s localhost:$PORT/admin/projections/orders -H "authorization: Bearer \$TOKEN"
     npm run rebuild -- orders                             # the same, as a CLI with a progress bar
 
-  Ctrl-C stops the services (the brokers keep running: npm run brokers -- down).
+  NATS: $( [[ $NATS_AUTH == 1 ]] && echo "the project's server with one user per service, nats://127.0.0.1:${NATS_AUTH_PORT:-4223}
+    The tools need a user too:  env \$(bash infra/local/nats-auth.sh env scenario) npm run scenario -- list" || echo "the machine's server, no users (DEMO_NATS_AUTH=0)")
+
+  Ctrl-C stops the services (the brokers keep running: npm run brokers -- down,
+  bash infra/local/nats-auth.sh down).
 MSG
 wait

@@ -21,7 +21,7 @@ import { BridgeRoutesRunner } from './forwarding/bridge-routes.runner';
   imports: [
     loggingModule('bridge', config),
     MetricsModule.forRoot({ service: 'bridge' }),
-    NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'bridge' }),
+    NatsConnectionModule.forRoot({ settings: config, name: 'bridge' }),
     // Pause / resume forwarding: events wait in JetStream, Kafka falls behind (ADR 0016).
     ConsumerControlModule.forRoot({
       route: CATALOG.broadcasts.consumerControl,

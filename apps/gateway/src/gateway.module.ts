@@ -46,7 +46,7 @@ import { SystemOverviewService } from './overview/system-overview';
     MetricsModule.forRoot({ service: 'gateway' }),
     NatsClientModule,
     // A plain NATS connection (besides Nest's client) for subscriptions and JetStream info.
-    NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'gateway' }),
+    NatsConnectionModule.forRoot({ settings: config, name: 'gateway' }),
     HealthModule.forChecks([NatsReadiness], [NatsClientModule]),
   ],
   controllers: [

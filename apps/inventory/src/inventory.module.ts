@@ -23,7 +23,7 @@ import { StockStore } from './stock/stock-store';
   imports: [
     loggingModule('inventory', config),
     MetricsModule.forRoot({ service: 'inventory' }),
-    NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'inventory' }),
+    NatsConnectionModule.forRoot({ settings: config, name: 'inventory' }),
     HealthModule.forChecks([NatsReadiness]),
   ],
   controllers: servedRoutes(CATALOG, 'inventory', {

@@ -30,7 +30,7 @@ import { OrderSagaRunner } from './saga/order-saga.runner';
   imports: [
     loggingModule('orders', config),
     MetricsModule.forRoot({ service: 'orders' }),
-    NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'orders' }),
+    NatsConnectionModule.forRoot({ settings: config, name: 'orders' }),
     // Pause / resume the saga's consumers (`PlaceOrder` keeps answering): ADR 0016.
     ConsumerControlModule.forRoot({
       route: CATALOG.broadcasts.consumerControl,
@@ -38,7 +38,7 @@ import { OrderSagaRunner } from './saga/order-saga.runner';
     }),
     // Requests to inventory (the saga's reserve and release).
     RequestReplyModule.forRoot({
-      url: config.NATS_URL,
+      settings: config,
       app: 'orders',
       timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
     }),

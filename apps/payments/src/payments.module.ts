@@ -20,7 +20,7 @@ import { ProcessPaymentHandler } from './processing/process-payment.handler';
   imports: [
     loggingModule('payments', config),
     MetricsModule.forRoot({ service: 'payments' }),
-    NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'payments' }),
+    NatsConnectionModule.forRoot({ settings: config, name: 'payments' }),
     ConsumerControlModule.forRoot({
       route: CATALOG.broadcasts.consumerControl,
       service: 'payments',

@@ -20,7 +20,7 @@ const program = new Command()
   .option('--limit <n>', 'redrive at most this many', positiveInt, 1_000)
   .option('--dry-run', 'list what would be redriven, change nothing', false)
   .action(async (options: { limit: number; dryRun: boolean }) => {
-    const nc = await connectNats({ url: config.NATS_URL, name: 'payments-redrive' });
+    const nc = await connectNats({ settings: config, name: 'payments-redrive' });
     try {
       const redriven = await redriveDeadLetters(nc, {
         deadLetterStream: TOPOLOGY.nats.streams.deadLetters.name,

@@ -31,7 +31,7 @@ import { GetOrderController } from './querying/get-order.controller';
     }),
     PostgresModule.forRoot({ url: config.DATABASE_URL, applicationName: 'projector' }),
     // Pause / resume the projection: Kafka lag grows, the read model stands still (ADR 0016).
-    NatsConnectionModule.forRoot({ url: config.NATS_URL, name: 'projector' }),
+    NatsConnectionModule.forRoot({ settings: config, name: 'projector' }),
     ConsumerControlModule.forRoot({
       route: CATALOG.broadcasts.consumerControl,
       service: 'projector',

@@ -39,6 +39,26 @@ describe('loadConfig', () => {
   });
 });
 
+describe('NATS settings', () => {
+  it('given credentials in NATS_URL, when loaded, then refused without repeating them', () => {
+    let error: unknown;
+    try {
+      loadConfig(CommonEnvSchema, { NATS_URL: 'nats://a:4222,nats://svc:s3cret@b:4222' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('NATS_URL: must not carry credentials');
+    expect((error as ConfigError).message).not.toContain('s3cret');
+  });
+
+  it('given a seed that is not a user seed, when loaded, then refused', () => {
+    expect(() => loadConfig(CommonEnvSchema, { NATS_NKEY_SEED: 'SAxxxx' })).toThrow(
+      'NATS_NKEY_SEED: must be an NKey user seed',
+    );
+  });
+});
+
 describe('kafkaReplication', () => {
   it('given an empty environment, when loaded, then one local copy', () => {
     expect(kafkaReplication(loadConfig(KafkaTopicsEnvSchema, {}))).toEqual({

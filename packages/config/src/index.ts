@@ -2,15 +2,17 @@ import { z } from 'zod';
 import { describeIssues, NamespaceSchema } from '@switchyard/contracts';
 import { ConfigError } from './errors';
 import { KafkaSecurityEnvSchema } from './kafka-security';
+import { NatsEnvSchema } from './nats';
 
 /**
  * Settings every Switchyard service understands. Each has a default that works on a
  * developer machine with the local brokers (`npm run brokers -- up`); containers and
  * production override them through the environment. No secrets live in the repo:
- * credentials go into the URLs through the environment.
+ * credentials come from the environment (NATS: `NatsEnvSchema`; Kafka and Postgres: their
+ * URLs).
  */
 export const CommonEnvSchema = z.object({
-  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  ...NatsEnvSchema.shape,
   KAFKA_BROKERS: z
     .string()
     .default('localhost:9092')
@@ -55,6 +57,7 @@ export function loadConfig<TSchema extends z.ZodType>(
 /** Nest injection token for the service's parsed configuration. */
 export const CONFIG = Symbol('switchyard:config');
 export * from './cli';
+export * from './nats';
 export * from './shutdown';
 export * from './kafka-topics';
 export * from './kafka-security';

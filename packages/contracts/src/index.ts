@@ -19,3 +19,4 @@ export * from './dashboard';
 export * from './health';
 export * from './catalog/define';
 export * from './catalog/catalog';
+export * from './access';

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyServerOptions } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { CommonEnv } from '@switchyard/config';
+import { natsConnectionOptions, redactUrl } from '@switchyard/messaging';
 import { TracingInterceptor } from './tracing';
 import { utf8JsonBodyParser } from './utf8-json-body';
 
@@ -78,8 +79,8 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
       {
         transport: Transport.NATS,
         options: {
-          servers: config.NATS_URL.split(','),
-          name: `${name}-rpc`,
+          // The same user and inbox prefix as the service's other connections.
+          ...natsConnectionOptions(config, `${name}-rpc`),
           maxReconnectAttempts: -1,
           reconnectTimeWait: 250,
           // On shutdown, leave the queue groups first (new requests go to the other
@@ -110,7 +111,12 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
 export function start(main: () => Promise<unknown>): void {
   main().catch((error: unknown) => {
     console.error(
-      JSON.stringify({ level: 'fatal', msg: 'service failed to start', err: String(error) }),
+      // Redacted: a URL with credentials in a cause must not reach the log.
+      JSON.stringify({
+        level: 'fatal',
+        msg: 'service failed to start',
+        err: redactUrl(String(error)),
+      }),
     );
     process.exit(1);
   });

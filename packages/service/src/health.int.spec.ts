@@ -48,7 +48,7 @@ describe('health with terminus (real NATS)', () => {
   }
 
   beforeAll(async () => {
-    nc = await connectNats({ url, name: 'health-test' });
+    nc = await connectNats({ settings: { NATS_URL: url }, name: 'health-test' });
     const jsm = await jetstreamManager(nc);
     await ensureStream(
       jsm,
@@ -71,7 +71,7 @@ describe('health with terminus (real NATS)', () => {
     @Module({
       imports: [
         MetricsModule.forRoot({ service: 'health-test' }),
-        NatsConnectionModule.forRoot({ url, name: 'health-test' }),
+        NatsConnectionModule.forRoot({ settings: { NATS_URL: url }, name: 'health-test' }),
         HealthModule.forChecks([NatsReadiness]),
       ],
       providers: [DeclaresConsumers],

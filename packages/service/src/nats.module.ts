@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { connectNats } from '@switchyard/messaging';
+import { connectNats, type NatsSettings } from '@switchyard/messaging';
 import type { ReadinessCheck } from './health';
 
 export const NATS_CONNECTION = Symbol('switchyard:nats-connection');
@@ -45,7 +45,7 @@ export class NatsReadiness implements ReadinessCheck {
 @Global()
 @Module({})
 export class NatsConnectionModule {
-  static forRoot(options: { url: string; name: string }): DynamicModule {
+  static forRoot(options: { settings: NatsSettings; name: string }): DynamicModule {
     const providers = [
       { provide: NATS_CONNECTION, useFactory: () => connectNats(options) },
       {

@@ -12,7 +12,7 @@ const quiet = { log() {}, warn() {}, error() {} };
  */
 export async function cleanupNamespace(namespace: string): Promise<void> {
   const names = topology(namespace);
-  const nc = await connectNats({ url: testEnv.NATS_URL, name: 'test-cleanup' });
+  const nc = await connectNats({ settings: testEnv, name: 'test-cleanup' });
   try {
     const jsm = await jetstreamManager(nc);
     for (const stream of Object.values(names.nats.streams)) {

@@ -10,3 +10,4 @@ export * from './test-namespace';
 export * from './child-env';
 export * from './free-port';
 export * from './nats-server-process';
+export * from './auth-nats';

@@ -38,7 +38,7 @@ const CHROMIUM_ARGS = [
  * gateway's Content Security Policy: a violation would be a console error.
  */
 describe('the dashboard', () => {
-  const suite = new TestNamespace('d', PREDICTABLE_PAYMENTS);
+  const suite = new TestNamespace('d', PREDICTABLE_PAYMENTS, { natsAuth: true });
   const { names } = suite;
   // Seven Node processes start at once: on a busy 2-core CI machine that takes a while.
   const timeoutMs = 90_000;

@@ -37,7 +37,7 @@ describe('the HTTP edge', () => {
 
   beforeAll(async () => {
     nats = await MonitoredNats.start();
-    nc = await connectNats({ url: nats.url, name: 'e2e-http-edge' });
+    nc = await connectNats({ settings: { NATS_URL: nats.url }, name: 'e2e-http-edge' });
     [gateway, strict] = await Promise.all([
       suite.startOne({
         app: 'gateway',

@@ -3,13 +3,7 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager } from '@nats-
 import type { NatsConnection } from '@nats-io/transport-node';
 import { MessageHeaders, OrderEventTypes, OrderNotificationSchema } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import {
-  adminHeaders,
-  testEnv,
-  TestNamespace,
-  waitFor,
-  type ServiceProcess,
-} from '@switchyard/testkit';
+import { adminHeaders, TestNamespace, waitFor, type ServiceProcess } from '@switchyard/testkit';
 import { openEventStream, type EventStreamClient } from './sse-client';
 
 /** The test's own durable consumer on the ORDERS stream: it lives and dies with the namespace. */
@@ -30,7 +24,7 @@ const AUDIT_DURABLE = 'LIVE_FEED_AUDIT';
  * Neither is wrong: a live view wants "now", an audit wants "everything".
  */
 describe('live feed (core NATS, at-most-once) vs a JetStream durable consumer (at-least-once)', () => {
-  const suite = new TestNamespace('lf');
+  const suite = new TestNamespace('lf', {}, { natsAuth: true });
   const { names } = suite;
   let gateway: ServiceProcess;
   let nc: NatsConnection;
@@ -85,7 +79,7 @@ describe('live feed (core NATS, at-most-once) vs a JetStream durable consumer (a
   };
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-live-feed' });
+    nc = await connectNats({ settings: await suite.natsSettings(), name: 'e2e-live-feed' });
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
     // Orders alone: no inventory, so the saga goes no further than OrderPlaced; enough here.

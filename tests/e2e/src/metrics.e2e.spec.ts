@@ -5,9 +5,9 @@ import { topology, type ConsumerControlAction } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
 import {
   adminRequest,
+  AuthNats,
   cleanupNamespace,
   startService,
-  testEnv,
   uniqueNamespace,
   waitFor,
   type ServiceProcess,
@@ -29,6 +29,8 @@ describe('metrics and health of every service', () => {
   };
   const services = new Map<string, ServiceProcess>();
   let nc: NatsConnection;
+  // The suite's own nats-server with the project's users: each app connects as itself.
+  let nats: AuthNats;
 
   const service = (name: string) => services.get(name)!;
   const scrape = async (name: string): Promise<{ text: string; samples: Sample[] }> => {
@@ -87,11 +89,18 @@ describe('metrics and health of every service', () => {
   };
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-metrics' });
+    nats = await AuthNats.start(namespace);
+    nc = await connectNats({ settings: nats.settingsOf('admin'), name: 'e2e-metrics' });
     // Each process is remembered as soon as it is up, so afterAll stops it even when
     // another one failed to start. Start-up is slow on a loaded CI machine: allow 90 s.
     const start = async (app: string, args: string[] = []) => {
-      const process = await startService({ app, env, args, timeoutMs: 90_000 });
+      const user = app as Parameters<AuthNats['envOf']>[0];
+      const process = await startService({
+        app,
+        env: { ...env, ...nats.envOf(user) },
+        args,
+        timeoutMs: 90_000,
+      });
       services.set(process.name, process);
     };
     const results = await Promise.allSettled([
@@ -107,6 +116,9 @@ describe('metrics and health of every service', () => {
     await nc?.close();
     await Promise.all([...services.values()].map((process) => process.stop()));
     await cleanupNamespace(namespace);
+    const violations = nats?.violations() ?? [];
+    await nats?.stop();
+    expect(violations).toEqual([]);
   });
 
   it('holds work for a paused payments worker: JetStream pending > 0, then drains', async () => {

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { topology } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import { startService, testEnv, uniqueNamespace, type ServiceProcess } from '@switchyard/testkit';
+import { AuthNats, startService, uniqueNamespace, type ServiceProcess } from '@switchyard/testkit';
 
 const order = { customerId: 'c-1', region: 'eu-west', items: [{ sku: 'SKU-1', quantity: 1 }] };
 
@@ -10,18 +10,26 @@ describe('gateway with no service behind it', () => {
   const namespace = uniqueNamespace('n');
   let gateway: ServiceProcess;
   let nc: NatsConnection;
+  let nats: AuthNats;
 
   beforeAll(async () => {
+    nats = await AuthNats.start(namespace);
     gateway = await startService({
       app: 'gateway',
-      env: { SWITCHYARD_NAMESPACE: namespace, NATS_REQUEST_TIMEOUT_MS: '500' },
+      env: {
+        SWITCHYARD_NAMESPACE: namespace,
+        NATS_REQUEST_TIMEOUT_MS: '500',
+        ...nats.envOf('gateway'),
+      },
     });
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'silent-responder' });
+    // The silent responder is an orders instance: only orders may join the queue group.
+    nc = await connectNats({ settings: nats.settingsOf('orders'), name: 'silent-responder' });
   });
 
   afterAll(async () => {
     await gateway?.stop();
     await nc?.close();
+    await nats?.stop();
   });
 
   it('answers 503 problem details at once when nobody listens on the subject', async () => {

@@ -89,7 +89,7 @@ async function expectDocumented(response: Response, method: string, path: string
  * probes) validates against the schemas the document names for that status.
  */
 describe('the OpenAPI document against the running gateway', () => {
-  const suite = new TestNamespace('o', PREDICTABLE_PAYMENTS);
+  const suite = new TestNamespace('o', PREDICTABLE_PAYMENTS, { natsAuth: true });
   const timeoutMs = 90_000;
   let gateway: ServiceProcess;
 

@@ -71,7 +71,7 @@ function postHeadersOnly(url: string, declaredBytes: number, timeoutMs = 15_000)
  */
 describe('an order, end to end', () => {
   // The simulated payment processor never declines or fails here, except for test cards.
-  const suite = new TestNamespace('e', PREDICTABLE_PAYMENTS);
+  const suite = new TestNamespace('e', PREDICTABLE_PAYMENTS, { natsAuth: true });
   const { namespace, names, env } = suite;
   let gateway: ServiceProcess;
 
@@ -97,7 +97,7 @@ describe('an order, end to end', () => {
   };
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-lifecycle' });
+    nc = await connectNats({ settings: await suite.natsSettings(), name: 'e2e-lifecycle' });
     await suite.start('orders', 'inventory', 'payments', 'bridge', 'projector');
     [gateway] = await suite.start('gateway');
   });
@@ -158,7 +158,10 @@ describe('an order, end to end', () => {
     );
 
     // Rebuild from offset zero into a new version and swap it in.
-    const rebuild = await runScript('apps/rebuilder/dist/main.js', ['orders'], env);
+    const rebuild = await runScript('apps/rebuilder/dist/main.js', ['orders'], {
+      ...env,
+      ...(await suite.natsEnvOf('rebuilder')),
+    });
     expect(rebuild.code).toBe(0);
     expect(rebuild.output).toContain('rebuild complete');
 

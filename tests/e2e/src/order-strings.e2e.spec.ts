@@ -3,7 +3,6 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@switchyard/messaging';
 import {
   PREDICTABLE_PAYMENTS,
-  testEnv,
   TestNamespace,
   waitFor,
   type ServiceProcess,
@@ -39,7 +38,7 @@ const order = (customerId: string, items = [{ sku: 'SKU-1', quantity: 1 }]) => (
 });
 
 describe('strings in an order: refused at the edge, or readable downstream', () => {
-  const suite = new TestNamespace('s', PREDICTABLE_PAYMENTS);
+  const suite = new TestNamespace('s', PREDICTABLE_PAYMENTS, { natsAuth: true });
   const { names } = suite;
   let gateway: ServiceProcess;
   let nc: NatsConnection;
@@ -92,7 +91,7 @@ describe('strings in an order: refused at the edge, or readable downstream', () 
   }
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'e2e-order-strings' });
+    nc = await connectNats({ settings: await suite.natsSettings(), name: 'e2e-order-strings' });
     jsm = await jetstreamManager(nc);
     await suite.start('orders', 'inventory', 'payments', 'bridge', 'projector');
     [gateway] = await suite.start('gateway');

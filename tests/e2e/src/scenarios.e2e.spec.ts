@@ -24,7 +24,7 @@ import {
  */
 describe('scenarios for people, against the whole system', () => {
   // No random declines or failures: the outcomes are exact.
-  const suite = new TestNamespace('s', PREDICTABLE_PAYMENTS);
+  const suite = new TestNamespace('s', PREDICTABLE_PAYMENTS, { natsAuth: true });
   let gateway: ServiceProcess;
   let payments: ServiceProcess;
   let context: ScenarioContext & { close(): Promise<void> };
@@ -35,6 +35,8 @@ describe('scenarios for people, against the whole system', () => {
     context = await openContext(
       ScenarioEnvSchema.parse({
         NATS_URL: testEnv.NATS_URL,
+        // The scenario tool connects as the `scenario` user, on the suite's server.
+        ...(await suite.natsEnvOf('scenario')),
         KAFKA_BROKERS: testEnv.KAFKA_BROKERS.join(','),
         SWITCHYARD_NAMESPACE: suite.namespace,
         GATEWAY_URL: gateway.url,

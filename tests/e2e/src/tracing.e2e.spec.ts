@@ -36,7 +36,7 @@ function hops(chain: ReceivedSpan[]): string[] {
  * trace context really crossed NATS headers and Kafka headers, process to process.
  */
 describe('one order, one trace, across NATS and Kafka', () => {
-  const suite = new TestNamespace('tr', PREDICTABLE_PAYMENTS);
+  const suite = new TestNamespace('tr', PREDICTABLE_PAYMENTS, { natsAuth: true });
   const { namespace, names } = suite;
   let orders: ServiceProcess;
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;

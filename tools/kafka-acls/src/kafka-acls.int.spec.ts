@@ -324,7 +324,7 @@ describe('the services under their principals', () => {
       await startService({ app: 'projector', env: envOf('projector', roles.projector) }),
     );
 
-    const nc = await connectNats({ url: testEnv.NATS_URL, name: 'acl-test' });
+    const nc = await connectNats({ settings: testEnv, name: 'acl-test' });
     const orderId = randomUUID();
     const event = anOrderPlaced({ aggregateId: orderId });
     try {

@@ -39,7 +39,7 @@ const program = new Command()
   .option('--limit <n>', 'redrive at most this many', positiveInt, 1_000)
   .option('--dry-run', 'list what would be redriven, change nothing', false)
   .action(async (options: CliOptions) => {
-    const nc = await connectNats({ url: config.NATS_URL, name: 'redrive' });
+    const nc = await connectNats({ settings: config, name: 'redrive' });
     try {
       const jsm = await jetstreamManager(nc);
       // Same declarations and replicas as the services: running the tool never resizes a stream.

@@ -65,7 +65,7 @@ describe('npm run redrive', () => {
     ).map((message) => OrderEventSchema.parse(message.json()));
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'redrive-int-test' });
+    nc = await connectNats({ settings: testEnv, name: 'redrive-int-test' });
     jsm = await jetstreamManager(nc);
   });
 

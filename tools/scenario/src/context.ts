@@ -42,7 +42,7 @@ export async function openContext(
   narrator: Narrator,
   repoRoot: string,
 ): Promise<ScenarioContext & { close(): Promise<void> }> {
-  const nc = await connectNats({ url: env.NATS_URL, name: 'scenario' });
+  const nc = await connectNats({ settings: env, name: 'scenario' });
   let kafka: ReturnType<typeof createKafka> | undefined;
   return {
     env,

@@ -32,7 +32,7 @@ describe('bridge crash between the Kafka ack and the JetStream ack', () => {
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'bridge-crash-test' });
+    nc = await connectNats({ settings: testEnv, name: 'bridge-crash-test' });
   });
 
   afterAll(async () => {
@@ -56,7 +56,7 @@ describe('bridge crash between the Kafka ack and the JetStream ack', () => {
 
     // ### The crash: the bridge's own forwarding code produces to Kafka and gets the
     // ack, then the process "dies" (its connection closes) before acking JetStream.
-    const crashing = await connectNats({ url: testEnv.NATS_URL, name: 'bridge-about-to-crash' });
+    const crashing = await connectNats({ settings: testEnv, name: 'bridge-about-to-crash' });
     const consumer = await jetstream(crashing).consumers.get(route.stream, route.durable);
     const message = await consumer.next({ expires: 5_000 });
     expect(message?.subject).toBe(names.nats.subjects.orderEvents(orderId));

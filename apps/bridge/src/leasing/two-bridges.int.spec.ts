@@ -64,7 +64,7 @@ describe('two bridge instances on one route', () => {
   }
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'two-bridges-test' });
+    nc = await connectNats({ settings: testEnv, name: 'two-bridges-test' });
   });
 
   afterAll(async () => {

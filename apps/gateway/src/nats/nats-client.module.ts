@@ -9,7 +9,7 @@ import { NatsReadiness, ServiceClient } from './service-client';
 @Module({
   imports: [
     RequestReplyModule.forRoot({
-      url: config.NATS_URL,
+      settings: config,
       app: 'gateway',
       timeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
     }),

@@ -38,7 +38,7 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
     await Promise.all(
       ['inventory-a', 'inventory-b'].map((label) => suite.startOne({ app: 'inventory', label })),
     );
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'inventory-int-test' });
+    nc = await connectNats({ settings: testEnv, name: 'inventory-int-test' });
     bucket = await new Kvm(nc).open(names.nats.kv.inventory.name);
   });
 

@@ -132,7 +132,7 @@ describe('stock changes made again after a NATS restart', () => {
     server = await NatsServerProcess.start(storeDir, join(repoRoot, 'test-artifacts'));
     const inventory = await suite.startOne({ app: 'inventory', env: { NATS_URL: server.url } });
     metricsUrl = inventory.url;
-    nc = await connectNats({ url: server.url, name: 'inventory-restart-test' });
+    nc = await connectNats({ settings: { NATS_URL: server.url }, name: 'inventory-restart-test' });
     bucket = await new Kvm(nc).open(names.nats.kv.inventory.name);
   });
 

@@ -25,7 +25,7 @@ describe('OrderEventStore on JetStream', () => {
   };
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'event-store-int-test' });
+    nc = await connectNats({ settings: testEnv, name: 'event-store-int-test' });
     store = new OrderEventStore(
       jetstream(nc),
       await jetstreamManager(nc),

@@ -41,7 +41,7 @@ describe('order notifications for every transition', () => {
   const eventsOf = (orderId: string) => heard.filter((n) => n.orderId === orderId);
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'orders-notifications-test' });
+    nc = await connectNats({ settings: testEnv, name: 'orders-notifications-test' });
     jsm = await jetstreamManager(nc);
     // `>`: every region and every event, one subscription.
     nc.subscribe(names.nats.subjects.allOrderNotifications, {

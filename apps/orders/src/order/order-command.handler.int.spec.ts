@@ -21,7 +21,7 @@ describe('OrderCommandHandler on JetStream: load once, decide, append', () => {
   let orders: InstanceType<typeof OrderCommandHandler>;
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'order-command-int-test' });
+    nc = await connectNats({ settings: testEnv, name: 'order-command-int-test' });
     store = new OrderEventStore(
       jetstream(nc),
       await jetstreamManager(nc),

@@ -30,7 +30,7 @@ describe('PlaceOrder over NATS request-reply (two instances)', () => {
     instances = await Promise.all(
       ['orders-a', 'orders-b'].map((label) => suite.startOne({ app: 'orders', label })),
     );
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'orders-int-test' });
+    nc = await connectNats({ settings: testEnv, name: 'orders-int-test' });
   });
 
   afterAll(async () => {

@@ -68,7 +68,7 @@ describe('order deadline', () => {
 
   beforeAll(async () => {
     await suite.start('inventory', 'orders');
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'deadline-int-test' });
+    nc = await connectNats({ settings: testEnv, name: 'deadline-int-test' });
     jsm = await jetstreamManager(nc);
   });
 

@@ -72,7 +72,7 @@ describe('payments work queue', () => {
   };
 
   beforeAll(async () => {
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'payments-int-test' });
+    nc = await connectNats({ settings: testEnv, name: 'payments-int-test' });
     jsm = await jetstreamManager(nc);
   });
 

@@ -68,7 +68,7 @@ describe('projector and events that arrive before their predecessor', () => {
       createKafka({ clientId: 'ooo-test', brokers: testEnv.KAFKA_BROKERS, logger: quiet }),
     );
     await producer.connect();
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'ooo-test' });
+    nc = await connectNats({ settings: testEnv, name: 'ooo-test' });
   });
 
   afterAll(async () => {

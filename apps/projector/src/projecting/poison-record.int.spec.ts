@@ -42,7 +42,7 @@ describe('projector and poison records', () => {
       createKafka({ clientId: 'poison-test', brokers: testEnv.KAFKA_BROKERS, logger: quiet }),
     );
     await producer.connect();
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'poison-test' });
+    nc = await connectNats({ settings: testEnv, name: 'poison-test' });
   });
 
   afterAll(async () => {

@@ -43,7 +43,7 @@ describe('blue-green rebuild', () => {
 
   beforeAll(async () => {
     projector = await startService({ app: 'projector', env });
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'test-blue-green' });
+    nc = await connectNats({ settings: testEnv, name: 'test-blue-green' });
     orderIds = await produceOrders(namespace, N);
     await waitFor(
       'every order to be projected',

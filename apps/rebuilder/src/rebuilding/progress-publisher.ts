@@ -57,7 +57,7 @@ export class ProgressPublisher implements OnApplicationShutdown {
   }
 
   private connect(): Promise<NatsConnection | undefined> {
-    this.connection ??= connectNats({ url: config.NATS_URL, name: 'rebuilder-progress' }).catch(
+    this.connection ??= connectNats({ settings: config, name: 'rebuilder-progress' }).catch(
       (error: unknown) => {
         this.logger.warn({
           msg: 'NATS unreachable: rebuilding without live progress on NATS',

@@ -35,7 +35,7 @@ describe('rebuild over the admin API', () => {
       suite.startOne({ app: 'rebuilder', args: ['serve'], label: 'rebuilder-serve' }),
     ]);
     gateway = await suite.startOne({ app: 'gateway' });
-    nc = await connectNats({ url: testEnv.NATS_URL, name: 'test-admin-rebuild' });
+    nc = await connectNats({ settings: testEnv, name: 'test-admin-rebuild' });
     await produceOrders(namespace, N);
     await waitFor(
       'every order to be projected',

@@ -63,8 +63,8 @@ describe('consumer control plane on a real JetStream', () => {
   const pending = async () => (await jetStreamConsumerState(jsm, stream, durable))!.numPending;
 
   beforeAll(async () => {
-    nc = await connectNats({ url, name: 'control-test' });
-    requester = await connectNats({ url, name: 'control-test-requester' });
+    nc = await connectNats({ settings: { NATS_URL: url }, name: 'control-test' });
+    requester = await connectNats({ settings: { NATS_URL: url }, name: 'control-test-requester' });
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
   });

@@ -17,7 +17,7 @@ describe('jetStreamConsumerState on a real server', () => {
   let jsm: JetStreamManager;
 
   beforeAll(async () => {
-    nc = await connectNats({ url, name: 'consumer-state-test' });
+    nc = await connectNats({ settings: { NATS_URL: url }, name: 'consumer-state-test' });
     jsm = await jetstreamManager(nc);
     await ensureStream(
       jsm,

@@ -1,4 +1,6 @@
 export * from './connect';
+export * from './connection-options';
+export * from './server-authorization';
 export * from './streams';
 export * from './pull-consumer-runner';
 export * from './envelope-headers';

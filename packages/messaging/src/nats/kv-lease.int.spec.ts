@@ -83,7 +83,7 @@ describe('KvLease on a real JetStream KV bucket', () => {
   }
 
   beforeAll(async () => {
-    nc = await connectNats({ url, name: 'kv-lease-test' });
+    nc = await connectNats({ settings: { NATS_URL: url }, name: 'kv-lease-test' });
     kv = await new Kvm(nc).create(bucket, { history: 1 });
   });
 

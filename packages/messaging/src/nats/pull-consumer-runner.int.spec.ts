@@ -57,7 +57,7 @@ describe('PullConsumerRunner never loses a message it could not dead-letter (rea
   const runners: PullConsumerRunner[] = [];
 
   beforeAll(async () => {
-    nc = await connectNats({ url, name: 'runner-dead-letter-test' });
+    nc = await connectNats({ settings: { NATS_URL: url }, name: 'runner-dead-letter-test' });
     js = jetstream(nc);
     jsm = await jetstreamManager(nc);
     await ensureStream(

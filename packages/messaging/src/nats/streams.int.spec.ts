@@ -35,7 +35,7 @@ describe('ensureStream and ensureKvBucket reconcile what exists (real JetStream)
   };
 
   beforeAll(async () => {
-    nc = await connectNats({ url, name: 'streams-test' });
+    nc = await connectNats({ settings: { NATS_URL: url }, name: 'streams-test' });
     jsm = await jetstreamManager(nc);
   });
 

@@ -45,7 +45,7 @@ describe('PullConsumerRunner reports to its observer (real JetStream)', () => {
   let runner: PullConsumerRunner | undefined;
 
   beforeAll(async () => {
-    nc = await connectNats({ url, name: 'observer-test' });
+    nc = await connectNats({ settings: { NATS_URL: url }, name: 'observer-test' });
     jsm = await jetstreamManager(nc);
     await ensureStream(
       jsm,

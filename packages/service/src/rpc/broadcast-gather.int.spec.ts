@@ -39,7 +39,7 @@ describe('RequestReplyClient.gather: a broadcast route (real NATS)', () => {
   const subscriptions: Subscription[] = [];
 
   beforeAll(async () => {
-    nc = await connectNats({ url, name: 'broadcast-gather-int-test' });
+    nc = await connectNats({ settings: { NATS_URL: url }, name: 'broadcast-gather-int-test' });
     for (const instance of ['a', 'b']) {
       const owned = [consumer(`PAYMENTS_WORKER@${instance}`)];
       subscriptions.push(
@@ -53,7 +53,15 @@ describe('RequestReplyClient.gather: a broadcast route (real NATS)', () => {
       );
     }
     await nc.flush();
-    @Module({ imports: [RequestReplyModule.forRoot({ url, app: 'gateway', timeoutMs: 3_000 })] })
+    @Module({
+      imports: [
+        RequestReplyModule.forRoot({
+          settings: { NATS_URL: url },
+          app: 'gateway',
+          timeoutMs: 3_000,
+        }),
+      ],
+    })
     class GatewayLikeModule {}
     app = await NestFactory.createApplicationContext(GatewayLikeModule, { logger: false });
     client = app.get(RequestReplyClient);

@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ClientsModule, type ClientProxy } from '@nestjs/microservices';
+import { natsConnectionOptions, type NatsSettings } from '@switchyard/messaging';
 import { MuxedReplyClientNats } from '../muxed-reply-client';
 import {
   REQUEST_REPLY_OPTIONS,
@@ -9,7 +10,8 @@ import {
 } from './request-reply.client';
 
 export interface RequestReplyModuleOptions extends RequestReplyOptions {
-  url: string;
+  /** `NATS_URL` and the credentials: the app's user, with its inbox prefix for the replies. */
+  settings: NatsSettings;
 }
 
 /**
@@ -21,15 +23,14 @@ export interface RequestReplyModuleOptions extends RequestReplyOptions {
 @Module({})
 export class RequestReplyModule {
   static forRoot(options: RequestReplyModuleOptions): DynamicModule {
-    const { url, ...clientOptions } = options;
+    const { settings, ...clientOptions } = options;
     const transport = ClientsModule.register([
       {
         name: REQUEST_REPLY_TRANSPORT,
         // Nest types `customClass` as a ClientProxy with no status type; ClientNats has one.
         customClass: MuxedReplyClientNats as unknown as Type<ClientProxy>,
         options: {
-          servers: url.split(','),
-          name: `${options.app}-requests`,
+          ...natsConnectionOptions(settings, `${options.app}-requests`),
           maxReconnectAttempts: -1,
           reconnectTimeWait: 250,
         },

@@ -73,7 +73,10 @@ export class DrillHarness {
     await kafka.up();
     this.natsStore = mkdtempSync(join(tmpdir(), `switchyard-${label}-nats-`));
     const nats = (this.nats = await NatsServerProcess.start(this.natsStore, drillArtifacts));
-    const nc = (this.nc = await connectNats({ url: nats.url, name: 'drill-checks' }));
+    const nc = (this.nc = await connectNats({
+      settings: { NATS_URL: nats.url },
+      name: 'drill-checks',
+    }));
     await seedDrillStock(nc, this.names);
     const pg = (this.pg = new Client({ connectionString: testEnv.DATABASE_URL }));
     await pg.connect();

@@ -1,4 +1,6 @@
 import { connect } from '@nats-io/transport-node';
+import { NatsEnvSchema, loadConfig } from '@switchyard/config';
+import { natsConnectionOptions } from '@switchyard/messaging';
 
 /**
  * ### The bare nats.js worker: the smallest useful NATS service process.
@@ -11,10 +13,7 @@ async function main(): Promise<void> {
   const subject = process.env.BENCH_SUBJECT;
   const queue = process.env.BENCH_QUEUE;
   if (!subject || !queue) throw new Error('BENCH_SUBJECT and BENCH_QUEUE are required');
-  const nc = await connect({
-    servers: (process.env.NATS_URL ?? 'nats://127.0.0.1:4222').split(','),
-    name: 'bench-bare-worker',
-  });
+  const nc = await connect(natsConnectionOptions(loadConfig(NatsEnvSchema), 'bench-bare-worker'));
   nc.subscribe(subject, {
     queue,
     callback: (error, msg) => {

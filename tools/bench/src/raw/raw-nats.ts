@@ -1,4 +1,5 @@
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { natsConnectionOptions } from '@switchyard/messaging';
 import { benchEnv } from '../env';
 
 /**
@@ -8,7 +9,7 @@ import { benchEnv } from '../env';
  * `nc.request`, which reuses one wildcard inbox subscription for every request.
  */
 export function connectRaw(name: string): Promise<NatsConnection> {
-  return connect({ servers: benchEnv.NATS_URL.split(','), name });
+  return connect(natsConnectionOptions(benchEnv, name));
 }
 
 /** Answers every request with its own JSON body, like the Nest echo handler does. */

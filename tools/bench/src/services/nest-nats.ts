@@ -9,6 +9,7 @@ import {
   type ClientProxy,
   type MicroserviceOptions,
 } from '@nestjs/microservices';
+import { natsConnectionOptions } from '@switchyard/messaging';
 import { MuxedReplyClientNats } from '@switchyard/service';
 import { lastValueFrom, timeout } from 'rxjs';
 import { benchEnv } from '../env';
@@ -38,7 +39,7 @@ export async function startNestResponder(
 
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(EchoModule, {
     transport: Transport.NATS,
-    options: { servers: benchEnv.NATS_URL.split(','), name: 'bench-nest-responder' },
+    options: natsConnectionOptions(benchEnv, 'bench-nest-responder'),
     logger: false,
   });
   await app.listen();
@@ -62,7 +63,7 @@ export async function startNestSubscriber(
 
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(FanoutModule, {
     transport: Transport.NATS,
-    options: { servers: benchEnv.NATS_URL.split(','), name: 'bench-nest-subscriber' },
+    options: natsConnectionOptions(benchEnv, 'bench-nest-subscriber'),
     logger: false,
   });
   await app.listen();
@@ -74,7 +75,7 @@ export async function startNestSubscriber(
  * or Nest's stock `ClientNats` (a subscription per request), to show what that changes.
  */
 export async function createNestClient(kind: 'gateway' | 'stock'): Promise<ClientProxy> {
-  const options = { servers: benchEnv.NATS_URL.split(','), name: `bench-nest-client-${kind}` };
+  const options = natsConnectionOptions(benchEnv, `bench-nest-client-${kind}`);
   const client = kind === 'gateway' ? new MuxedReplyClientNats(options) : new ClientNats(options);
   await client.connect();
   return client as unknown as ClientProxy;

@@ -23,7 +23,7 @@ export interface CoreVsJetStreamOutcome {
 async function coreListener(
   context: ScenarioContext,
 ): Promise<{ nc: NatsConnection; sub: Subscription; seen: Set<string> }> {
-  const nc = await connectNats({ url: context.env.NATS_URL, name: 'scenario-core-listener' });
+  const nc = await connectNats({ settings: context.env, name: 'scenario-core-listener' });
   const seen = new Set<string>();
   const sub = nc.subscribe(context.topology.nats.subjects.allOrderPlacedNotifications, {
     callback: (error, message) => {

@@ -1,0 +1,2 @@
+export * from './jetstream-api';
+export * from './nats-permissions';

@@ -1,0 +1,3 @@
+const { int } = require('@switchyard/jest-config');
+
+module.exports = { projects: [int] };
