@@ -81,7 +81,7 @@ export class SaslKafka {
   }
 
   /**
-   * Rotates `principal`'s password as an operator would (docs/security-kafka-postgres.md):
+   * Rotates `principal`'s password as an operator would (docs/security.md, Kafka):
    * a new one in its file, then `kafka.sh scram` sets it on the running broker.
    */
   async rotate(principal: string): Promise<{ old: string; current: string }> {
