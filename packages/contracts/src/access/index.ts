@@ -1,2 +1,3 @@
 export * from './jetstream-api';
 export * from './nats-permissions';
+export * from './kafka-acls';

@@ -1,4 +1,4 @@
-import type { Topology } from '@switchyard/contracts';
+import { kafkaAclsByPrincipal, type KafkaAclGrant, type Topology } from '@switchyard/contracts';
 import { STRIMZI_CLUSTER, type Manifest } from './manifest';
 
 type Operation = 'Read' | 'Write' | 'Describe' | 'DescribeConfigs' | 'Delete';
@@ -7,63 +7,52 @@ interface Acl {
   operations: Operation[];
 }
 
-const topic = (name: string, ...operations: Operation[]): Acl => ({
-  resource: { type: 'topic', name, patternType: 'literal' },
-  operations,
-});
-const group = (
-  name: string,
-  patternType: Acl['resource']['patternType'],
-  ...operations: Operation[]
-): Acl => ({
-  resource: { type: 'group', name, patternType },
-  operations,
-});
+const STRIMZI_OPERATION: Record<KafkaAclGrant['operation'], Operation> = {
+  read: 'Read',
+  write: 'Write',
+  describe: 'Describe',
+  'describe-configs': 'DescribeConfigs',
+  delete: 'Delete',
+};
+
+/** The grants on one resource as one Strimzi ACL with every operation on it. */
+function strimziAcls(grants: readonly KafkaAclGrant[]): Acl[] {
+  const byResource = new Map<string, Acl>();
+  for (const { resource, name, pattern, operation } of grants) {
+    const key = `${resource}\u0000${pattern}\u0000${name}`;
+    const acl = byResource.get(key) ?? {
+      resource: {
+        type: resource,
+        name,
+        patternType: pattern === 'prefixed' ? 'prefix' : 'literal',
+      },
+      operations: [],
+    };
+    acl.operations.push(STRIMZI_OPERATION[operation]);
+    byResource.set(key, acl);
+  }
+  return [...byResource.values()];
+}
 
 /**
- * ### Who may do what on Kafka: one principal per service, every name from the topology
+ * ### Who may do what on Kafka: the principals declared in contracts, in Strimzi's terms
  *
- * Least privilege, by what each service does (and nothing else is allowed: the cluster
- * runs the `simple` authorizer). Every service also reads the metadata and configs of the
- * topics it checks on start (`Describe`, `DescribeConfigs`). Topics are created by the
- * Topic Operator, never by a service.
+ * The same rights `tools/kafka-acls` grants on a local broker (`kafkaAclsByPrincipal`:
+ * every name from the topology), so the cluster and the laptop cannot drift apart; the
+ * cluster runs the `simple` authorizer, so nothing else is allowed. Topics are created by
+ * the Topic Operator, never by a service. One principal is the cluster's own: KEDA's Kafka
+ * scaler reads the projector's lag, nothing more.
  */
 export function kafkaAcls(t: Topology): Record<string, Acl[]> {
   const { topics, groups } = t.kafka;
-  const history = topics.orderEvents.name;
-  const deadLetters = topics.deadLetters.name;
-  const checks = (name: string) => topic(name, 'Describe', 'DescribeConfigs');
-  return {
-    // Writes its routes' topics with an idempotent producer (Write implies
-    // IdempotentWrite since Kafka 3.0), and checks every topic on start.
-    bridge: [
-      ...t.bridgeRoutes.map((route) => topic(route.topic, 'Write')),
-      ...Object.values(topics).map((declared) => checks(declared.name)),
-    ],
-    // Reads the history in its one group, commits there, parks poison records.
-    projector: [
-      topic(history, 'Read'),
-      group(groups.projector, 'literal', 'Read'),
-      topic(deadLetters, 'Write'),
-      checks(history),
-      checks(deadLetters),
-    ],
-    // Replays the history in a fresh group per run (one prefix covers them all) and
-    // deletes the group afterwards. No write anywhere on Kafka.
-    rebuilder: [
-      topic(history, 'Read'),
-      group(groups.rebuilder(''), 'prefix', 'Read', 'Delete'),
-      checks(history),
-    ],
-    // The dashboard's overview: end offsets and the projector's committed offsets.
-    gateway: [
-      topic(history, 'Describe'),
-      topic(deadLetters, 'Describe'),
-      group(groups.projector, 'literal', 'Describe'),
-    ],
-    // KEDA's Kafka scaler: the projector's lag, nothing more.
-    keda: [topic(history, 'Describe'), group(groups.projector, 'literal', 'Describe')],
-  };
+  const services = Object.entries(kafkaAclsByPrincipal(t)).map(
+    ([principal, grants]) => [principal, strimziAcls(grants)] as const,
+  );
+  const keda = strimziAcls([
+    { resource: 'topic', name: topics.orderEvents.name, pattern: 'literal', operation: 'describe' },
+    { resource: 'group', name: groups.projector, pattern: 'literal', operation: 'describe' },
+  ]);
+  return { ...Object.fromEntries(services), keda };
 }
 
 /**
