@@ -1,5 +1,6 @@
 import { CONTROLLED_SERVICES } from '@switchyard/contracts';
 import {
+  adminRequest,
   AuthNats,
   PREDICTABLE_PAYMENTS,
   TestNamespace,
@@ -25,14 +26,15 @@ describe('the system under NATS authorization', () => {
   let nats: AuthNats;
   let gateway: ServiceProcess;
 
-  const post = (path: string, body?: unknown) =>
+  const post = (path: string, body: unknown) =>
     fetch(`${gateway.url}${path}`, {
       method: 'POST',
-      ...(body !== undefined && {
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
+  /** An operator's call: the admin token, and for a POST the JSON body (ADR 0034). */
+  const admin = (path: string, method: 'GET' | 'POST' = 'GET') =>
+    fetch(`${gateway.url}${path}`, adminRequest(method));
   const orderStatus = (orderId: string, status: string) =>
     waitFor(`order ${orderId} to be ${status}`, async () => {
       const response = await fetch(`${gateway.url}/orders/${orderId}`);
@@ -68,8 +70,8 @@ describe('the system under NATS authorization', () => {
     await orderStatus(((await declined.json()) as { orderId: string }).orderId, 'CANCELLED');
 
     for (const service of CONTROLLED_SERVICES) {
-      expect((await post(`/admin/consumers/${service}/pause`)).status).toBe(200);
-      expect((await post(`/admin/consumers/${service}/resume`)).status).toBe(200);
+      expect((await admin(`/admin/consumers/${service}/pause`, 'POST')).status).toBe(200);
+      expect((await admin(`/admin/consumers/${service}/resume`, 'POST')).status).toBe(200);
     }
     const overview = (await (await fetch(`${gateway.url}/api/overview`)).json()) as Record<
       string,
@@ -80,9 +82,9 @@ describe('the system under NATS authorization', () => {
       .map(([name]) => name);
     expect(failedPanels).toEqual([]);
 
-    expect((await post('/admin/projections/orders/rebuild')).status).toBe(202);
+    expect((await admin('/admin/projections/orders/rebuild', 'POST')).status).toBe(202);
     await waitFor('the rebuild to swap', async () => {
-      const response = await fetch(`${gateway.url}/admin/projections/orders`);
+      const response = await admin('/admin/projections/orders');
       const body = (await response.json()) as { lastRun?: { state: string } };
       return body.lastRun?.state === 'swapped';
     });
