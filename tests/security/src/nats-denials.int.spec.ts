@@ -1,9 +1,8 @@
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { topology } from '@switchyard/contracts';
 import { connectNats, ensureStream } from '@switchyard/messaging';
 import { AuthNats, uniqueNamespace } from '@switchyard/testkit';
-import { outcomeOf, subscribeOutcome } from './permission-probes';
+import { outcomeOf, subscribeOutcome, UserConnections } from './permission-probes';
 
 const violation = (subject: string) => `Permissions Violation for Publish to "${subject}"`;
 const quiet = { log: () => undefined, warn: () => undefined };
@@ -22,23 +21,18 @@ describe('NATS permissions, denied', () => {
   const names = topology(namespace);
   const { streams, subjects } = names.nats;
   let nats: AuthNats;
-  const connections: NatsConnection[] = [];
+  let users: UserConnections;
   let admin: JetStreamManager;
 
-  const connectAs = async (user: Parameters<AuthNats['settingsOf']>[0], name: string = user) => {
-    const nc = await connectNats({ settings: nats.settingsOf(user), name });
-    connections.push(nc);
-    return nc;
-  };
+  const connectAs = (user: Parameters<AuthNats['settingsOf']>[0], name?: string) =>
+    users.connect(user, name);
   /** Messages stored on one subject of a stream, as the admin user sees them. */
-  const storedOn = async (stream: string, subject: string) => {
-    const info = await admin.streams.info(stream, { subjects_filter: subject });
-    return info.state.subjects?.[subject] ?? 0;
-  };
+  const storedOn = (stream: string, subject: string) => users.storedOn(stream, subject);
 
   beforeAll(async () => {
     nats = await AuthNats.start(namespace);
-    admin = await jetstreamManager(await connectAs('admin'));
+    users = new UserConnections(nats);
+    admin = await users.adminManager();
     // Each stream made by the service that owns it, with its own rights.
     const orders = await jetstreamManager(await connectAs('orders'));
     await ensureStream(orders, streams.orders, { replicas: 1, logger: quiet });
@@ -47,7 +41,7 @@ describe('NATS permissions, denied', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(connections.map((nc) => nc.close()));
+    await users?.closeAll();
     await nats?.stop();
   });
 
@@ -114,7 +108,7 @@ describe('NATS permissions, denied', () => {
     // The connection name and the inbox prefix are the client's say; the key is not.
     const settings = { ...nats.settingsOf('payments'), NATS_INBOX_PREFIX: '_INBOX_orders' };
     const impostor = await connectNats({ settings, name: 'orders' });
-    connections.push(impostor);
+    users.track(impostor);
     const subject = subjects.orderEvents(`impostor-${namespace}`);
     expect(await outcomeOf(() => impostor.request(subject, '{}'))).toContain('Permissions');
     expect(await storedOn(streams.orders.name, subject)).toBe(0);

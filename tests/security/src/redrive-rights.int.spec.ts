@@ -1,9 +1,9 @@
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { MessageHeaders, topology } from '@switchyard/contracts';
-import { connectNats, ensureStream } from '@switchyard/messaging';
+import { ensureStream } from '@switchyard/messaging';
 import { AuthNats, runScript, uniqueNamespace } from '@switchyard/testkit';
-import { outcomeOf } from './permission-probes';
+import { outcomeOf, UserConnections } from './permission-probes';
 
 const quiet = { log: () => undefined, warn: () => undefined };
 
@@ -19,22 +19,14 @@ describe('dead letters under NATS authorization', () => {
   const names = topology(namespace);
   const { streams } = names.nats;
   let nats: AuthNats;
-  let admin: JetStreamManager;
-  const connections: NatsConnection[] = [];
+  let users: UserConnections;
 
-  const connectAs = async (user: Parameters<AuthNats['settingsOf']>[0]) => {
-    const nc = await connectNats({ settings: nats.settingsOf(user), name: user });
-    connections.push(nc);
-    return nc;
-  };
-  const storedOn = async (stream: string, subject: string) => {
-    const info = await admin.streams.info(stream, { subjects_filter: subject });
-    return info.state.subjects?.[subject] ?? 0;
-  };
+  const connectAs = (user: Parameters<AuthNats['settingsOf']>[0]) => users.connect(user);
+  const storedOn = (stream: string, subject: string) => users.storedOn(stream, subject);
 
   beforeAll(async () => {
     nats = await AuthNats.start(namespace);
-    admin = await jetstreamManager(await connectAs('admin'));
+    users = new UserConnections(nats);
     // The orders service makes the streams and gives up on a saga message.
     const orders = await connectAs('orders');
     const jsm = await jetstreamManager(orders);
@@ -55,7 +47,7 @@ describe('dead letters under NATS authorization', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(connections.map((nc) => nc.close()));
+    await users?.closeAll();
     await nats?.stop();
   });
 
