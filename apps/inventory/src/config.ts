@@ -9,10 +9,10 @@ export const InventoryEnvSchema = CommonEnvSchema.extend({
     .default('true')
     .transform((value) => value === 'true'),
   /**
-   * How many of its last changes each `stock.<sku>` value records (12-character digests,
-   * ~15 bytes each in the value): a change made again after more changes than this to the
+   * How many of its last changes each `stock.<sku>` value records (12-character digests and
+   * the revision each read, ~27 bytes each in the value): a change made again after more changes than this to the
    * same SKU (a retry long after, on a very busy SKU) can no longer be told apart and is
-   * left out, on the side of under-selling (ADR 0032). 256 ≈ 4 KB a value: at 25 changes
+   * left out, on the side of under-selling (ADR 0032). 256 ≈ 7 KB a value: at 25 changes
    * a second to one SKU, ten seconds of them; size the bucket for it (`maxBytes`).
    */
   INVENTORY_STOCK_CHANGES_KEPT: z.coerce.number().int().min(16).max(10_000).default(256),

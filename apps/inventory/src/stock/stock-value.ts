@@ -14,16 +14,21 @@ import { createHash } from 'node:crypto';
  * because its answer was lost) was applied twice: stock from nowhere, found by the
  * NATS-restart drill. Verified against nats-server 2.9.10 (ADR 0032).
  *
- * The list is bounded. When a digest falls off it, `forgottenThrough` becomes the revision
- * the writer read: every change dropped so far was applied at or before that revision.
- * A change whose first attempt read the key at a revision at or after `forgottenThrough`
- * was applied after it, so it cannot have been dropped: absent means not made.
+ * The list is bounded, and each entry keeps the revision its change read. When entries
+ * fall off, `forgottenThrough` becomes the revision read by the oldest one kept: every
+ * dropped change was applied at or before it (the oldest kept change read a value that
+ * already held them). A change whose first attempt read the key at a revision at or after
+ * `forgottenThrough` read it no earlier than the oldest kept change, so it cannot have been
+ * dropped: absent means not made.
  */
 export interface StockValue {
   available: number;
   priceCents: number;
-  /** Digests of the last changes, oldest first. Absent: written by someone else (a seed, an operator). */
-  changes?: string[];
+  /**
+   * The last changes, oldest first: `[digest, revision the change read]`. Absent: written
+   * by someone else (a seed, an operator).
+   */
+  changes?: [string, number][];
   /** Changes applied at or before this revision of the key may be missing from `changes`. */
   forgottenThrough?: number;
 }
@@ -43,7 +48,8 @@ export function wasMade(
   operationId: string,
   since: number | undefined,
 ): 'made' | 'not-made' | 'unknown' {
-  if (value.changes?.includes(changeDigest(operationId))) return 'made';
+  const digest = changeDigest(operationId);
+  if (value.changes?.some(([made]) => made === digest)) return 'made';
   // A value without the list says nothing of the changes before it.
   const forgottenThrough = value.changes ? (value.forgottenThrough ?? 0) : revision;
   return since !== undefined && since >= forgottenThrough ? 'not-made' : 'unknown';
@@ -57,14 +63,19 @@ export function withChange(
   operationId: string,
   kept: number,
 ): StockValue {
-  const changes = [...(value.changes ?? []), changeDigest(operationId)];
-  const dropped = Math.max(0, changes.length - kept);
-  let forgottenThrough = value.changes ? (value.forgottenThrough ?? 0) : revision;
-  if (dropped > 0) forgottenThrough = revision;
+  const all: [string, number][] = [...(value.changes ?? []), [changeDigest(operationId), revision]];
+  const changes = all.slice(Math.max(0, all.length - kept));
+  // Dropped: applied at or before the revision the oldest kept change read.
+  const forgottenThrough =
+    changes.length < all.length
+      ? changes[0]![1]
+      : value.changes
+        ? (value.forgottenThrough ?? 0)
+        : revision;
   return {
     available: value.available + delta,
     priceCents: value.priceCents,
-    changes: changes.slice(dropped),
+    changes,
     forgottenThrough,
   };
 }
