@@ -43,7 +43,7 @@ export PATH="$DOCKER_BIN_DIR:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
 PROJECT="switchyard-smoke-$(date +%s)-$$"
 PROJECT="${PROJECT//[^a-z0-9-]/}"
 COMPOSE=(docker-compose -p "$PROJECT" -f docker-compose.yml -f infra/docker/compose.ci.yml)
-# The services' NATS keys, files the compose file reads (env_file): made once, then kept.
+# The services' NATS keys, into .env where the compose file reads them: made once, then kept.
 bash infra/docker/nats-credentials.sh >/dev/null
 APPS=(gateway orders inventory payments bridge projector rebuilder)
 TOPIC=switchyard.orders.events # the default namespace's order-event topic (packages/contracts)
