@@ -3,11 +3,11 @@ import type { Catalog, Topology } from '@switchyard/contracts';
 const code = (name: string) => `\`${name}\``;
 
 /**
- * ### The README's topology table, from the catalog and the topology.
+ * ### The topology table of docs/architecture.md, from the catalog and the topology.
  *
  * One row per route, stream, consumer, KV bucket, core channel, topic and group: what it is
  * called and who sends or handles what on it. Laid out the way Prettier formats a Markdown
- * table, so the committed README passes `prettier --check` and equals this output.
+ * table, so the committed page passes `prettier --check` and equals this output.
  */
 export function topologyRows(catalog: Catalog, topology: Topology): string[][] {
   const rows: string[][] = [];

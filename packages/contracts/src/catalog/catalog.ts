@@ -66,7 +66,7 @@ const EVERY_ORDER_EVENT = ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'O
  * channel (subject or topic, stream, key, the events on it), each event (its versions,
  * its producers) and each subscription (which consumer handles which events, with which
  * delivery guarantee). Apps are wired from it (`packages/service`), and the AsyncAPI
- * document, its HTML and the README's topology table are generated from it
+ * document, its HTML and the topology table of docs/architecture.md are generated from it
  * (`tools/catalog`), so none of them can drift from the code.
  */
 export function catalog(t: Topology) {
