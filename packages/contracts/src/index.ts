@@ -13,6 +13,7 @@ export * from './problems';
 export * from './projections';
 export * from './consumer-control';
 export * from './bench';
+export * from './lessons';
 export * from './inventory/stock';
 export * from './payments/events';
 export * from './dashboard';
