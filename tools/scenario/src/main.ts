@@ -42,7 +42,7 @@ async function runScenario(
   const narrator = terminalNarrator();
   console.log(`\n${scenario.name}: “${scenario.claim}”`);
   console.log(
-    `  against ${env.GATEWAY_URL}, NATS ${env.NATS_URL}, Kafka ${env.KAFKA_BROKERS.join(',')}` +
+    `  against ${scenario.standalone ? '' : `${env.GATEWAY_URL}, `}NATS ${env.NATS_URL}, Kafka ${env.KAFKA_BROKERS.join(',')}` +
       (env.SWITCHYARD_NAMESPACE ? `, namespace ${env.SWITCHYARD_NAMESPACE}` : '') +
       '\n',
   );

@@ -20,6 +20,8 @@ export interface Scenario<TOutcome = unknown, TOptions extends ScenarioOptions =
   name: string;
   claim: string;
   summary: string;
+  /** Talks to the brokers directly, with names of its own: needs no running demo. */
+  standalone?: boolean;
   /** Options of this scenario alone, shown by `npm run scenario -- <name> --help`. */
   flags?: readonly ScenarioFlag[];
   run(context: ScenarioContext, options: TOptions): Promise<TOutcome>;

@@ -43,6 +43,7 @@ function settled(members: readonly GroupMember[], partitions: number): boolean {
  */
 export const partitions: Scenario<PartitionsOutcome, PartitionsOptions> = {
   name: 'partitions',
+  standalone: true,
   claim: 'under-partitioning caps parallelism',
   summary: 'three partitions, four consumers in one group: the fourth gets no partition, reads 0',
   flags: [

@@ -30,6 +30,7 @@ const ms = (value: number) => `${Math.round(value)} ms`;
  */
 export const rebalance: Scenario<RebalanceOutcome, RebalanceOptions> = {
   name: 'rebalance',
+  standalone: true,
   claim: 'a new queue-group member is effective at once; a consumer group pauses to rebalance',
   summary:
     'a second member joins a NATS queue group and a Kafka consumer group under load; then a Kafka member hangs',

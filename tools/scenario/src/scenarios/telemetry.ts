@@ -55,6 +55,7 @@ function valueOf(metric: (typeof METRICS)[number], site: number): number {
  */
 export const telemetry: Scenario<TelemetryOutcome, TelemetryOptions> = {
   name: 'telemetry',
+  standalone: true,
   claim: 'IoT fan-out: many publishers, wildcard aggregators, at-most-once by design',
   summary:
     'devices publish on telemetry.<site>.<device>.<metric>; wildcard aggregators count their loss',
