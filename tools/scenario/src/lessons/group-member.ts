@@ -114,8 +114,16 @@ export class GroupMember {
 }
 
 /** The longest time in which nobody processed anything, between `from` and `to`. */
-export function longestPause(timeline: readonly { at: number }[], from: number, to: number): number {
-  const times = [from, ...timeline.map((entry) => entry.at).filter((at) => at > from && at < to), to];
+export function longestPause(
+  timeline: readonly { at: number }[],
+  from: number,
+  to: number,
+): number {
+  const times = [
+    from,
+    ...timeline.map((entry) => entry.at).filter((at) => at > from && at < to),
+    to,
+  ];
   times.sort((a, b) => a - b);
   let longest = 0;
   for (let index = 1; index < times.length; index += 1)

@@ -1,4 +1,9 @@
-import { lessonTopology, topology, type LessonTopology, type Topology } from '@switchyard/contracts';
+import {
+  lessonTopology,
+  topology,
+  type LessonTopology,
+  type Topology,
+} from '@switchyard/contracts';
 import { uniqueNamespace } from '@switchyard/testkit';
 
 /**

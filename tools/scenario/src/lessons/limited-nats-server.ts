@@ -69,7 +69,9 @@ export class LimitedNatsServer {
 
   /** `/connz?state=closed`: the connections the server closed, and why. */
   async closedConnections(): Promise<ClosedConnection[]> {
-    const connz = (await this.monitor('connz?state=closed')) as { connections?: ClosedConnection[] };
+    const connz = (await this.monitor('connz?state=closed')) as {
+      connections?: ClosedConnection[];
+    };
     return connz.connections ?? [];
   }
 

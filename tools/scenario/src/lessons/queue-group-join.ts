@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { connectNats } from '@switchyard/messaging';
 import type { ScenarioContext } from '../context';
 import type { LessonRun } from './lesson-run';
@@ -21,7 +21,6 @@ export interface QueueGroupJoin {
 
 interface Member {
   nc: NatsConnection;
-  sub: Subscription;
   seqs: number[];
   firstAt?: number;
 }
@@ -34,8 +33,8 @@ async function member(
   timeline: { at: number }[],
 ): Promise<Member> {
   const nc = await connectNats({ settings: context.env, name });
-  const joined: Member = { nc, sub: undefined as never, seqs: [] };
-  joined.sub = nc.subscribe(subject, {
+  const joined: Member = { nc, seqs: [] };
+  nc.subscribe(subject, {
     queue,
     callback: (error, message) => {
       if (error) return;

@@ -75,7 +75,9 @@ export class SlowSubscriber {
 
   private async next(type: string): Promise<unknown> {
     for (;;) {
-      const [message] = (await once(this.worker, 'message')) as [{ type: string; message?: string }];
+      const [message] = (await once(this.worker, 'message')) as [
+        { type: string; message?: string },
+      ];
       if (message.type === 'failed') throw new Error(`slow subscriber: ${message.message}`);
       if (message.type === type) return message;
     }

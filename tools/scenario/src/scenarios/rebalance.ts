@@ -36,7 +36,11 @@ export const rebalance: Scenario<RebalanceOutcome, RebalanceOptions> = {
     'a second member joins a NATS queue group and a Kafka consumer group under load; then a Kafka member hangs',
   flags: [
     { flags: '--interval-ms <n>', description: 'ms between two messages', defaultValue: 5 },
-    { flags: '--warmup <n>', description: 'messages before the second member joins', defaultValue: 100 },
+    {
+      flags: '--warmup <n>',
+      description: 'messages before the second member joins',
+      defaultValue: 100,
+    },
     {
       flags: '--stuck <0|1>',
       description: '1: hang a Kafka member past its session timeout',

@@ -58,7 +58,11 @@ export const slowConsumer: Scenario<SlowConsumerOutcome, SlowConsumerOptions> = 
   flags: [
     { flags: '--messages <n>', description: 'messages in the burst', defaultValue: 5_000 },
     { flags: '--size <bytes>', description: 'bytes per message', defaultValue: 4_096 },
-    { flags: '--work-ms <n>', description: 'CPU ms each reader spends per message', defaultValue: 1 },
+    {
+      flags: '--work-ms <n>',
+      description: 'CPU ms each reader spends per message',
+      defaultValue: 1,
+    },
     {
       flags: '--max-pending-kib <n>',
       description: 'the lesson server’s max_pending (KiB)',
@@ -73,7 +77,9 @@ export const slowConsumer: Scenario<SlowConsumerOutcome, SlowConsumerOptions> = 
     const topic = run.names.kafka.topics.slowFeed;
     const groupId = run.names.kafka.groups.slowFeed;
 
-    narrator.step(`Starting a nats-server of our own: max_pending ${maxPendingKib} KiB, write_deadline 2 s`);
+    narrator.step(
+      `Starting a nats-server of our own: max_pending ${maxPendingKib} KiB, write_deadline 2 s`,
+    );
     const server = await LimitedNatsServer.start({
       maxPendingBytes: maxPendingKib * 1024,
       writeDeadlineMs: 2_000,
@@ -96,12 +102,20 @@ export const slowConsumer: Scenario<SlowConsumerOutcome, SlowConsumerOptions> = 
           `a JetStream pull consumer on ${stream.name} (which captures ${subject}), a Kafka consumer on ${topic.name}`,
       );
       core = await SlowSubscriber.start(server.url, subject, workMs);
-      const pulled = await pacedPull(js, jsm, stream.name, run.names.nats.consumers.slowFeedPuller, workMs);
+      const pulled = await pacedPull(
+        js,
+        jsm,
+        stream.name,
+        run.names.nats.consumers.slowFeedPuller,
+        workMs,
+      );
       readers.push(pulled);
       const consumed = await pacedKafka(context.kafka(), topic.name, groupId, workMs);
       readers.push(consumed);
 
-      narrator.step(`Publishing a burst of ${messages} × ${size} B on core NATS, and the same to Kafka`);
+      narrator.step(
+        `Publishing a burst of ${messages} × ${size} B on core NATS, and the same to Kafka`,
+      );
       let peakPullBehind = 0;
       let peakKafkaBehind = 0;
       let natsSent = 0;

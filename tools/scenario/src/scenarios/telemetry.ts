@@ -75,7 +75,11 @@ export const telemetry: Scenario<TelemetryOutcome, TelemetryOptions> = {
       subjects.telemetryMetric('temperature'),
       'temperature-aggregator',
     );
-    const site = new TelemetryAggregator(context, subjects.telemetrySite(watched), 'site-aggregator');
+    const site = new TelemetryAggregator(
+      context,
+      subjects.telemetrySite(watched),
+      'site-aggregator',
+    );
     const publishers: { nc: NatsConnection; site: number; device: string }[] = [];
     const awayFrom = Math.floor(rounds / 3);
     const backAt = Math.floor((2 * rounds) / 3);
@@ -84,7 +88,9 @@ export const telemetry: Scenario<TelemetryOutcome, TelemetryOptions> = {
         `Aggregators: ${temperature.subject} (every site's temperature) and ${site.subject} (everything of ${watched})`,
       );
       await Promise.all([temperature.connect(), site.connect()]);
-      narrator.step(`Connecting ${sites * devices} devices (${devices} per site), one connection each`);
+      narrator.step(
+        `Connecting ${sites * devices} devices (${devices} per site), one connection each`,
+      );
       for (const [index] of siteNames.entries())
         for (let device = 1; device <= devices; device += 1)
           publishers.push({
@@ -124,7 +130,9 @@ export const telemetry: Scenario<TelemetryOutcome, TelemetryOptions> = {
           publishers
             .filter((publisher) => publisher.site === 0)
             .every((publisher) =>
-              METRICS.every((metric) => site.lastSeq(`${watched}.${publisher.device}.${metric}`) === rounds),
+              METRICS.every(
+                (metric) => site.lastSeq(`${watched}.${publisher.device}.${metric}`) === rounds,
+              ),
             ),
         30_000,
       );
