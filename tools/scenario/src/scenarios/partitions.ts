@@ -20,6 +20,14 @@ export interface PartitionsOutcome {
   members: { label: string; partitions: number[]; processed: number }[];
   /** Members that were given no partition, so read nothing: consumers − partitions. */
   idle: number;
+  /** Then a busy member leaves: the idle one was a standby. */
+  standby: {
+    left: string;
+    /** The member that was idle: its partitions after the rebalance, and what it read then. */
+    label: string;
+    partitions: number[];
+    processed: number;
+  };
 }
 
 /**
@@ -45,7 +53,8 @@ export const partitions: Scenario<PartitionsOutcome, PartitionsOptions> = {
   name: 'partitions',
   standalone: true,
   claim: 'under-partitioning caps parallelism',
-  summary: 'three partitions, four consumers in one group: the fourth gets no partition, reads 0',
+  summary:
+    'three partitions, four consumers in one group: the fourth gets no partition and reads 0 until one leaves',
   flags: [
     { flags: '--messages <n>', description: 'records produced', defaultValue: 300 },
     { flags: '--consumers <n>', description: 'members of the consumer group', defaultValue: 4 },
@@ -93,29 +102,58 @@ export const partitions: Scenario<PartitionsOutcome, PartitionsOptions> = {
       }));
       await producer.send(topic.name, records);
       await until(`all ${messages} records to be processed`, () => timeline.length >= messages);
+      const before = members.map((member) => ({
+        label: member.label,
+        partitions: member.assignment,
+        processed: member.processed,
+      }));
+      for (const member of before)
+        narrator.saw(
+          `${member.label}: ${member.processed} records from partitions [${member.partitions.join(', ')}]`,
+        );
+
+      // ### The idle member is a standby: when a busy one leaves, the group rebalances.
+      const leaving = members.find((member) => member.assignment.length > 0)!;
+      const standby = members.find((member) => member.assignment.length === 0);
+      narrator.step(`${leaving.label} leaves the group; producing ${messages} more records`);
+      await leaving.stop();
+      const remaining = members.filter((member) => member !== leaving);
+      await until(
+        'the group to settle without it',
+        () => settled(remaining, topic.partitions),
+        60_000,
+      );
+      const standbyBefore = standby?.processed ?? 0;
+      await producer.send(topic.name, records);
+      await until(
+        `the second ${messages} records to be processed`,
+        () => timeline.length >= 2 * messages,
+      );
       const outcome: PartitionsOutcome = {
         partitions: topic.partitions,
         consumers,
         produced: messages,
-        members: members.map((member) => ({
-          label: member.label,
-          partitions: member.assignment,
-          processed: member.processed,
-        })),
-        idle: members.filter((member) => member.assignment.length === 0).length,
+        members: before,
+        idle: before.filter((member) => member.partitions.length === 0).length,
+        standby: {
+          left: leaving.label,
+          label: standby?.label ?? 'none',
+          partitions: standby?.assignment ?? [],
+          processed: (standby?.processed ?? 0) - standbyBefore,
+        },
       };
-      for (const member of outcome.members)
-        narrator.saw(
-          `${member.label}: ${member.processed} records from partitions [${member.partitions.join(', ')}]`,
-        );
+      narrator.saw(
+        `${outcome.standby.label}: now partitions [${outcome.standby.partitions.join(', ')}], ` +
+          `${outcome.standby.processed} of the next ${messages} records`,
+      );
       narrator.conclude(
         `${outcome.idle} of ${consumers} consumers got no partition and processed 0 of ` +
           `${messages} records. A partition goes to exactly one member of a group, so a topic ` +
           `with ${topic.partitions} partitions is read by at most ${topic.partitions} consumers at ` +
           `once: the partition count, chosen when the topic was created, caps the group's ` +
-          `parallelism. The idle member is a hot standby: it takes over a partition when a ` +
-          `member leaves (a rebalance). A NATS queue group has no such cap: every new member ` +
-          `shares the work at once (npm run scenario -- rebalance).`,
+          `parallelism. The idle member is only a standby: when ${outcome.standby.left} left, ` +
+          `the group rebalanced and it took over a partition. A NATS queue group has no such ` +
+          `cap: every new member shares the work at once (npm run scenario -- rebalance).`,
       );
       return outcome;
     } finally {
