@@ -14,6 +14,7 @@ export * from './projections';
 export * from './consumer-control';
 export * from './bench';
 export * from './lessons';
+export * from './telemetry';
 export * from './inventory/stock';
 export * from './payments/events';
 export * from './dashboard';

@@ -204,6 +204,13 @@ export function topology(namespace = '', options: TopologyOptions = {}) {
     telemetryMetric: (metric: string) => dotted(`telemetry.*.*.${metric}`),
     /** Everything one site sends: `>` matches every device and every metric below it. */
     telemetrySite: (site: string) => dotted(`telemetry.${site}.>`),
+    /**
+     * Core NATS: an aggregator's own count of the readings it never got (gaps in the
+     * devices' sequence numbers), `TelemetryLossReport`. Outside `telemetry.>`, so no reader
+     * of readings gets reports by accident.
+     */
+    telemetryLoss: (aggregator: string) => dotted(`telemetry-loss.${aggregator}`),
+    allTelemetryLoss: dotted('telemetry-loss.*'),
   } as const;
 
   const streams = {

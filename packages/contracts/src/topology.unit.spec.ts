@@ -60,6 +60,9 @@ describe('topology', () => {
     expect(reading).toBe('t1.telemetry.plant1.d7.temperature');
     expect(names.nats.subjects.telemetryMetric('temperature')).toBe('t1.telemetry.*.*.temperature');
     expect(names.nats.subjects.telemetrySite('plant1')).toBe('t1.telemetry.plant1.>');
+    // Loss reports are not readings: no `telemetry.>` reader gets them.
+    expect(names.nats.subjects.telemetryLoss('agg')).toBe('t1.telemetry-loss.agg');
+    expect(names.nats.subjects.telemetryLoss('agg').startsWith('t1.telemetry.')).toBe(false);
     for (const stream of Object.values(names.nats.streams)) {
       for (const subject of stream.subjects) {
         const prefix = subject.replace(/\.>$/, '.');

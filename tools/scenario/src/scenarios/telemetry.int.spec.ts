@@ -11,7 +11,7 @@ describe('telemetry: wildcard aggregators, at-most-once by design', () => {
 
   afterAll(() => context?.close());
 
-  it('given 3 sites × 4 devices, when the site aggregator is away for a third of the run, then it lost exactly those readings and counted them from sequence gaps, while the temperature aggregator lost none', async () => {
+  it('given 3 sites × 4 devices, when the site aggregator is away for a third of the run, then it lost exactly those readings and published that count from its sequence gaps, while the temperature aggregator lost none', async () => {
     const outcome = await telemetry.run(context, {
       ...sharedOptions,
       sites: 3,

@@ -1,9 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  TelemetryLossReportSchema,
+  type TelemetryLossReport,
+  type TelemetryReading,
+} from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
 import type { ScenarioContext } from '../context';
 import { lessonRun } from '../lessons/lesson-run';
-import { TelemetryAggregator, type Reading } from '../lessons/telemetry-aggregator';
+import { TelemetryAggregator } from '../lessons/telemetry-aggregator';
 import { until } from '../poll';
 import type { Scenario, ScenarioOptions } from '../scenario';
 
@@ -22,7 +27,10 @@ export interface AggregatorReport {
   /** Readings published on subjects its wildcard matches. */
   matching: number;
   received: number;
-  /** Counted by the aggregator itself, from gaps in the devices' sequence numbers. */
+  /**
+   * Counted by the aggregator itself, from gaps in the devices' sequence numbers, and
+   * published on `telemetry-loss.<aggregator>`: this is the figure as received there.
+   */
   lostByGaps: number;
 }
 
@@ -74,11 +82,13 @@ export const telemetry: Scenario<TelemetryOutcome, TelemetryOptions> = {
       context,
       subjects.telemetryMetric('temperature'),
       'temperature-aggregator',
+      subjects.telemetryLoss('temperature-aggregator'),
     );
     const site = new TelemetryAggregator(
       context,
       subjects.telemetrySite(watched),
       'site-aggregator',
+      subjects.telemetryLoss('site-aggregator'),
     );
     const publishers: { nc: NatsConnection; site: number; device: string }[] = [];
     const awayFrom = Math.floor(rounds / 3);
@@ -88,6 +98,20 @@ export const telemetry: Scenario<TelemetryOutcome, TelemetryOptions> = {
         `Aggregators: ${temperature.subject} (every site's temperature) and ${site.subject} (everything of ${watched})`,
       );
       await Promise.all([temperature.connect(), site.connect()]);
+      // A dashboard's view of the lane's health: every aggregator's published loss count.
+      const reports = new Map<string, TelemetryLossReport>();
+      const dashboard = context.nc.subscribe(subjects.allTelemetryLoss, {
+        callback: (error, message) => {
+          if (error) return;
+          try {
+            const report = TelemetryLossReportSchema.safeParse(message.json());
+            if (report.success) reports.set(report.data.aggregator, report.data);
+          } catch {
+            // not JSON: not a report this dashboard understands
+          }
+        },
+      });
+      await context.nc.flush();
       narrator.step(
         `Connecting ${sites * devices} devices (${devices} per site), one connection each`,
       );
@@ -107,7 +131,10 @@ export const telemetry: Scenario<TelemetryOutcome, TelemetryOptions> = {
         if (round === backAt + 1) await site.connect();
         for (const publisher of publishers)
           for (const metric of METRICS) {
-            const reading: Reading = { seq: round, value: valueOf(metric, publisher.site) };
+            const reading: TelemetryReading = {
+              seq: round,
+              value: valueOf(metric, publisher.site),
+            };
             publisher.nc.publish(
               subjects.telemetry(siteNames[publisher.site]!, publisher.device, metric),
               JSON.stringify(reading),
@@ -136,20 +163,26 @@ export const telemetry: Scenario<TelemetryOutcome, TelemetryOptions> = {
             ),
         30_000,
       );
+      await Promise.all([temperature.publishLoss(), site.publishLoss()]);
+      const [temperatureReport, siteReport] = await until('both loss reports', () => {
+        const both = [reports.get(temperature.label), reports.get(site.label)];
+        return both.every(Boolean) && (both as TelemetryLossReport[]);
+      });
+      dashboard.unsubscribe();
       const outcome: TelemetryOutcome = {
         publishers: publishers.length,
         published,
         temperature: {
           subject: temperature.subject,
           matching: temperatureMatching,
-          received: temperature.received,
-          lostByGaps: temperature.lost,
+          received: temperatureReport!.received,
+          lostByGaps: temperatureReport!.lost,
         },
         site: {
           subject: site.subject,
           matching: siteMatching,
-          received: site.received,
-          lostByGaps: site.lost,
+          received: siteReport!.received,
+          lostByGaps: siteReport!.lost,
           roundsAway: backAt - awayFrom,
         },
       };
@@ -161,6 +194,12 @@ export const telemetry: Scenario<TelemetryOutcome, TelemetryOptions> = {
       narrator.saw(
         `${site.subject}: received ${site.received}/${siteMatching}, lost ${site.lost} by its own count ` +
           `(away ${outcome.site.roundsAway} rounds × ${devices} devices × ${METRICS.length} metrics)`,
+      );
+      narrator.saw(
+        `published on ${subjects.allTelemetryLoss}: ` +
+          [temperatureReport!, siteReport!]
+            .map((report) => `${report.aggregator} lost ${report.lost}`)
+            .join(', '),
       );
       narrator.conclude(
         `Wildcards cut one subject hierarchy many ways with no broker configuration: a new ` +
