@@ -13,6 +13,8 @@ export * from './problems';
 export * from './projections';
 export * from './consumer-control';
 export * from './bench';
+export * from './lessons';
+export * from './telemetry';
 export * from './inventory/stock';
 export * from './payments/events';
 export * from './dashboard';

@@ -191,6 +191,26 @@ export function topology(namespace = '', options: TopologyOptions = {}) {
      * `ConsumerControlReply` per instance of `service` (pause/resume its consumers).
      */
     consumerControl: (service: string) => dotted(`control.${service}.consumers`),
+    /**
+     * Core NATS, at-most-once BY DESIGN: one reading of one metric of one device
+     * (`telemetry.<site>.<device>.<metric>`). A lost reading is replaced by the next one, so
+     * nothing stores or acks them, and the family lies outside every stream's subjects.
+     * Readers cut the hierarchy with wildcards instead of asking for new topics: see
+     * `telemetryMetric` and `telemetrySite` (lesson 12, `npm run scenario -- telemetry`).
+     */
+    telemetry: (site: string, device: string, metric: string) =>
+      dotted(`telemetry.${site}.${device}.${metric}`),
+    /** One metric of every device of every site: `*` stands for exactly one token each. */
+    telemetryMetric: (metric: string) => dotted(`telemetry.*.*.${metric}`),
+    /** Everything one site sends: `>` matches every device and every metric below it. */
+    telemetrySite: (site: string) => dotted(`telemetry.${site}.>`),
+    /**
+     * Core NATS: an aggregator's own count of the readings it never got (gaps in the
+     * devices' sequence numbers), `TelemetryLossReport`. Outside `telemetry.>`, so no reader
+     * of readings gets reports by accident.
+     */
+    telemetryLoss: (aggregator: string) => dotted(`telemetry-loss.${aggregator}`),
+    allTelemetryLoss: dotted('telemetry-loss.*'),
   } as const;
 
   const streams = {

@@ -54,6 +54,23 @@ describe('topology', () => {
     }
   });
 
+  it('keeps telemetry out of every stream: readings are at-most-once by design', () => {
+    const names = topology('t1');
+    const reading = names.nats.subjects.telemetry('plant1', 'd7', 'temperature');
+    expect(reading).toBe('t1.telemetry.plant1.d7.temperature');
+    expect(names.nats.subjects.telemetryMetric('temperature')).toBe('t1.telemetry.*.*.temperature');
+    expect(names.nats.subjects.telemetrySite('plant1')).toBe('t1.telemetry.plant1.>');
+    // Loss reports are not readings: no `telemetry.>` reader gets them.
+    expect(names.nats.subjects.telemetryLoss('agg')).toBe('t1.telemetry-loss.agg');
+    expect(names.nats.subjects.telemetryLoss('agg').startsWith('t1.telemetry.')).toBe(false);
+    for (const stream of Object.values(names.nats.streams)) {
+      for (const subject of stream.subjects) {
+        const prefix = subject.replace(/\.>$/, '.');
+        expect(reading.startsWith(prefix)).toBe(false);
+      }
+    }
+  });
+
   it('redrives a work queue to its own subject, and an event-log reader never into the log it read', () => {
     const names = topology('t1');
     const logs = [names.nats.streams.orders, names.nats.streams.paymentEvents];

@@ -33,18 +33,26 @@ function environment(options: CliOptions) {
   return ScenarioEnvSchema.parse(env);
 }
 
-async function runScenario(scenario: Scenario, options: CliOptions): Promise<void> {
+async function runScenario(
+  scenario: Scenario,
+  options: CliOptions,
+  own: Record<string, number> = {},
+): Promise<void> {
   const env = environment(options);
   const narrator = terminalNarrator();
   console.log(`\n${scenario.name}: “${scenario.claim}”`);
   console.log(
-    `  against ${env.GATEWAY_URL}, NATS ${env.NATS_URL}, Kafka ${env.KAFKA_BROKERS.join(',')}` +
+    `  against ${scenario.standalone ? '' : `${env.GATEWAY_URL}, `}NATS ${env.NATS_URL}, Kafka ${env.KAFKA_BROKERS.join(',')}` +
       (env.SWITCHYARD_NAMESPACE ? `, namespace ${env.SWITCHYARD_NAMESPACE}` : '') +
       '\n',
   );
   const context = await openContext(env, narrator, repoRoot);
   try {
-    await scenario.run(context, { orders: options.orders, downSeconds: options.downSeconds });
+    await scenario.run(context, {
+      orders: options.orders,
+      downSeconds: options.downSeconds,
+      ...own,
+    });
   } finally {
     await context.close();
   }
@@ -75,10 +83,14 @@ program
   });
 
 for (const scenario of SCENARIOS) {
-  program
+  const command = program
     .command(scenario.name)
-    .description(`${scenario.summary} (“${scenario.claim}”)`)
-    .action(() => runScenario(scenario, program.opts<CliOptions>()));
+    .description(`${scenario.summary} (“${scenario.claim}”)`);
+  for (const flag of scenario.flags ?? [])
+    command.option(flag.flags, flag.description, positiveInt, flag.defaultValue);
+  command.action((own: Record<string, number>) =>
+    runScenario(scenario, program.opts<CliOptions>(), own),
+  );
 }
 
 program.parseAsync().catch((error: unknown) => {

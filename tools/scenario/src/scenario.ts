@@ -7,10 +7,22 @@ export interface ScenarioOptions {
   downSeconds: number;
 }
 
+/** A flag of one scenario's own subcommand: a positive integer (`--messages <n>`). */
+export interface ScenarioFlag {
+  /** Commander's spelling, e.g. `--messages <n>`; the option's key is its camelCase. */
+  flags: string;
+  description: string;
+  defaultValue: number;
+}
+
 /** One lesson: the seed's claim it demonstrates, and the run that shows it. */
-export interface Scenario<TOutcome = unknown> {
+export interface Scenario<TOutcome = unknown, TOptions extends ScenarioOptions = ScenarioOptions> {
   name: string;
   claim: string;
   summary: string;
-  run(context: ScenarioContext, options: ScenarioOptions): Promise<TOutcome>;
+  /** Talks to the brokers directly, with names of its own: needs no running demo. */
+  standalone?: boolean;
+  /** Options of this scenario alone, shown by `npm run scenario -- <name> --help`. */
+  flags?: readonly ScenarioFlag[];
+  run(context: ScenarioContext, options: TOptions): Promise<TOutcome>;
 }

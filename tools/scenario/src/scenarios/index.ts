@@ -1,13 +1,21 @@
 import type { Scenario } from '../scenario';
 import { coreVsJetStream } from './core-vs-jetstream';
 import { kafkaDown } from './kafka-down';
+import { partitions } from './partitions';
 import { paymentsOffline } from './payments-offline';
 import { poisonMessage } from './poison-message';
+import { rebalance } from './rebalance';
+import { slowConsumer } from './slow-consumer';
+import { telemetry } from './telemetry';
 
 export * from './core-vs-jetstream';
 export * from './kafka-down';
+export * from './partitions';
 export * from './payments-offline';
 export * from './poison-message';
+export * from './rebalance';
+export * from './slow-consumer';
+export * from './telemetry';
 
 /** Every lesson, in the order docs/scenarios.md tells them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -15,4 +23,8 @@ export const SCENARIOS: readonly Scenario[] = [
   coreVsJetStream,
   kafkaDown,
   poisonMessage,
+  slowConsumer,
+  partitions,
+  rebalance,
+  telemetry,
 ];
