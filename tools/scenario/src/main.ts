@@ -33,7 +33,11 @@ function environment(options: CliOptions) {
   return ScenarioEnvSchema.parse(env);
 }
 
-async function runScenario(scenario: Scenario, options: CliOptions): Promise<void> {
+async function runScenario(
+  scenario: Scenario,
+  options: CliOptions,
+  own: Record<string, unknown>,
+): Promise<void> {
   const env = environment(options);
   const narrator = terminalNarrator();
   console.log(`\n${scenario.name}: “${scenario.claim}”`);
@@ -44,7 +48,11 @@ async function runScenario(scenario: Scenario, options: CliOptions): Promise<voi
   );
   const context = await openContext(env, narrator, repoRoot);
   try {
-    await scenario.run(context, { orders: options.orders, downSeconds: options.downSeconds });
+    await scenario.run(context, {
+      ...own,
+      orders: options.orders,
+      downSeconds: options.downSeconds,
+    });
   } finally {
     await context.close();
   }
@@ -75,10 +83,16 @@ program
   });
 
 for (const scenario of SCENARIOS) {
-  program
+  const command = program
     .command(scenario.name)
-    .description(`${scenario.summary} (“${scenario.claim}”)`)
-    .action(() => runScenario(scenario, program.opts<CliOptions>()));
+    .description(`${scenario.summary} (“${scenario.claim}”)`);
+  for (const flag of scenario.flags ?? []) {
+    if (flag.text) command.option(flag.flags, flag.description, flag.defaultValue as string);
+    else command.option(flag.flags, flag.description, positiveInt, flag.defaultValue as number);
+  }
+  command.action((own: Record<string, unknown>) =>
+    runScenario(scenario, program.opts<CliOptions>(), own),
+  );
 }
 
 program.parseAsync().catch((error: unknown) => {

@@ -3,11 +3,13 @@ import { coreVsJetStream } from './core-vs-jetstream';
 import { kafkaDown } from './kafka-down';
 import { paymentsOffline } from './payments-offline';
 import { poisonMessage } from './poison-message';
+import { replayToJetStream } from './replay-to-jetstream';
 
 export * from './core-vs-jetstream';
 export * from './kafka-down';
 export * from './payments-offline';
 export * from './poison-message';
+export * from './replay-to-jetstream';
 
 /** Every lesson, in the order docs/scenarios.md tells them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -15,4 +17,5 @@ export const SCENARIOS: readonly Scenario[] = [
   coreVsJetStream,
   kafkaDown,
   poisonMessage,
+  replayToJetStream,
 ];
