@@ -5,6 +5,7 @@ import { leafNode } from './leaf-node';
 import { paymentsOffline } from './payments-offline';
 import { poisonMessage } from './poison-message';
 import { replayToJetStream } from './replay-to-jetstream';
+import { replication } from './replication';
 
 export * from './core-vs-jetstream';
 export * from './kafka-down';
@@ -12,6 +13,7 @@ export * from './leaf-node';
 export * from './payments-offline';
 export * from './poison-message';
 export * from './replay-to-jetstream';
+export * from './replication';
 
 /** Every lesson, in the order docs/scenarios.md tells them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -21,4 +23,5 @@ export const SCENARIOS: readonly Scenario[] = [
   poisonMessage,
   replayToJetStream,
   leafNode,
+  replication,
 ];
