@@ -1,6 +1,7 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { OperationsLessonTopology } from '@switchyard/contracts';
 import { type EventProducer, type KafkaAdmin } from '@switchyard/messaging';
+import type { ClusterNode } from '@switchyard/testkit';
 import { percentile } from '../orders';
 import { until } from '../poll';
 
@@ -78,10 +79,14 @@ export async function streamMessages(jsm: JetStreamManager, stream: string): Pro
 }
 
 /** The node number (1..3) from a cluster script's server name (`<cluster>-n2`). */
-export function natsNodeOf(serverName: string | undefined): number {
-  const node = Number(/-n([1-3])$/.exec(serverName ?? '')?.[1]);
-  if (!node) throw new Error(`cannot tell the node of server '${serverName}'`);
-  return node;
+export function natsNodeOf(serverName: string | undefined): ClusterNode {
+  return nodeNumber(Number(/-n([1-3])$/.exec(serverName ?? '')?.[1]), `server '${serverName}'`);
+}
+
+/** A cluster node's number (1..3), or an error naming what it was read from. */
+export function nodeNumber(value: number | undefined, from: string): ClusterNode {
+  if (value === 1 || value === 2 || value === 3) return value;
+  throw new Error(`cannot tell the node (1..3) of ${from}: got ${value}`);
 }
 
 /** The Kafka side: RF1 and RF3 topics of one partition, acks=all (EventProducer). */

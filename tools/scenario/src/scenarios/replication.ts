@@ -9,11 +9,12 @@ import {
   KafkaAdmin,
 } from '@switchyard/messaging';
 import { uniqueNamespace } from '@switchyard/testkit';
-import { clusterScript } from '../lessons/cluster-scripts';
+import { clusterScript, type ClusterControl } from '../lessons/cluster-scripts';
 import {
   jetStreamWrites,
   kafkaWrites,
   natsNodeOf,
+  nodeNumber,
   sideBySide,
   streamMessages,
   topicRecords,
@@ -29,6 +30,13 @@ export interface ReplicationOptions {
   clusterNats: string;
   /** The Kafka cluster's bootstrap brokers. */
   clusterKafka: string;
+  /**
+   * How to kill and restart a node of each (no flag: a test passes the clusters it
+   * started). Default: the scripts, with this process's SWITCHYARD_LOCAL_DIR and
+   * NATS_CLUSTER_BASE_PORT / KAFKA_CLUSTER_BASE_PORT.
+   */
+  natsNodes?: ClusterControl;
+  kafkaNodes?: ClusterControl;
 }
 
 export interface SurvivedKill {
@@ -86,7 +94,7 @@ export const replication: Scenario<ReplicationOutcome, ReplicationOptions> = {
       text: true,
     },
   ],
-  async run(context, { writes, clusterNats, clusterKafka }) {
+  async run(context, { writes, clusterNats, clusterKafka, natsNodes, kafkaNodes }) {
     const { narrator, repoRoot } = context;
     const names = operationsLessonTopology(uniqueNamespace('l'));
     const { streams } = names.nats;
@@ -179,7 +187,7 @@ export const replication: Scenario<ReplicationOutcome, ReplicationOptions> = {
       narrator.step(
         `SIGKILL NATS node ${killedNode}, the leader of ${stream} (${before} messages acknowledged)`,
       );
-      const scripts = clusterScript(repoRoot, 'nats');
+      const scripts = natsNodes ?? clusterScript(repoRoot, 'nats');
       await scripts.killNode(killedNode);
       const killedAt = performance.now();
       await js.r3Surviving(`after-kill-${killedNode}`);
@@ -198,11 +206,14 @@ export const replication: Scenario<ReplicationOutcome, ReplicationOptions> = {
     async function killPartitionLeader(): Promise<SurvivedKill> {
       const topic = topics.replicatedRf3.name;
       const before = await topicRecords(admin, topic);
-      const killedNode = (await admin.partitionLeaders(topic)).get(0) ?? 0;
+      const killedNode = nodeNumber(
+        (await admin.partitionLeaders(topic)).get(0),
+        `${topic}'s leader`,
+      );
       narrator.step(
         `SIGKILL Kafka node ${killedNode}, the leader of ${topic} (${before} records acknowledged)`,
       );
-      const scripts = clusterScript(repoRoot, 'kafka');
+      const scripts = kafkaNodes ?? clusterScript(repoRoot, 'kafka');
       await scripts.killNode(killedNode);
       const killedAt = performance.now();
       // kafkajs retries for about 30 s; electing a new leader (and, when the dead broker
