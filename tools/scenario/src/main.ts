@@ -36,22 +36,22 @@ function environment(options: CliOptions) {
 async function runScenario(
   scenario: Scenario,
   options: CliOptions,
-  own: Record<string, unknown>,
+  own: Record<string, number | string> = {},
 ): Promise<void> {
   const env = environment(options);
   const narrator = terminalNarrator();
   console.log(`\n${scenario.name}: “${scenario.claim}”`);
   console.log(
-    `  against ${env.GATEWAY_URL}, NATS ${env.NATS_URL}, Kafka ${env.KAFKA_BROKERS.join(',')}` +
+    `  against ${scenario.standalone ? '' : `${env.GATEWAY_URL}, `}NATS ${env.NATS_URL}, Kafka ${env.KAFKA_BROKERS.join(',')}` +
       (env.SWITCHYARD_NAMESPACE ? `, namespace ${env.SWITCHYARD_NAMESPACE}` : '') +
       '\n',
   );
   const context = await openContext(env, narrator, repoRoot);
   try {
     await scenario.run(context, {
-      ...own,
       orders: options.orders,
       downSeconds: options.downSeconds,
+      ...own,
     });
   } finally {
     await context.close();
@@ -87,10 +87,10 @@ for (const scenario of SCENARIOS) {
     .command(scenario.name)
     .description(`${scenario.summary} (“${scenario.claim}”)`);
   for (const flag of scenario.flags ?? []) {
-    if (flag.text) command.option(flag.flags, flag.description, flag.defaultValue as string);
-    else command.option(flag.flags, flag.description, positiveInt, flag.defaultValue as number);
+    if (flag.text) command.option(flag.flags, flag.description, String(flag.defaultValue));
+    else command.option(flag.flags, flag.description, positiveInt, Number(flag.defaultValue));
   }
-  command.action((own: Record<string, unknown>) =>
+  command.action((own: Record<string, number | string>) =>
     runScenario(scenario, program.opts<CliOptions>(), own),
   );
 }

@@ -8,22 +8,25 @@ export interface ScenarioOptions {
 }
 
 /**
- * A command-line option of one scenario only (`--delay-ms <n>`): a positive integer, or a
- * string when `text` is set. Commander hands it to `run` under its camel-cased long name.
+ * A flag of one scenario's own subcommand: a positive integer (`--messages <n>`), or a
+ * string when `text` is set (`--cluster-nats <urls>`).
  */
 export interface ScenarioFlag {
+  /** Commander's spelling, e.g. `--messages <n>`; the option's key is its camelCase. */
   flags: string;
   description: string;
-  defaultValue?: number | string;
+  defaultValue: number | string;
   text?: boolean;
 }
 
 /** One lesson: the seed's claim it demonstrates, and the run that shows it. */
-export interface Scenario<TOutcome = unknown, TOwnOptions extends object = object> {
+export interface Scenario<TOutcome = unknown, TOptions extends ScenarioOptions = ScenarioOptions> {
   name: string;
   claim: string;
   summary: string;
-  /** Options only this scenario takes, beside the shared ones. */
+  /** Talks to the brokers directly, with names of its own: needs no running demo. */
+  standalone?: boolean;
+  /** Options of this scenario alone, shown by `npm run scenario -- <name> --help`. */
   flags?: readonly ScenarioFlag[];
-  run(context: ScenarioContext, options: ScenarioOptions & TOwnOptions): Promise<TOutcome>;
+  run(context: ScenarioContext, options: TOptions): Promise<TOutcome>;
 }

@@ -5,7 +5,7 @@ import { uniqueNamespace } from '@switchyard/testkit';
 import { LeafPair } from '../lessons/leaf-pair';
 import { percentile } from '../orders';
 import { until } from '../poll';
-import type { Scenario } from '../scenario';
+import type { Scenario, ScenarioOptions } from '../scenario';
 
 export interface LeafNodeOptions {
   /** Requests per measurement. */
@@ -73,12 +73,13 @@ function p50(results: readonly Result[]): number {
  * "no responders" (the edge no longer sees the hub's interest) rather than hang; when the
  * link returns the leaf redials and hub requests are answered again.
  */
-export const leafNode: Scenario<LeafNodeOutcome, LeafNodeOptions> = {
+export const leafNode: Scenario<LeafNodeOutcome, ScenarioOptions & LeafNodeOptions> = {
   name: 'leaf-node',
   claim:
     'leaf nodes extend NATS to the edge: local traffic stays local when the WAN is slow or cut',
   summary:
     'an edge nats-server as a leaf of a hub: hub requests through a slowed, then cut, link; edge-local ones unaffected',
+  standalone: true,
   flags: [
     { flags: '--requests <n>', description: 'requests per measurement', defaultValue: 50 },
     { flags: '--delay-ms <n>', description: 'delay the link adds, each way', defaultValue: 25 },

@@ -3,7 +3,7 @@ import { BatchConsumer, ensureStream, EventProducer, KafkaAdmin } from '@switchy
 import { uniqueNamespace } from '@switchyard/testkit';
 import type { ScenarioContext } from '../context';
 import { seconds, until } from '../poll';
-import type { Scenario } from '../scenario';
+import type { Scenario, ScenarioOptions } from '../scenario';
 
 export interface ReplayToJetStreamOptions {
   /** Keyed events written to Kafka before the migration. */
@@ -190,11 +190,15 @@ function sameOrder(a: readonly number[] = [], b: readonly number[] = []): boolea
  * dedupe. The other way needs no replay: the bridge copies JetStream into Kafka as it
  * happens, so Kafka already holds everything.
  */
-export const replayToJetStream: Scenario<ReplayToJetStreamOutcome, ReplayToJetStreamOptions> = {
+export const replayToJetStream: Scenario<
+  ReplayToJetStreamOutcome,
+  ScenarioOptions & ReplayToJetStreamOptions
+> = {
   name: 'replay-to-jetstream',
   claim: 'migration cost is asymmetric: moving a consumer to JetStream means replaying Kafka first',
   summary:
     'replays a keyed Kafka history into a JetStream stream, compares counts and per-key order, re-runs it without duplicates',
+  standalone: true,
   flags: [
     { flags: '--events <n>', description: 'keyed events in the Kafka history', defaultValue: 5000 },
     { flags: '--keys <n>', description: 'distinct keys (aggregates)', defaultValue: 50 },

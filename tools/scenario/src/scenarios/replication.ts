@@ -21,7 +21,7 @@ import {
   type LatencyPair,
 } from '../lessons/replicated-writes';
 import { seconds, until } from '../poll';
-import type { Scenario } from '../scenario';
+import type { Scenario, ScenarioOptions } from '../scenario';
 
 export interface ReplicationOptions {
   /** Writes per side (R1 and R3, RF1 and RF3). */
@@ -70,12 +70,13 @@ const quiet = { log() {}, warn() {}, error() {} };
  * partition, is SIGKILLed: every acknowledged write is still there, a new write succeeds
  * once a new leader is elected, and the node is started again.
  */
-export const replication: Scenario<ReplicationOutcome, ReplicationOptions> = {
+export const replication: Scenario<ReplicationOutcome, ScenarioOptions & ReplicationOptions> = {
   name: 'replication',
   claim:
     'replication costs latency: acks=all grows with the replication factor; JetStream R3 vs R1',
   summary:
     'R1 vs R3 JetStream and RF1 vs RF3 Kafka writes side by side on the local clusters; an R3 write survives SIGKILL of its leader',
+  standalone: true,
   flags: [
     { flags: '--writes <n>', description: 'acknowledged writes per side', defaultValue: 200 },
     {
