@@ -2,7 +2,8 @@
 # One entry point for Switchyard's local infrastructure, without Docker:
 # NATS (JetStream), PostgreSQL and Kafka.
 #
-# Usage: infra/local/brokers.sh up|down|status
+# Usage: infra/local/brokers.sh up|down|status [--cluster]
+#        infra/local/brokers.sh env --cluster
 #
 #   up      Make all three reachable on 127.0.0.1, reusing whatever already
 #           answers on a port, starting only what is missing; create the
@@ -12,6 +13,13 @@
 #           and is left running.
 #   status  One line per service; exit 0 if all three answer, else 3.
 #
+#   --cluster  The same with clusters instead of single brokers (ADR 0037): a 3-node NATS
+#           cluster with JetStream (nats-cluster.sh) and a 3-broker KRaft Kafka cluster
+#           (kafka-cluster.sh), plus PostgreSQL as above. `up` ends with the environment
+#           that runs the services on them; `env --cluster` prints only that, one
+#           NAME=value a line:  env $(bash infra/local/brokers.sh env --cluster) <command>
+#           The single brokers are left as they are: both can run side by side.
+#
 # Environment (defaults in brackets):
 #   NATS_PORT             [4222]
 #   PGPORT                [5432]        PostgreSQL on 127.0.0.1
@@ -20,6 +28,7 @@
 #   PG_START_TIMEOUT      [30]  NATS_START_TIMEOUT [15]  (seconds)
 #   SWITCHYARD_LOCAL_DIR  [<repo>/.local]  NATS state goes to $SWITCHYARD_LOCAL_DIR/nats/
 #   KAFKA_*               passed through to infra/local/kafka.sh (see there)
+#   NATS_CLUSTER_*, KAFKA_CLUSTER_*  passed through to nats-cluster.sh / kafka-cluster.sh
 set -euo pipefail
 
 _log_prefix=brokers
@@ -142,6 +151,53 @@ pg_up() {
   fi
 }
 
+# -------------------------------------------------------------- clusters ----
+# What a service needs to run on the clusters: every seed address, and replication
+# that survives one node (stream/bucket R3; topics RF 3, acks=all needs 2 in sync).
+cluster_env() {
+  echo "NATS_URL=$("$HERE/nats-cluster.sh" urls)"
+  echo "KAFKA_BROKERS=$("$HERE/kafka-cluster.sh" bootstrap)"
+  echo "JETSTREAM_REPLICAS=3"
+  echo "KAFKA_REPLICATION_FACTOR=3"
+  echo "KAFKA_MIN_INSYNC_REPLICAS=2"
+}
+
+cmd_up_cluster() {
+  local start=$SECONDS
+  pg_up
+  "$HERE/nats-cluster.sh" up >/dev/null
+  "$HERE/kafka-cluster.sh" up >/dev/null
+  echo
+  "$HERE/nats-cluster.sh" status || true
+  "$HERE/kafka-cluster.sh" status || true
+  echo "postgres: postgres://$PGUSER@$PGHOST_LOCAL:$PGPORT/$PGDATABASE ($PG_MANAGED)"
+  echo
+  echo "Run the services on the clusters with this environment (all up in $((SECONDS - start))s):"
+  cluster_env | sed 's/^/  /'
+  echo "  e.g.  env \$(bash infra/local/brokers.sh env --cluster) node apps/orders/dist/main.js"
+  echo "  the whole demo on them: npm run demo -- --cluster"
+  echo "Stop with: infra/local/brokers.sh down --cluster"
+}
+
+cmd_down_cluster() {
+  "$HERE/kafka-cluster.sh" down
+  "$HERE/nats-cluster.sh" down
+  log "PostgreSQL: system service, left running"
+}
+
+cmd_status_cluster() {
+  local rc=0
+  "$HERE/nats-cluster.sh" status || rc=3
+  "$HERE/kafka-cluster.sh" status || rc=3
+  if port_open "$PGHOST_LOCAL" "$PGPORT"; then
+    echo "postgres: running on $PGHOST_LOCAL:$PGPORT"
+  else
+    echo "postgres: not running ($PGHOST_LOCAL:$PGPORT)"
+    rc=3
+  fi
+  return "$rc"
+}
+
 # ----------------------------------------------------------------- main -----
 cmd_up() {
   local start=$SECONDS
@@ -196,10 +252,14 @@ cmd_status() {
   return "$rc"
 }
 
-case "${1:-}" in
-  up) cmd_up ;;
-  down) cmd_down ;;
-  status) cmd_status ;;
+case "${1:-} ${2:-}" in
+  "up ") cmd_up ;;
+  "down ") cmd_down ;;
+  "status ") cmd_status ;;
+  "up --cluster") cmd_up_cluster ;;
+  "down --cluster") cmd_down_cluster ;;
+  "status --cluster") cmd_status_cluster ;;
+  "env --cluster") cluster_env ;;
   *)
     sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
     exit 2

@@ -15,6 +15,10 @@
 #   DEMO_NATS_AUTH         [1]  1: the services run on the project's nats-server with one
 #                               NKey user each (nats-auth.sh, port NATS_AUTH_PORT, 4223);
 #                               0: on the machine's NATS without users, as before
+#   DEMO_CLUSTER           [0]  1 (or `npm run demo -- --cluster`): on the local clusters
+#                               (brokers.sh up --cluster, ADR 0037): 3 NATS nodes (with the
+#                               same users as above unless DEMO_NATS_AUTH=0), 3 Kafka brokers,
+#                               streams and buckets R3, topics RF 3 with min ISR 2
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -24,7 +28,18 @@ _log_prefix=demo
 source infra/local/lib.sh
 require_node
 
-bash infra/local/brokers.sh up
+CLUSTER="${DEMO_CLUSTER:-0}"
+[[ "${1:-}" == --cluster ]] && CLUSTER=1
+NATS_AUTH="${DEMO_NATS_AUTH:-1}"
+cluster_env=()
+if [[ $CLUSTER == 1 ]]; then
+  [[ "${DEMO_KAFKA_SASL:-0}" == 1 ]] && die "DEMO_KAFKA_SASL=1 is for the single broker only; the cluster runs PLAINTEXT"
+  NATS_CLUSTER_AUTH="$NATS_AUTH" bash infra/local/brokers.sh up --cluster
+  # Appended after each service's own variables, so they win over nats-auth.sh's NATS_URL.
+  mapfile -t cluster_env < <(bash infra/local/brokers.sh env --cluster)
+else
+  bash infra/local/brokers.sh up
+fi
 npx turbo run build --output-logs=errors-only
 # The one step as the Postgres superuser: the projector's and the rebuilder's roles and
 # their rights (ADR 0035); the services below log in as those roles, not as postgres.
@@ -45,8 +60,8 @@ if [[ "${DEMO_KAFKA_SASL:-0}" == 1 ]]; then
   mapfile -t admin_env < <(kafka_env admin)
   env "${admin_env[@]}" node tools/kafka-acls/dist/main.js apply
 fi
-NATS_AUTH="${DEMO_NATS_AUTH:-1}"
-[[ $NATS_AUTH == 1 ]] && bash infra/local/nats-auth.sh up
+# On the cluster the nodes load the same users (nats-cluster.sh, NATS_CLUSTER_AUTH=1).
+[[ $NATS_AUTH == 1 && $CLUSTER == 0 ]] && bash infra/local/nats-auth.sh up
 
 PORT="${HTTP_PORT:-3000}"
 LOGS="$ROOT/.local/demo"
@@ -70,6 +85,7 @@ run() { # name app [env...] [-- args...]
   local name=$1 app=$2 envs=(); shift 2
   # Each app connects as its own NATS user: URL, seed and inbox prefix (never printed).
   if [[ $NATS_AUTH == 1 ]]; then mapfile -t envs < <(bash infra/local/nats-auth.sh env "$app"); fi
+  envs+=("${cluster_env[@]}")
   while [[ $# -gt 0 && $1 != -- ]]; do envs+=("$1"); shift; done
   [[ ${1:-} == -- ]] && shift
   env "${envs[@]}" node "apps/$app/dist/main.js" "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
@@ -96,6 +112,15 @@ run projector projector HTTP_PORT=0 "${projector_kafka[@]}"
 run rebuilder rebuilder HTTP_PORT=0 "${rebuilder_kafka[@]}" -- serve
 run gateway gateway HTTP_PORT="$PORT" ADMIN_TOKEN="$ADMIN_TOKEN" "${gateway_kafka[@]}"
 
+KAFKA_BOOTSTRAP=localhost:9092
+NATS_SERVERS="nats://127.0.0.1:${NATS_AUTH_PORT:-4223}"
+TOOL_ENV='env $(bash infra/local/nats-auth.sh env scenario)'
+if [[ $CLUSTER == 1 ]]; then
+  KAFKA_BOOTSTRAP="$(bash infra/local/kafka-cluster.sh bootstrap)"
+  NATS_SERVERS="$(bash infra/local/nats-cluster.sh urls)"
+  TOOL_ENV='env $(bash infra/local/nats-auth.sh env scenario) $(bash infra/local/brokers.sh env --cluster)'
+fi
+
 for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
   sleep 0.5
@@ -111,7 +136,7 @@ cat <<MSG
   Read it back (a moment later: the read side is eventually consistent):
     curl -s localhost:$PORT/orders/<orderId>
   See the events on Kafka with a client we did not write:
-    kcat -b localhost:9092 -C -t switchyard.orders.events -o beginning -e -f 'key=%k headers=%h %s\n'
+    kcat -b $KAFKA_BOOTSTRAP -C -t switchyard.orders.events -o beginning -e -f 'key=%k headers=%h %s\n'
   The admin API (/admin: pause, resume, rebuild) needs the admin token; the dashboard asks
   for it once per tab. It is $TOKEN_SOURCE:
     TOKEN="$TOKEN_READ"
@@ -121,8 +146,9 @@ cat <<MSG
     curl -s localhost:$PORT/admin/projections/orders -H "authorization: Bearer \$TOKEN"
     npm run rebuild -- orders                             # the same, as a CLI with a progress bar
 
-  NATS: $( [[ $NATS_AUTH == 1 ]] && echo "the project's server with one user per service, nats://127.0.0.1:${NATS_AUTH_PORT:-4223}
-    The tools need a user too:  env \$(bash infra/local/nats-auth.sh env scenario) npm run scenario -- list" || echo "the machine's server, no users (DEMO_NATS_AUTH=0)")
+  NATS: $( [[ $NATS_AUTH == 1 ]] && echo "the project's users, one per service, on $NATS_SERVERS
+    The tools need a user too:  $TOOL_ENV npm run scenario -- list" || echo "no users (DEMO_NATS_AUTH=0)$([[ $CLUSTER == 1 ]] && echo ", on $NATS_SERVERS")")
+  $([[ $CLUSTER == 1 ]] && echo "Clusters: streams and buckets R3, topics RF 3 / min ISR 2. Stop them: npm run brokers -- down --cluster")
 
   Ctrl-C stops the services (the brokers keep running: npm run brokers -- down,
   bash infra/local/nats-auth.sh down).

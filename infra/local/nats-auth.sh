@@ -3,7 +3,7 @@
 # user per process, permissions generated from packages/contracts), for `npm run demo`.
 # The machine's NATS on :4222 (brokers.sh) stays as it is, without users, for the int tests.
 #
-# Usage: infra/local/nats-auth.sh up|down|status|env USER
+# Usage: infra/local/nats-auth.sh up|down|status|keys|env USER
 #
 #   up      Make the users' keys on first run (.local/nats-auth/credentials/, git-ignored,
 #           one <user>.env per user, mode 0600), start nats-server on NATS_AUTH_PORT with
@@ -11,6 +11,8 @@
 #           regenerated auth.conf takes effect; a new user needs down + up).
 #   down    Stop it (only if this script started it).
 #   status  Does it answer?
+#   keys    Only make the users' keys (first run) -- for nats-cluster.sh's nodes, which load
+#           the same auth.conf with the same public keys.
 #   env     `NAME=value` lines a process needs to connect as USER (NATS_URL, its seed,
 #           its inbox prefix): `env $(bash infra/local/nats-auth.sh env scenario) npm run scenario -- list`
 #
@@ -102,6 +104,7 @@ case "${1:-}" in
   status)
     if port_open 127.0.0.1 "$NATS_AUTH_PORT"; then echo "nats-auth: running on 127.0.0.1:$NATS_AUTH_PORT"; else echo "nats-auth: not running"; exit 3; fi
     ;;
+  keys) credentials ;;
   env) user_env "${2:-}" ;;
-  *) die "usage: $0 up|down|status|env USER" ;;
+  *) die "usage: $0 up|down|status|keys|env USER" ;;
 esac

@@ -1,3 +1,3 @@
-const { unit, int, e2e } = require('@switchyard/jest-config');
+const { unit, int, e2e, drill } = require('@switchyard/jest-config');
 
-module.exports = { projects: [unit, int, e2e] };
+module.exports = { projects: [unit, int, e2e, drill] };

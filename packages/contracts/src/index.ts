@@ -22,3 +22,4 @@ export * from './health';
 export * from './catalog/define';
 export * from './catalog/catalog';
 export * from './access';
+export * from './operations-lessons';

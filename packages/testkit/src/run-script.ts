@@ -21,8 +21,25 @@ export function runScript(
   args: string[] = [],
   env: Record<string, string> = {},
 ): Promise<ScriptRun> {
+  return runCommand(process.execPath, [join(repoRoot, script), ...args], env);
+}
+
+/** Runs a shell script of this repository (`bash <repo>/<script> ...args`), as `runScript` does. */
+export function runShellScript(
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ScriptRun> {
+  return runCommand('bash', [join(repoRoot, script), ...args], env);
+}
+
+function runCommand(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, script), ...args], {
+    const child = spawn(command, args, {
       env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

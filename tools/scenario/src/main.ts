@@ -36,7 +36,7 @@ function environment(options: CliOptions) {
 async function runScenario(
   scenario: Scenario,
   options: CliOptions,
-  own: Record<string, number> = {},
+  own: Record<string, number | string> = {},
 ): Promise<void> {
   const env = environment(options);
   const narrator = terminalNarrator();
@@ -86,9 +86,11 @@ for (const scenario of SCENARIOS) {
   const command = program
     .command(scenario.name)
     .description(`${scenario.summary} (“${scenario.claim}”)`);
-  for (const flag of scenario.flags ?? [])
-    command.option(flag.flags, flag.description, positiveInt, flag.defaultValue);
-  command.action((own: Record<string, number>) =>
+  for (const flag of scenario.flags ?? []) {
+    if (flag.text) command.option(flag.flags, flag.description, String(flag.defaultValue));
+    else command.option(flag.flags, flag.description, positiveInt, Number(flag.defaultValue));
+  }
+  command.action((own: Record<string, number | string>) =>
     runScenario(scenario, program.opts<CliOptions>(), own),
   );
 }

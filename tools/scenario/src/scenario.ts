@@ -7,12 +7,16 @@ export interface ScenarioOptions {
   downSeconds: number;
 }
 
-/** A flag of one scenario's own subcommand: a positive integer (`--messages <n>`). */
+/**
+ * A flag of one scenario's own subcommand: a positive integer (`--messages <n>`), or a
+ * string when `text` is set (`--cluster-nats <urls>`).
+ */
 export interface ScenarioFlag {
   /** Commander's spelling, e.g. `--messages <n>`; the option's key is its camelCase. */
   flags: string;
   description: string;
-  defaultValue: number;
+  defaultValue: number | string;
+  text?: boolean;
 }
 
 /** One lesson: the seed's claim it demonstrates, and the run that shows it. */

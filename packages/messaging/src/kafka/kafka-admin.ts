@@ -226,6 +226,13 @@ export class KafkaAdmin {
     });
   }
 
+  /** The broker (node id) that leads each partition now: where its writes go. */
+  async partitionLeaders(topic: string): Promise<Map<number, number>> {
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = topics.find((entry) => entry.name === topic)?.partitions ?? [];
+    return new Map(partitions.map(({ partitionId, leader }) => [partitionId, leader]));
+  }
+
   /** The high watermark (next offset to be written) of every partition. */
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
     const offsets = await this.admin.fetchTopicOffsets(topic);

@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { freePort, portAnswers } from './free-port';
+import { runShellScript } from './run-script';
+import { repoRoot } from './service-process';
+
+/** The cluster scripts of infra/local (ADR 0037): same verbs, one per broker. */
+const KINDS = {
+  nats: {
+    script: 'infra/local/nats-cluster.sh',
+    basePort: 'NATS_CLUSTER_BASE_PORT',
+    addresses: 'urls',
+    // clients, routes, monitoring
+    offsets: [0, 100, 200],
+  },
+  kafka: {
+    script: 'infra/local/kafka-cluster.sh',
+    basePort: 'KAFKA_CLUSTER_BASE_PORT',
+    addresses: 'bootstrap',
+    // clients, controllers
+    offsets: [0, 100],
+  },
+} as const;
+
+export type ClusterKind = keyof typeof KINDS;
+export type ClusterNode = 1 | 2 | 3;
+
+/**
+ * ### A 3-node NATS or Kafka cluster a test owns, run by the same scripts as `npm run brokers -- up --cluster`.
+ *
+ * Its own directory and its own free ports, so it never touches the clusters a developer
+ * or another suite runs. The node verbs are the faults an operator meets: `killNode` is a
+ * crash (SIGKILL), `stopNode` a graceful shutdown, `startNode` a restart on the same store.
+ */
+export class LocalCluster {
+  private constructor(
+    readonly kind: ClusterKind,
+    private readonly env: Record<string, string>,
+    /** Comma-separated seed addresses: `NATS_URL` or `KAFKA_BROKERS`. */
+    readonly addresses: string,
+  ) {}
+
+  /** Starts the cluster in `dir` (a fresh temporary directory) and waits until it serves. */
+  static async start(kind: ClusterKind, dir: string): Promise<LocalCluster> {
+    const spec = KINDS[kind];
+    const env: Record<string, string> = {
+      SWITCHYARD_LOCAL_DIR: dir,
+      [spec.basePort]: String(await freeBasePort(spec.offsets)),
+      // The jars of the repository's own broker: a cluster in a temporary dir must not
+      // fetch them again.
+      KAFKA_LIBS_DIR: process.env.KAFKA_LIBS_DIR ?? join(repoRoot, '.local', 'kafka', 'libs'),
+    };
+    const cluster = new LocalCluster(kind, env, '');
+    await cluster.run('up');
+    const addresses = (await cluster.run(spec.addresses)).trim();
+    return new LocalCluster(kind, env, addresses);
+  }
+
+  killNode(node: ClusterNode): Promise<string> {
+    return this.run('kill-node', String(node));
+  }
+
+  stopNode(node: ClusterNode): Promise<string> {
+    return this.run('stop-node', String(node));
+  }
+
+  startNode(node: ClusterNode): Promise<string> {
+    return this.run('start-node', String(node));
+  }
+
+  /** Stops every node and deletes the cluster's stores. */
+  async destroy(): Promise<void> {
+    await this.run('reset');
+  }
+
+  private async run(...args: string[]): Promise<string> {
+    const result = await runShellScript(KINDS[this.kind].script, args, this.env);
+    if (result.code !== 0) {
+      throw new Error(
+        `${KINDS[this.kind].script} ${args.join(' ')} exited ${result.code}:\n${result.output}`,
+      );
+    }
+    return result.stdout;
+  }
+}
+
+/**
+ * A base port B such that B+offset+0..2 are all free for every offset. Ports are free when
+ * checked, not reserved: another process could take one before the cluster binds it, and
+ * the script then fails saying which port is taken.
+ */
+async function freeBasePort(offsets: readonly number[]): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = await freePort();
+    if (base + Math.max(...offsets) + 2 > 65_535) continue;
+    const ports = offsets.flatMap((offset) => [0, 1, 2].map((node) => base + offset + node));
+    const taken = await Promise.all(ports.map((port) => portAnswers(port)));
+    if (!taken.includes(true)) return base;
+  }
+  throw new Error('no free range of ports for a local cluster after 20 attempts');
+}

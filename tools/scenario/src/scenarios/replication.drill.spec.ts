@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalCluster } from '@switchyard/testkit';
+import type { ScenarioContext } from '../context';
+import { brokersContext } from '../__tests__/brokers-context';
+import { replication } from './replication';
+
+/**
+ * The heaviest lesson: a 3-node NATS cluster and a 3-broker Kafka cluster of its own (three
+ * JVMs), a leader of each SIGKILLed and restarted. In the drill tier, which runs once, in
+ * band, after the others.
+ */
+describe('replication: three copies cost a round trip and survive a crash', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-replication-'));
+  let nats: LocalCluster | undefined;
+  let kafka: LocalCluster | undefined;
+  let context: ScenarioContext & { close(): Promise<void> };
+
+  beforeAll(async () => {
+    [nats, kafka] = await Promise.all([
+      LocalCluster.start('nats', join(dir, 'nats')),
+      LocalCluster.start('kafka', join(dir, 'kafka')),
+    ]);
+    context = await brokersContext();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await Promise.all([nats?.destroy(), kafka?.destroy()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged R3 message and RF3 record when the leader is SIGKILLed, and takes new writes', async () => {
+    const writes = 50;
+    const outcome = await replication.run(context, {
+      orders: 0,
+      downSeconds: 0,
+      writes,
+      clusterNats: nats!.addresses,
+      clusterKafka: kafka!.addresses,
+      natsNodes: nats,
+      kafkaNodes: kafka,
+    });
+
+    expect(outcome.natsKill.before).toBe(writes);
+    expect(outcome.natsKill.after).toBe(writes + 1);
+    expect(outcome.kafkaKill.before).toBe(writes);
+    expect(outcome.kafkaKill.after).toBe(writes + 1);
+    // The latency ratios are measurements, printed by the scenario, not asserted here.
+  });
+});
