@@ -47,7 +47,6 @@ CLUSTER_ID_FILE="$CLUSTER_DIR/cluster-id"
 
 client_port() { echo $((KAFKA_CLUSTER_BASE_PORT + $1 - 1)); }
 controller_port() { echo $((KAFKA_CLUSTER_BASE_PORT + 100 + $1 - 1)); }
-check_node() { [[ "${1:-}" =~ ^[1-3]$ ]] || die "node must be 1, 2 or 3, got '${1:-}'"; }
 
 bootstrap() {
   local i out=()
@@ -105,52 +104,29 @@ cmd_up() {
   bootstrap
 }
 
-cmd_status() {
-  local i pid rc=0
-  for i in "${NODES[@]}"; do
-    if pid="$(node_pid "$i")" && port_open 127.0.0.1 "$(client_port "$i")"; then
-      echo "kafka node $i: running (pid $pid) on localhost:$(client_port "$i")"
-    else
-      echo "kafka node $i: not running"
-      rc=3
-    fi
-  done
-  return "$rc"
-}
-
-cmd_kill_node() {
-  local pid
-  check_node "$1"
-  pid="$(node_pid "$1")" || die "node $1 is not running"
-  log "SIGKILL node $1 (pid $pid)"
-  kill -KILL "$pid"
-  while pid_alive "$pid"; do sleep 0.05; done
-  rm -f "$CLUSTER_DIR/node-$1/kafka/kafka.pid"
-}
-
 case "${1:-}" in
   up) cmd_up ;;
   down) [[ -d "$CLUSTER_DIR" ]] && on_nodes down "${NODES[@]}" ;;
-  status) cmd_status ;;
+  status) cluster_status kafka localhost ;;
   reset)
     [[ -d "$CLUSTER_DIR" ]] && on_nodes down "${NODES[@]}"
     rm -rf -- "$CLUSTER_DIR"
     ;;
   bootstrap) bootstrap ;;
-  kill-node) cmd_kill_node "${2:-}" ;;
+  kill-node)
+    cluster_kill_node kafka "${2:-}"
+    rm -f "$CLUSTER_DIR/node-$2/kafka/kafka.pid"
+    ;;
   stop-node)
-    check_node "${2:-}"
+    cluster_check_node "${2:-}"
     node "$2" down
     ;;
   start-node)
-    check_node "${2:-}"
+    cluster_check_node "${2:-}"
     ensure_cluster_id
     node "$2" up
     ;;
-  pid)
-    check_node "${2:-}"
-    node_pid "$2" || exit 3
-    ;;
+  pid) cluster_pid "${2:-}" ;;
   *)
     sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
     exit 2

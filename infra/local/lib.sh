@@ -126,3 +126,40 @@ require_node() {
   With nvm:          nvm install && nvm use
   Without (no root): export PATH=\"\$(bash infra/local/node.sh):\$PATH\"   # installs Node $want into .local/ from the npm registry, once"
 }
+
+# ---- 3-node clusters (nats-cluster.sh, kafka-cluster.sh) ----------------------
+# The caller defines node_pid I (the node's pid if it runs) and client_port I.
+
+# cluster_check_node I -> dies unless I is a node number (1..3).
+cluster_check_node() { [[ "${1:-}" =~ ^[1-3]$ ]] || die "node must be 1, 2 or 3, got '${1:-}'"; }
+
+# cluster_status NAME HOST -> one line per node; returns 3 if any is not serving.
+cluster_status() {
+  local name="$1" host="$2" i pid rc=0
+  for i in 1 2 3; do
+    if pid="$(node_pid "$i")" && port_open 127.0.0.1 "$(client_port "$i")"; then
+      echo "$name node $i: running (pid $pid) on $host:$(client_port "$i")"
+    else
+      echo "$name node $i: not running"
+      rc=3
+    fi
+  done
+  return "$rc"
+}
+
+# cluster_kill_node NAME I -> SIGKILL node I, as a crash or the OOM killer would: no
+# shutdown hook runs. Returns once the process is gone.
+cluster_kill_node() {
+  local pid
+  cluster_check_node "$2"
+  pid="$(node_pid "$2")" || die "$1 node $2 is not running"
+  log "SIGKILL $1 node $2 (pid $pid)"
+  kill -KILL "$pid"
+  while pid_alive "$pid"; do sleep 0.05; done
+}
+
+# cluster_pid I -> node I's pid on stdout; exit 3 if it is not running.
+cluster_pid() {
+  cluster_check_node "$1"
+  node_pid "$1" || exit 3
+}

@@ -61,8 +61,6 @@ urls() {
   (IFS=,; echo "${out[*]}")
 }
 
-check_node() { [[ "${1:-}" =~ ^[1-3]$ ]] || die "node must be 1, 2 or 3, got '${1:-}'"; }
-
 node_pid() { read_pidfile "$(node_dir "$1")/nats.pid" nats-server "$(node_dir "$1")/nats.conf"; }
 
 # The node's config: its own name, store and ports; routes to all three (a route to
@@ -176,39 +174,22 @@ cmd_down() {
 }
 
 cmd_status() {
-  local i pid rc=0
-  for i in "${NODES[@]}"; do
-    if pid="$(node_pid "$i")" && port_open 127.0.0.1 "$(client_port "$i")"; then
-      echo "nats node $i: running (pid $pid) on 127.0.0.1:$(client_port "$i")"
-    else
-      echo "nats node $i: not running"
-      rc=3
-    fi
-  done
-  local leader
+  local rc=0 leader
+  cluster_status nats 127.0.0.1 || rc=3
   if leader="$(meta_leader)"; then echo "jetstream meta leader: $leader"; else echo "jetstream meta leader: none"; rc=3; fi
   return "$rc"
 }
 
-cmd_kill_node() {
-  local pid
-  check_node "$1"
-  pid="$(node_pid "$1")" || die "node $1 is not running"
-  log "SIGKILL node $1 (pid $pid)"
-  kill -KILL "$pid"
-  while pid_alive "$pid"; do sleep 0.05; done
-}
-
 cmd_stop_node() {
   local pid
-  check_node "$1"
+  cluster_check_node "$1"
   pid="$(node_pid "$1")" || die "node $1 is not running"
   stop_pid "nats node $1" "$pid" "$NATS_STOP_TIMEOUT"
   rm -f "$(node_dir "$1")/nats.pid"
 }
 
 cmd_start_node() {
-  check_node "$1"
+  cluster_check_node "$1"
   [[ "$NATS_CLUSTER_AUTH" == 1 ]] && bash "$HERE/nats-auth.sh" keys
   start_node "$1"
   wait_serving "$1"
@@ -224,13 +205,10 @@ case "${1:-}" in
     rm -rf -- "$CLUSTER_DIR"
     ;;
   urls) urls ;;
-  kill-node) cmd_kill_node "${2:-}" ;;
+  kill-node) cluster_kill_node nats "${2:-}" ;;
   stop-node) cmd_stop_node "${2:-}" ;;
   start-node) cmd_start_node "${2:-}" ;;
-  pid)
-    check_node "${2:-}"
-    node_pid "$2" || exit 3
-    ;;
+  pid) cluster_pid "${2:-}" ;;
   *)
     sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
     exit 2

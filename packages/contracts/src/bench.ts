@@ -26,6 +26,8 @@ export function benchTopology(namespace: string) {
         /** Captured by the bench stream: JetStream publish with ack. */
         jetstream: (name: string) => dotted(`bench.js.${name}`),
         allJetstream: dotted('bench.js.>'),
+        /** Replication's cost (measurement 9): one subject per stream, R1 and R3. */
+        replicated: (replicas: 1 | 3) => dotted(`bench.r${replicas}.publish`),
       },
       queues: { responders: 'bench-responders' },
       streams: {
@@ -39,6 +41,9 @@ export function benchTopology(namespace: string) {
           maxBytes: 1024 * 1024 * 1024,
           discard: 'old',
         },
+        /** Measurement 9, on a 3-node cluster: the same stream with 1 and with 3 replicas. */
+        r1: replicatedStream(upper('BENCH_R1'), dotted('bench.r1.>')),
+        r3: replicatedStream(upper('BENCH_R3'), dotted('bench.r3.>')),
       } satisfies Record<string, StreamDefinition>,
       consumers: { ladder: upper('BENCH_LADDER') },
     },
@@ -48,6 +53,9 @@ export function benchTopology(namespace: string) {
         ladder: { name: dotted('bench.ladder'), partitions: 1 },
         /** The raw idempotent producer's target (bridge twin). */
         rawProduce: { name: dotted('bench.raw-produce'), partitions: 3 },
+        /** Measurement 9, on a 3-broker cluster: acks=all at replication factor 1 and 3. */
+        rf1: { name: dotted('bench.rf1'), partitions: 1 },
+        rf3: { name: dotted('bench.rf3'), partitions: 1 },
       },
       groups: {
         ladder: dotted('bench.ladder'),
@@ -57,6 +65,18 @@ export function benchTopology(namespace: string) {
       clientId: (role: string) => dotted(`bench.${role}`),
     },
   } as const;
+}
+
+/** A bench stream that only differs from its twin in name and subjects; replicas are the run's. */
+function replicatedStream(name: string, subject: string): StreamDefinition {
+  return {
+    name,
+    subjects: [subject],
+    duplicateWindowMs: 120_000,
+    maxAgeMs: 3_600_000,
+    maxBytes: 256 * 1024 * 1024,
+    discard: 'old',
+  };
 }
 
 export type BenchTopology = ReturnType<typeof benchTopology>;

@@ -18,6 +18,8 @@ export interface Profile {
   rebuild: { events: number; smallEvents: number };
   http: { rates: number[]; seconds: number; saturationSeconds: number };
   rss: { loadRate: number; loadSeconds: number };
+  /** Measurement 9 (on the local clusters): latency runs, and a throughput burst with `inFlight` outstanding. */
+  replication: { sequential: number; rate: number; count: number; burst: number; inFlight: number };
   /** Payload size of the request-reply, pub/sub and ladder messages. */
   payloadBytes: number;
 }
@@ -36,6 +38,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     rebuild: { events: 10_000, smallEvents: 1_000 },
     http: { rates: [100, 250], seconds: 2, saturationSeconds: 2 },
     rss: { loadRate: 100, loadSeconds: 3 },
+    replication: { sequential: 300, rate: 50, count: 150, burst: 1_000, inFlight: 32 },
     payloadBytes: 128,
   },
   full: {
@@ -52,6 +55,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     rebuild: { events: 1_000_000, smallEvents: 100_000 },
     http: { rates: [100, 300, 600], seconds: 5, saturationSeconds: 5 },
     rss: { loadRate: 200, loadSeconds: 10 },
+    replication: { sequential: 1_000, rate: 100, count: 500, burst: 3_000, inFlight: 32 },
     payloadBytes: 128,
   },
 };

@@ -113,3 +113,21 @@ export async function warmUp(
 ): Promise<void> {
   for (let i = 0; i < count; i++) await operation(i);
 }
+
+/**
+ * Throughput with `inFlight` operations outstanding at all times (a closed loop per
+ * slot): completions per second over `count` operations.
+ */
+export async function runConcurrent(
+  operation: (index: number) => Promise<unknown>,
+  count: number,
+  inFlight: number,
+): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  const slot = async () => {
+    while (next < count) await operation(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, slot));
+  return count / ((performance.now() - started) / 1_000);
+}

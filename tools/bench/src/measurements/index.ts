@@ -7,6 +7,7 @@ import { bridgeThroughput } from './5-bridge-throughput';
 import { rebuild } from './6-rebuild';
 import { httpPlacement } from './7-http';
 import { memory } from './8-memory';
+import { replication } from './9-replication';
 
 /** Every measurement, in the order of issue #4. */
 export const MEASUREMENTS: Measurement[] = [
@@ -18,4 +19,5 @@ export const MEASUREMENTS: Measurement[] = [
   rebuild,
   httpPlacement,
   memory,
+  replication,
 ];

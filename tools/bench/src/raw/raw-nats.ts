@@ -8,8 +8,8 @@ import { benchEnv } from '../env';
  * A plain connection, a queue-group subscription that answers with `msg.respond`, and
  * `nc.request`, which reuses one wildcard inbox subscription for every request.
  */
-export function connectRaw(name: string): Promise<NatsConnection> {
-  return connect(natsConnectionOptions(benchEnv, name));
+export function connectRaw(name: string, url = benchEnv.NATS_URL): Promise<NatsConnection> {
+  return connect(natsConnectionOptions({ ...benchEnv, NATS_URL: url }, name));
 }
 
 /** Answers every request with its own JSON body, like the Nest echo handler does. */
