@@ -23,11 +23,17 @@ export function benchTopology(namespace: string) {
         fanout: (side: 'raw' | 'nest') => dotted(`bench.fanout.${side}`),
         /** The latency ladder's core NATS hop. */
         ladderCore: dotted('bench.ladder.core'),
+        /** `npm run trial`: the reader's workload over core NATS (outside the bench stream). */
+        trialCore: dotted('bench.trial.core'),
         /** Captured by the bench stream: JetStream publish with ack. */
         jetstream: (name: string) => dotted(`bench.js.${name}`),
         allJetstream: dotted('bench.js.>'),
       },
-      queues: { responders: 'bench-responders' },
+      queues: {
+        responders: 'bench-responders',
+        /** The trial's competing consumers of fan-out subscriber `k`. */
+        trial: (k: number) => `bench-trial-${k}`,
+      },
       streams: {
         bench: {
           name: upper('BENCH'),
@@ -40,7 +46,11 @@ export function benchTopology(namespace: string) {
           discard: 'old',
         },
       } satisfies Record<string, StreamDefinition>,
-      consumers: { ladder: upper('BENCH_LADDER') },
+      consumers: {
+        ladder: upper('BENCH_LADDER'),
+        /** The trial's durable for fan-out subscriber `k` (its pullers compete on it). */
+        trial: (k: number) => upper(`BENCH_TRIAL_${k}`),
+      },
     },
     kafka: {
       topics: {
@@ -48,9 +58,13 @@ export function benchTopology(namespace: string) {
         ladder: { name: dotted('bench.ladder'), partitions: 1 },
         /** The raw idempotent producer's target (bridge twin). */
         rawProduce: { name: dotted('bench.raw-produce'), partitions: 3 },
+        /** The trial's topic: its partition count is the shape's consumer count. */
+        trial: { name: dotted('bench.trial') },
       },
       groups: {
         ladder: dotted('bench.ladder'),
+        /** The trial's group for fan-out subscriber `k` (its members compete). */
+        trial: (k: number) => dotted(`bench.trial.${k}`),
         /** A fresh group per raw eachBatch replay, so it starts at offset zero. */
         rawReplay: (runId: string) => dotted(`bench.raw-replay.${runId}`),
       },

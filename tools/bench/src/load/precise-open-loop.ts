@@ -40,11 +40,12 @@ export interface PreciseOpenLoopResult {
  * intended instant (coordinated omission corrected). Yielding keeps one core busy during
  * the run: that is the price of precision, and it shows in the client's CPU figure.
  *
- * `operation(i)` sends message `i` and resolves when it has done whatever is timed (a reply
+ * `operation(i, intendedAt)` sends message `i` (due at `intendedAt`, a `performance.now()`
+ * time, for a receiver that times deliveries itself) and resolves when it has done whatever is timed (a reply
  * came, every subscriber has it); a rejection counts as a failure.
  */
 export async function runPreciseOpenLoop(
-  operation: (index: number) => Promise<unknown>,
+  operation: (index: number, intendedAt: number) => Promise<unknown>,
   { plan, timeoutMs, spinWindowMs = 2 }: PreciseOpenLoopOptions,
 ): Promise<PreciseOpenLoopResult> {
   const latency = new LatencyRecorder();
@@ -63,7 +64,7 @@ export async function runPreciseOpenLoop(
       else await yieldToLoop();
     }
     schedulingError.recordMs(performance.now() - intended);
-    const settled: Promise<void> = operation(index).then(
+    const settled: Promise<void> = operation(index, intended).then(
       () => {
         lastCompletion = performance.now();
         latency.recordMs(lastCompletion - intended);

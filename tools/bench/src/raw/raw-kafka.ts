@@ -11,8 +11,8 @@ import { benchEnv } from '../env';
  * nothing of ours in between, or the ratio would compare our code with itself (ADR 0009).
  * Every import of kafkajs in the bench is in a `raw-*.ts` file.
  */
-export function rawKafka(clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: benchEnv.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+export function rawKafka(clientId: string, brokers: string[] = benchEnv.KAFKA_BROKERS): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
 }
 
 export interface RawRecord {
@@ -60,13 +60,25 @@ export async function sendOne(producer: Producer, topic: string, value: string):
   await producer.send({ topic, acks: -1, messages: [{ value }] });
 }
 
-export async function createTopic(kafka: Kafka, name: string, partitions: number): Promise<void> {
+/** `configs`: topic settings such as `retention.ms` (the broker's defaults otherwise). */
+export async function createTopic(
+  kafka: Kafka,
+  name: string,
+  partitions: number,
+  configs: Record<string, string> = {},
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     await admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic: name, numPartitions: partitions }],
+      topics: [
+        {
+          topic: name,
+          numPartitions: partitions,
+          configEntries: Object.entries(configs).map(([key, value]) => ({ name: key, value })),
+        },
+      ],
     });
   } finally {
     await admin.disconnect();

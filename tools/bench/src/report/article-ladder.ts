@@ -39,5 +39,10 @@ export function ladderNotes(m: {
     `Article vs ours — ${ARTICLE_LADDER.jetstream.text}; ours p99 ${fmt(m.jetstream.p99)}, ${jsOverCore >= 0 ? '+' : ''}${fmt(jsOverCore)} over core (${LADDER_REASONS.jetstream}).`,
     `Article vs ours — ${ARTICLE_LADDER.kafka.text}; ours p50 ${fmt(m.kafka.p50)}, p99 ${fmt(m.kafka.p99)} (${LADDER_REASONS.kafka}).`,
     `Every figure starts at the intended send instant; the precise sender's own scheduling error (actual − intended) was p50 ${fmt(m.scheduler.p50)}, p99 ${fmt(m.scheduler.p99)}, and is included in them.`,
+    ...(m.scheduler.p99 > 1
+      ? [
+          `The sender itself was late by more than 1 ms at p99: this process did not get a CPU on time (a busy machine), so every rung above carries that contention too. Compare with the article on a quiet machine; the ratios between rungs, measured side by side, are less affected.`,
+        ]
+      : []),
   ];
 }
