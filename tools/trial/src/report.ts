@@ -88,6 +88,7 @@ export function renderComparison(trial: TrialResult, chart: string): string {
     ms(r.latency.p999),
     whole(r.deliveredPerSec),
     `${r.lost.join('/')}`,
+    r.returningLatency.count > 0 ? ms(r.returningLatency.max) : '—',
     `${whole(r.broker.cpuPercent)} % / ${whole(r.broker.rssMb)}`,
     `${whole(r.client.cpuPercent)} % / ${whole(r.client.rssMb)}`,
     `${ms(r.schedulingError.p50)} / ${ms(r.schedulingError.p99)}`,
@@ -104,6 +105,7 @@ export function renderComparison(trial: TrialResult, chart: string): string {
         'p99.9 ms',
         'delivered/s',
         'lost per subscriber',
+        'returning max ms',
         'broker CPU / RSS MiB',
         'client CPU / RSS MiB',
         'send error p50/p99 ms',
@@ -111,7 +113,7 @@ export function renderComparison(trial: TrialResult, chart: string): string {
       rows,
     ),
     '',
-    `Latency: intended send → first copy at each subscriber, every subscriber and message (open loop, about ${whole(offered)} msg/s offered, ${trial.shape.fanout}× delivered). delivered/s: distinct copies per second over the run. lost: per subscriber, messages it never received (subscriber 0 is the one taken away). CPU: % of one core over the run; the client's includes the precise sender's waiting (it yields instead of sleeping near each send). Core NATS and JetStream share one nats-server process.`,
+    `Latency: intended send → first copy at each subscriber that stays${trial.shape.fanout > 1 ? ' (subscribers 1…; subscriber 0 is timed apart)' : ''}, open loop, about ${whole(offered)} msg/s offered. returning max: the latest first copy at subscriber 0, the one taken away (its catch-up, or just its latest message when it lost the rest). delivered/s: distinct copies per second over the run, all subscribers. lost: per subscriber, messages it never received. CPU: % of one core over the run; the client's includes the precise sender's waiting (it yields instead of sleeping near each send). Core NATS and JetStream share one nats-server process.`,
     ...(worstSchedulerP99 > 1
       ? [
           `Note: the sender was late by ${ms(worstSchedulerP99)} ms at p99 (a busy machine); every latency above includes that.`,

@@ -21,8 +21,10 @@ export interface TransportResult {
   retention: string;
   fanout: string;
   sent: number;
-  /** Publish → first copy at each subscriber, from the intended send instant. */
+  /** Intended send → first copy at each subscriber that stays (all, with fan-out 1). */
   latency: LatencySummary;
+  /** The same at subscriber 0, the one taken away: its max is how late the backlog came. */
+  returningLatency: LatencySummary;
   /** Latency (ms) at each of `CURVE_PERCENTILES`: the chart's line. */
   curve: number[];
   /** The sender's own error (actual − intended send), included in `latency`. */
@@ -154,6 +156,7 @@ export async function runTransport(
     fanout: session.fanout,
     sent: result.completed,
     latency: tally.latency.summary(),
+    returningLatency: tally.returningLatency.summary(),
     curve: CURVE_PERCENTILES.map((percentile) => tally.latency.atPercentileMs(percentile)),
     schedulingError: result.schedulingError,
     deliveredPerSec: deliveredSeconds > 0 ? delivered / deliveredSeconds : 0,

@@ -25,6 +25,14 @@ describe('Tally', () => {
     expect(tally.lastDeliveryAt).toBe(15);
   });
 
+  it('given several subscribers, then subscriber 0 (the one taken away) is timed apart', () => {
+    const tally = new Tally(2, 1);
+    tally.received(0, 0, 1_000, 1);
+    tally.received(1, 0, 2, 1);
+    expect(tally.latency.summary()).toMatchObject({ count: 1, max: 2 });
+    expect(tally.returningLatency.summary()).toMatchObject({ count: 1, max: 1_000 });
+  });
+
   it('refuses a subscriber that does not exist', () => {
     expect(() => new Tally(1, 1).received(1, 0, 1, 1)).toThrow('no subscriber 1');
   });

@@ -14,6 +14,11 @@ const SESSIONS: Record<Transport, (context: SessionContext) => Promise<Transport
   kafka: kafkaSession,
 };
 
+/** The names of one transport's run: its own namespace, so runs never share a name. */
+export function namesFor(namespace: string, transport: Transport) {
+  return benchTopology(`${namespace}${transport.slice(0, 1)}`);
+}
+
 export interface TrialResult {
   shape: Shape;
   namespace: string;
@@ -33,7 +38,7 @@ export async function runTrial(
   const namespace = uniqueNamespace('trial');
   const results: TransportResult[] = [];
   for (const transport of shape.transports) {
-    const names = benchTopology(`${namespace}${transport.slice(0, 1)}`);
+    const names = namesFor(namespace, transport);
     log(`${transport}: setting up`);
     const session = await SESSIONS[transport]({
       shape,
