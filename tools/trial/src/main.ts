@@ -44,7 +44,7 @@ const pair = (value: string | undefined, first: string, second: string) => {
 async function main(): Promise<void> {
   program.parse();
   const o = program.opts<Record<string, string | boolean | undefined>>();
-  const text = (key: string) => (typeof o[key] === 'string' ? (o[key] as string) : undefined);
+  const text = (key: string) => (typeof o[key] === 'string' ? o[key] : undefined);
   const shape = resolveShape(text('shape'), {
     size: text('size'),
     rate: text('rate'),

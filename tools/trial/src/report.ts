@@ -63,7 +63,9 @@ export function dimensions(trial: TrialResult): string[] {
 /** The latency ladder of the article beside this run's p99s, with the reasons they differ. */
 export function ladder(results: readonly TransportResult[]): string[] {
   const p99 = (t: string) => results.find((r) => r.transport === t)?.latency.p99;
-  const lines = ["The article's latency ladder, beside this run (p99 to every subscriber):"];
+  const lines = [
+    "The article's latency ladder, beside this run (p99 at the subscribers that stay):",
+  ];
   const core = p99('core');
   if (core !== undefined)
     lines.push(`  ${ARTICLE_LADDER.core.text}; here ${ms(core)} ms (${LADDER_REASONS.core})`);
