@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { latencyChart } from './chart';
 import { trialEnv } from './env';
@@ -45,7 +46,13 @@ async function main(): Promise<void> {
   program.parse();
   const o = program.opts<Record<string, string | boolean | undefined>>();
   const text = (key: string) => (typeof o[key] === 'string' ? o[key] : undefined);
-  const shape = resolveShape(text('shape'), {
+  // `npm run trial` runs in tools/trial; a path the reader typed is relative to where they
+  // typed it, which npm passes on as INIT_CWD.
+  const path = (key: string) => {
+    const value = text(key);
+    return value === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), value);
+  };
+  const shape = resolveShape(path('shape'), {
     size: text('size'),
     rate: text('rate'),
     burst: pair(text('burst'), 'size', 'everyMs'),
@@ -66,7 +73,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${renderComparison(trial, latencyChart(trial.results, o.color !== false))}\n`,
   );
-  const json = text('json');
+  const json = path('json');
   if (json) writeFileSync(json, JSON.stringify(trial, null, 2));
 }
 
