@@ -49,6 +49,11 @@ export async function runTrial(
     try {
       log(`${transport}: running ${shape.duration} s`);
       results.push(await runTransport(transport, session, shape, drainTimeoutMs));
+    } catch (error) {
+      // Say which bus failed: a JetStream API call timing out reads the same on every bus.
+      throw new Error(`${transport}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     } finally {
       await session.close();
     }
