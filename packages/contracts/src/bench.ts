@@ -23,13 +23,19 @@ export function benchTopology(namespace: string) {
         fanout: (side: 'raw' | 'nest') => dotted(`bench.fanout.${side}`),
         /** The latency ladder's core NATS hop. */
         ladderCore: dotted('bench.ladder.core'),
+        /** `npm run trial`: the reader's workload over core NATS (outside the bench stream). */
+        trialCore: dotted('bench.trial.core'),
         /** Captured by the bench stream: JetStream publish with ack. */
         jetstream: (name: string) => dotted(`bench.js.${name}`),
         allJetstream: dotted('bench.js.>'),
         /** Replication's cost (measurement 9): one subject per stream, R1 and R3. */
         replicated: (replicas: 1 | 3) => dotted(`bench.r${replicas}.publish`),
       },
-      queues: { responders: 'bench-responders' },
+      queues: {
+        responders: 'bench-responders',
+        /** The trial's competing consumers of fan-out subscriber `k`. */
+        trial: (k: number) => `bench-trial-${k}`,
+      },
       streams: {
         bench: {
           name: upper('BENCH'),
@@ -45,7 +51,11 @@ export function benchTopology(namespace: string) {
         r1: replicatedStream(upper('BENCH_R1'), dotted('bench.r1.>')),
         r3: replicatedStream(upper('BENCH_R3'), dotted('bench.r3.>')),
       } satisfies Record<string, StreamDefinition>,
-      consumers: { ladder: upper('BENCH_LADDER') },
+      consumers: {
+        ladder: upper('BENCH_LADDER'),
+        /** The trial's durable for fan-out subscriber `k` (its pullers compete on it). */
+        trial: (k: number) => upper(`BENCH_TRIAL_${k}`),
+      },
     },
     kafka: {
       topics: {
@@ -56,9 +66,13 @@ export function benchTopology(namespace: string) {
         /** Measurement 9, on a 3-broker cluster: acks=all at replication factor 1 and 3. */
         rf1: { name: dotted('bench.rf1'), partitions: 1 },
         rf3: { name: dotted('bench.rf3'), partitions: 1 },
+        /** The trial's topic: its partition count is the shape's consumer count. */
+        trial: { name: dotted('bench.trial') },
       },
       groups: {
         ladder: dotted('bench.ladder'),
+        /** The trial's group for fan-out subscriber `k` (its members compete). */
+        trial: (k: number) => dotted(`bench.trial.${k}`),
         /** A fresh group per raw eachBatch replay, so it starts at offset zero. */
         rawReplay: (runId: string) => dotted(`bench.raw-replay.${runId}`),
       },

@@ -15,6 +15,7 @@ describe('benchTopology', () => {
     expect(names.nats.subjects.jetstream('ladder').startsWith(captured)).toBe(true);
     for (const core of [
       names.nats.subjects.ladderCore,
+      names.nats.subjects.trialCore,
       names.nats.subjects.fanout('raw'),
       names.nats.subjects.requestReply('raw'),
     ]) {
@@ -29,5 +30,6 @@ describe('benchTopology', () => {
     const serviceTopics = Object.values(services.kafka.topics).map((topic) => topic.name);
     expect(serviceTopics).not.toContain(names.kafka.topics.ladder.name);
     expect(serviceTopics).not.toContain(names.kafka.topics.rawProduce.name);
+    expect(serviceTopics).not.toContain(names.kafka.topics.trial.name);
   });
 });

@@ -7,6 +7,7 @@ import type { Producer } from 'kafkajs';
 import { runConcurrent, runOpenLoop, runSequential, warmUp } from '../load/open-loop';
 import type { BenchContext, Figures, Measurement, MeasurementResult } from '../measurement';
 import { jsonPayload } from '../payload';
+import { benchEnv } from '../env';
 import { BENCH_STREAMS } from '../raw/bench-streams';
 import { connectRaw } from '../raw/raw-nats';
 import { createTopic, deleteTopics, idempotentProducer, rawKafka, sendOne } from '../raw/raw-kafka';
@@ -50,15 +51,15 @@ export const replication: Measurement = {
     const body = JSON.stringify(jsonPayload(profile.payloadBytes));
     const settings = profile.replication;
 
-    const nc = await connectRaw('bench-replication', natsUrl);
+    const nc = await connectRaw('bench-replication', { ...benchEnv, NATS_URL: natsUrl });
     const kafka = rawKafka(names.kafka.clientId('replication'), kafkaBrokers);
     let producer: Producer | undefined;
     const nats: Record<Side, Runs> = { r1: emptyRuns(), r3: emptyRuns() };
     const kafkaRuns: Record<Side, Runs> = { r1: emptyRuns(), r3: emptyRuns() };
     try {
       const publish = await replicatedStreams(nc, names);
-      await createTopic(kafka, names.kafka.topics.rf1.name, 1, { factor: 1, minInsync: 1 });
-      await createTopic(kafka, names.kafka.topics.rf3.name, 1, { factor: 3, minInsync: 2 });
+      await createTopic(kafka, names.kafka.topics.rf1.name, 1, { 'min.insync.replicas': '1' }, 1);
+      await createTopic(kafka, names.kafka.topics.rf3.name, 1, { 'min.insync.replicas': '2' }, 3);
       producer = await idempotentProducer(kafka);
       const send = (topic: string) => () => sendOne(producer!, topic, body);
       const ops = {

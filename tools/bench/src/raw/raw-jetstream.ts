@@ -1,6 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { BenchTopology } from '@switchyard/contracts';
+import type { BenchTopology, StreamDefinition } from '@switchyard/contracts';
 import { ensurePullConsumer, ensureStream } from '@switchyard/messaging';
 import { nanos } from '@nats-io/transport-node';
 import { BENCH_STREAMS } from './bench-streams';
@@ -15,9 +15,10 @@ import { BENCH_STREAMS } from './bench-streams';
 export async function createBenchStream(
   nc: NatsConnection,
   names: BenchTopology,
+  limits: Partial<Pick<StreamDefinition, 'maxAgeMs' | 'duplicateWindowMs'>> = {},
 ): Promise<JetStreamClient> {
   const jsm = await jetstreamManager(nc);
-  await ensureStream(jsm, names.nats.streams.bench, BENCH_STREAMS);
+  await ensureStream(jsm, { ...names.nats.streams.bench, ...limits }, BENCH_STREAMS);
   return jetstream(nc);
 }
 
@@ -37,22 +38,26 @@ export async function publishWithAck(
 
 /**
  * A durable pull consumer on one subject that calls `onMessage` with each message's
- * index and acks it: the JetStream rung of the latency ladder.
+ * index and acks it: the JetStream rung of the latency ladder. Called again with the same
+ * `durable`, it adds a competing puller on the same consumer (a work queue). A puller
+ * stopped with messages in hand leaves them unacked: the server redelivers them after
+ * `ackWaitMs`.
  */
 export async function consumeIndexes(
   nc: NatsConnection,
   names: BenchTopology,
   subject: string,
   onMessage: (index: number) => void,
+  durable: string = names.nats.consumers.ladder,
+  ackWaitMs = 30_000,
 ): Promise<{ stop(): Promise<void> }> {
   const jsm = await jetstreamManager(nc);
   const stream = names.nats.streams.bench.name;
-  const durable = names.nats.consumers.ladder;
   await ensurePullConsumer(jsm, stream, {
     durable_name: durable,
     filter_subject: subject,
     max_deliver: 5,
-    ack_wait: nanos(30_000),
+    ack_wait: nanos(ackWaitMs),
   });
   const consumer = await jetstream(nc).consumers.get(stream, durable);
   const messages = await consumer.consume({ max_messages: 256 });

@@ -11,7 +11,7 @@ import { benchEnv } from '../env';
  * nothing of ours in between, or the ratio would compare our code with itself (ADR 0009).
  * Every import of kafkajs in the bench is in a `raw-*.ts` file.
  */
-export function rawKafka(clientId: string, brokers = benchEnv.KAFKA_BROKERS): Kafka {
+export function rawKafka(clientId: string, brokers: string[] = benchEnv.KAFKA_BROKERS): Kafka {
   return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
 }
 
@@ -60,12 +60,16 @@ export async function sendOne(producer: Producer, topic: string, value: string):
   await producer.send({ topic, acks: -1, messages: [{ value }] });
 }
 
-/** `replication`: factor and min ISR; without it, the broker's defaults. */
+/**
+ * `configs`: topic settings such as `retention.ms`; `replicationFactor`: the broker's default
+ * when left out (measurement 9 sets 1 and 3, with `min.insync.replicas` in `configs`).
+ */
 export async function createTopic(
   kafka: Kafka,
   name: string,
   partitions: number,
-  replication?: { factor: number; minInsync: number },
+  configs: Record<string, string> = {},
+  replicationFactor?: number,
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -76,10 +80,8 @@ export async function createTopic(
         {
           topic: name,
           numPartitions: partitions,
-          ...(replication && {
-            replicationFactor: replication.factor,
-            configEntries: [{ name: 'min.insync.replicas', value: String(replication.minInsync) }],
-          }),
+          configEntries: Object.entries(configs).map(([key, value]) => ({ name: key, value })),
+          ...(replicationFactor !== undefined && { replicationFactor }),
         },
       ],
     });

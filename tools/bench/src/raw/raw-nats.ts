@@ -1,5 +1,5 @@
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { natsConnectionOptions } from '@switchyard/messaging';
+import { natsConnectionOptions, type NatsSettings } from '@switchyard/messaging';
 import { benchEnv } from '../env';
 
 /**
@@ -8,8 +8,12 @@ import { benchEnv } from '../env';
  * A plain connection, a queue-group subscription that answers with `msg.respond`, and
  * `nc.request`, which reuses one wildcard inbox subscription for every request.
  */
-export function connectRaw(name: string, url = benchEnv.NATS_URL): Promise<NatsConnection> {
-  return connect(natsConnectionOptions({ ...benchEnv, NATS_URL: url }, name));
+/** `settings`: the bench's own environment unless given (the trial passes its flags). */
+export function connectRaw(
+  name: string,
+  settings: NatsSettings = benchEnv,
+): Promise<NatsConnection> {
+  return connect(natsConnectionOptions(settings, name));
 }
 
 /** Answers every request with its own JSON body, like the Nest echo handler does. */

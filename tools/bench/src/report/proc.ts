@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Resident memory of a process from `/proc/<pid>/status`: now (VmRSS) and its peak (VmHWM), in MiB. */
 export function memoryOf(pid: number): { rssMb: number; peakMb: number } | undefined {
@@ -50,4 +50,54 @@ export function sampleMemory(pid: number, intervalMs = 100) {
       return { maxRssMb: maxRss, peakMb: peak };
     },
   };
+}
+
+/**
+ * Socket inodes listening on `port` in the text of `/proc/net/tcp` or `/proc/net/tcp6`
+ * (state `0A` is LISTEN; the local address ends in the port in hex).
+ */
+export function listeningInodes(procNetTcp: string, port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return procNetTcp
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
+    .map((fields) => fields[9]!);
+}
+
+/**
+ * The process listening on a TCP port on this machine (a broker, found by its address
+ * rather than by name), or undefined when none is, or it belongs to a user whose file
+ * descriptors this process may not read.
+ */
+export function pidListeningOn(port: number): number | undefined {
+  const inodes = new Set(
+    ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) => {
+      try {
+        return listeningInodes(readFileSync(file, 'utf8'), port);
+      } catch {
+        return [];
+      }
+    }),
+  );
+  if (inodes.size === 0) return undefined;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    for (const fd of fds) {
+      try {
+        const target = readlinkSync(`/proc/${entry}/fd/${fd}`);
+        if (inodes.has(/^socket:\[(\d+)\]$/.exec(target)?.[1] ?? '')) return Number(entry);
+      } catch {
+        // closed between readdir and readlink
+      }
+    }
+  }
+  return undefined;
 }

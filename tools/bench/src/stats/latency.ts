@@ -31,6 +31,11 @@ export class LatencyRecorder {
     this.histogram.recordValue(Math.max(1, Math.round(ms * 1_000)));
   }
 
+  /** The latency (ms) below which `percentile` % of the recorded values fall. */
+  atPercentileMs(percentile: number): number {
+    return this.histogram.getValueAtPercentile(percentile) / 1_000;
+  }
+
   summary(): LatencySummary {
     const h = this.histogram;
     const ms = (us: number) => us / 1_000;
