@@ -28,6 +28,23 @@ import { freePort } from './free-port';
 import { repoRoot } from './service-process';
 import { waitFor } from './wait-for';
 
+/** Certificates (PEM file paths) for the server's `tls {}` block. */
+export interface AuthNatsTls {
+  cert: string;
+  key: string;
+  /** The CA that signs client certificates; needed with `verify`. */
+  ca?: string;
+  /** Mutual TLS: a client without a certificate from `ca` is refused. */
+  verify?: boolean;
+}
+
+export interface AuthNatsOptions {
+  /** Serve TLS only (nats-server then refuses plain connections), as production should. */
+  tls?: AuthNatsTls;
+  /** What every user's client is given to trust the server (and prove itself, with `verify`). */
+  clientTls?: Pick<NatsSettings, 'NATS_TLS_CA' | 'NATS_TLS_CERT' | 'NATS_TLS_KEY'>;
+}
+
 /**
  * ### A nats-server with Switchyard's authorization, for one test namespace.
  *
@@ -47,21 +64,27 @@ export class AuthNats {
     private readonly dir: string,
     private readonly logFile: string,
     private child: ChildProcess | undefined,
+    private readonly clientTls: Record<string, string | undefined>,
   ) {}
 
-  static async start(namespace: string): Promise<AuthNats> {
+  static async start(namespace: string, options: AuthNatsOptions = {}): Promise<AuthNats> {
     const parent = join(repoRoot, '.local', 'auth-nats');
     mkdirSync(parent, { recursive: true });
     const dir = mkdtempSync(join(parent, `${namespace}-`));
     const names = topology(namespace);
-    copyFileSync(
-      join(repoRoot, 'infra', 'nats', 'nats-server.conf'),
-      join(dir, 'nats-server.conf'),
-    );
+    const config = readFileSync(join(repoRoot, 'infra', 'nats', 'nats-server.conf'), 'utf8');
+    writeFileSync(join(dir, 'nats-server.conf'), config + tlsBlock(options.tls));
     const auth = renderAuthorization(natsPermissions(names, catalog(names)));
     writeFileSync(join(dir, 'auth.conf'), auth);
     const serverEnv: Record<string, string> = {};
-    const nats = new AuthNats(namespace, await freePort(), dir, join(dir, 'server.log'), undefined);
+    const nats = new AuthNats(
+      namespace,
+      await freePort(),
+      dir,
+      join(dir, 'server.log'),
+      undefined,
+      options.clientTls ?? {},
+    );
     for (const user of NATS_USERS) {
       const { seed, publicKey } = newNkeyUser();
       nats.seeds.set(user, seed);
@@ -75,9 +98,14 @@ export class AuthNats {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  /** The environment of a process connecting as `user`: URL, seed, inbox prefix. */
+  /** The environment of a process connecting as `user`: URL, seed, inbox prefix (and TLS files). */
   envOf(user: NatsUser): Record<string, string> {
-    return { NATS_URL: this.url, ...clientEnvOf(user, this.seedOf(user)) };
+    const tls = Object.entries(this.clientTls).filter(([, value]) => value !== undefined);
+    return {
+      NATS_URL: this.url,
+      ...clientEnvOf(user, this.seedOf(user)),
+      ...(Object.fromEntries(tls) as Record<string, string>),
+    };
   }
 
   /** `connectNats` settings for `user` (in the test process itself). */
@@ -107,6 +135,11 @@ export class AuthNats {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** Where the server writes its log: a refused TLS handshake shows up there only. */
+  log(): string {
+    return readFileSync(this.logFile, 'utf8');
+  }
+
   private seedOf(user: NatsUser): string {
     const seed = this.seeds.get(user);
     if (!seed) throw new Error(`no seed for ${user}`);
@@ -131,4 +164,19 @@ export class AuthNats {
       return readFileSync(this.logFile, 'utf8').includes('Server is ready');
     });
   }
+}
+
+/**
+ * The `tls {}` block appended to the committed config: the same file with TLS on top, as an
+ * operator would add it (infra/nats/README.md). Quoted paths: they contain `/` and `-`.
+ */
+function tlsBlock(tls: AuthNatsTls | undefined): string {
+  if (!tls) return '';
+  const lines = [
+    `  cert_file: ${JSON.stringify(tls.cert)}`,
+    `  key_file: ${JSON.stringify(tls.key)}`,
+  ];
+  if (tls.ca) lines.push(`  ca_file: ${JSON.stringify(tls.ca)}`);
+  if (tls.verify) lines.push('  verify: true');
+  return `\ntls {\n${lines.join('\n')}\n}\n`;
 }

@@ -11,3 +11,4 @@ export * from './child-env';
 export * from './free-port';
 export * from './nats-server-process';
 export * from './auth-nats';
+export * from './test-certificates';
