@@ -12,3 +12,4 @@ export * from './free-port';
 export * from './nats-server-process';
 export * from './auth-nats';
 export * from './test-certificates';
+export * from './sasl-kafka';

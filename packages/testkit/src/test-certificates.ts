@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './service-process';
 
@@ -42,9 +42,21 @@ export class TestCertificates {
     return new TestCertificates(dir, ca, caKey);
   }
 
-  /** A server certificate for `localhost` and `127.0.0.1`, signed by this CA. */
+  /**
+   * A server certificate for `localhost` and `127.0.0.1`, signed by this CA. Also good as a
+   * client certificate: a Kafka broker is its peers' client (inter-broker connections).
+   */
   server(name = 'server'): CertificateFiles {
-    return this.issue(name, 'serverAuth', 'subjectAltName=DNS:localhost,IP:127.0.0.1');
+    return this.issue(name, 'serverAuth,clientAuth', 'subjectAltName=DNS:localhost,IP:127.0.0.1');
+  }
+
+  /** One PEM file with the key, then the certificate: a Kafka `ssl.keystore.type=PEM` store. */
+  keystore(files: CertificateFiles): string {
+    const keystore = files.cert.replace(/\.pem$/, '.keystore.pem');
+    writeFileSync(keystore, readFileSync(files.key, 'utf8') + readFileSync(files.cert, 'utf8'), {
+      mode: 0o600,
+    });
+    return keystore;
   }
 
   /** A client certificate (`CN=<name>`), signed by this CA. */
