@@ -11,5 +11,6 @@ export * from './child-env';
 export * from './free-port';
 export * from './nats-server-process';
 export * from './auth-nats';
+export * from './nats-auth-config';
 export * from './test-certificates';
 export * from './sasl-kafka';
