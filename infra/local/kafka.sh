@@ -46,6 +46,13 @@
 #                          at format time, each with a random password generated into
 #                          $KAFKA_HOME_DIR/sasl/users/<name> (mode 600, never committed);
 #                          a service reads its own with KAFKA_SASL_PASSWORD_FILE.
+#   KAFKA_TLS_KEYSTORE     [unset]  a PEM file with the broker's private key (PKCS#8,
+#                          unencrypted) and certificate chain: the client listener speaks
+#                          TLS (PLAINTEXT -> SSL, with KAFKA_SASL SASL_PLAINTEXT -> SASL_SSL);
+#                          the controller listener stays on loopback as it was. Unset: no TLS.
+#   KAFKA_TLS_TRUSTSTORE   [unset]  PEM file of the CA(s) whose client certificates are trusted
+#   KAFKA_TLS_CLIENT_AUTH  [none]  none|requested|required (`required` = mutual TLS; needs
+#                          KAFKA_TLS_TRUSTSTORE)
 #
 # A second, independent broker (e.g. for tests) just needs its own dir and ports:
 #   SWITCHYARD_LOCAL_DIR=/tmp/sy2 KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 \
@@ -85,6 +92,9 @@ KAFKA_SASL_USERS="${KAFKA_SASL_USERS:-admin bridge projector rebuilder gateway}"
 KAFKA_NODE_ID="${KAFKA_NODE_ID:-1}"
 KAFKA_QUORUM="${KAFKA_QUORUM:-}"
 KAFKA_CLUSTER_ID="${KAFKA_CLUSTER_ID:-}"
+KAFKA_TLS_KEYSTORE="${KAFKA_TLS_KEYSTORE:-}"
+KAFKA_TLS_TRUSTSTORE="${KAFKA_TLS_TRUSTSTORE:-}"
+KAFKA_TLS_CLIENT_AUTH="${KAFKA_TLS_CLIENT_AUTH:-none}"
 
 KAFKA_HOME_DIR="$SWITCHYARD_LOCAL_DIR/kafka"
 KAFKA_LIBS_DIR="${KAFKA_LIBS_DIR:-$KAFKA_HOME_DIR/libs}"
@@ -147,10 +157,10 @@ speaks_kafka() {
   [[ "$(tr -d ' \n' <<<"$reply")" == ????????53594b31 ]]
 }
 
-# "host:port" of the PLAINTEXT listener that the running broker was started
+# "host:port" of the client listener that the running broker was started
 # with (server.properties is rewritten only right before a start).
 running_listener() {
-  sed -n 's/^listeners=[A-Z_]*PLAINTEXT:\/\/\([^,]*\).*/\1/p' "$PROPS" 2>/dev/null | head -n1
+  sed -n 's/^listeners=[A-Z_]*:\/\/\([^,]*\).*/\1/p' "$PROPS" 2>/dev/null | head -n1
 }
 
 # Refuse to act on a broker from this dir that runs with other ports than asked.
@@ -225,6 +235,45 @@ fetch_libs() {
   log "classpath ready: Kafka $(kafka_version), $(compgen -G "$KAFKA_LIBS_DIR/*.jar" | wc -l) jars"
 }
 
+# --- KAFKA_TLS (optional) ------------------------------------------------------
+# TLS on the client listener, with PEM files as key and trust stores (Kafka 2.7+, KIP-651:
+# no keytool, no JKS). The listener section above is written for PLAINTEXT or SASL_PLAINTEXT;
+# with KAFKA_TLS_KEYSTORE set, its client listener is renamed to the TLS twin of its
+# protocol (SSL or SASL_SSL; the SCRAM login and the ACLs are unchanged) and the stores are
+# added. The controller listener is left as it is: bound to KAFKA_BIND_HOST, not for clients.
+# Unset: the text passes through untouched.
+tls_listener_properties() {
+  if [[ -z "$KAFKA_TLS_KEYSTORE" ]]; then
+    cat
+    return 0
+  fi
+  [[ -r "$KAFKA_TLS_KEYSTORE" ]] || die "KAFKA_TLS_KEYSTORE: cannot read $KAFKA_TLS_KEYSTORE"
+  case "$KAFKA_TLS_CLIENT_AUTH" in
+    none | requested | required) ;;
+    *) die "KAFKA_TLS_CLIENT_AUTH must be none, requested or required, got '$KAFKA_TLS_CLIENT_AUTH'" ;;
+  esac
+  [[ "$KAFKA_TLS_CLIENT_AUTH" == none || -r "$KAFKA_TLS_TRUSTSTORE" ]] ||
+    die "KAFKA_TLS_CLIENT_AUTH=$KAFKA_TLS_CLIENT_AUTH needs a readable KAFKA_TLS_TRUSTSTORE"
+  sed -e 's#^\(listeners\|advertised\.listeners\)=\(SASL_\)\{0,1\}PLAINTEXT://#\1=\2SSL://#' \
+    -e 's#^inter\.broker\.listener\.name=\(SASL_\)\{0,1\}PLAINTEXT$#inter.broker.listener.name=\1SSL#' \
+    -e 's#,\(SASL_\)\{0,1\}PLAINTEXT:\(SASL_\)\{0,1\}PLAINTEXT$#,\1SSL:\1SSL#' \
+    -e 's#^listener\.name\.sasl_plaintext\.#listener.name.sasl_ssl.#'
+  local listener=ssl
+  [[ "$KAFKA_SASL" == off ]] || listener=sasl_ssl
+  # ssl.client.auth without the listener prefix applies to SSL listeners only, not SASL_SSL.
+  cat <<EOF
+# KAFKA_TLS: the broker's key and certificate chain, and whom it trusts.
+ssl.keystore.type=PEM
+ssl.keystore.location=${KAFKA_TLS_KEYSTORE}
+listener.name.${listener}.ssl.client.auth=${KAFKA_TLS_CLIENT_AUTH}
+EOF
+  if [[ -n "$KAFKA_TLS_TRUSTSTORE" ]]; then
+    printf 'ssl.truststore.type=PEM\nssl.truststore.location=%s\n' "$KAFKA_TLS_TRUSTSTORE"
+  fi
+}
+# --- end KAFKA_TLS ---------------------------------------------------------------
+
+
 # Regenerated on every `up` so that port/host variables always take effect.
 write_server_properties() {
   local tmp="$PROPS.tmp.$$"
@@ -237,7 +286,7 @@ $(kraft_properties)
 # Clients bootstrap on PLAINTEXT and are then told (advertised.listeners) which
 # host:port to use for every following connection: it must be reachable from
 # the client, hence ${KAFKA_ADVERTISED_HOST} rather than the bind address.
-$(listener_properties)
+$(listener_properties | tls_listener_properties)
 
 # --- Storage -----------------------------------------------------------------
 # Topic data and the KRaft metadata log; formatted once by 'kafka-storage format'.

@@ -6,68 +6,57 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
-  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import {
-  catalog,
-  NATS_USERS,
-  natsPermissions,
-  topology,
-  type NatsUser,
-} from '@switchyard/contracts';
-import {
-  clientEnvOf,
-  newNkeyUser,
-  nkeyVariableOf,
-  renderAuthorization,
-  type NatsSettings,
-} from '@switchyard/messaging';
+import type { NatsUser } from '@switchyard/contracts';
+import type { NatsSettings } from '@switchyard/messaging';
 import { childEnv } from './child-env';
 import { freePort } from './free-port';
+import { NatsAuthConfig, type AuthNatsTls } from './nats-auth-config';
 import { repoRoot } from './service-process';
 import { waitFor } from './wait-for';
+
+export interface AuthNatsOptions {
+  /** Serve TLS only (nats-server then refuses plain connections), as production should. */
+  tls?: AuthNatsTls;
+  /** What every user's client is given to trust the server (and prove itself, with `verify`). */
+  clientTls?: Pick<NatsSettings, 'NATS_TLS_CA' | 'NATS_TLS_CERT' | 'NATS_TLS_KEY'>;
+}
 
 /**
  * ### A nats-server with Switchyard's authorization, for one test namespace.
  *
  * The machine's NATS on :4222 has no users. A suite that proves the permissions starts
- * this one instead: `infra/nats/nats-server.conf` as committed, beside an `auth.conf`
- * rendered by the same `renderAuthorization(natsPermissions(…))` that generates the
- * committed one, for the suite's namespace (the names differ, the rules do not), and a
- * fresh NKey per user. Its own port, store dir and log (the log is how a test sees a
- * "Permissions Violation" the client was not told about).
+ * this one instead, with the project's config for the suite's namespace and a fresh NKey
+ * per user (`NatsAuthConfig`). Its own port, store dir and log (the log is how a test sees
+ * a "Permissions Violation" the client was not told about).
  */
 export class AuthNats {
-  private readonly seeds = new Map<NatsUser, string>();
-
   private constructor(
     readonly namespace: string,
     readonly port: number,
     private readonly dir: string,
     private readonly logFile: string,
     private child: ChildProcess | undefined,
+    private readonly config: NatsAuthConfig,
+    private readonly clientTls: Record<string, string | undefined>,
   ) {}
 
-  static async start(namespace: string): Promise<AuthNats> {
+  static async start(namespace: string, options: AuthNatsOptions = {}): Promise<AuthNats> {
     const parent = join(repoRoot, '.local', 'auth-nats');
     mkdirSync(parent, { recursive: true });
     const dir = mkdtempSync(join(parent, `${namespace}-`));
-    const names = topology(namespace);
-    copyFileSync(
-      join(repoRoot, 'infra', 'nats', 'nats-server.conf'),
-      join(dir, 'nats-server.conf'),
+    const config = NatsAuthConfig.write(namespace, dir, options.tls);
+    const nats = new AuthNats(
+      namespace,
+      await freePort(),
+      dir,
+      join(dir, 'server.log'),
+      undefined,
+      config,
+      options.clientTls ?? {},
     );
-    const auth = renderAuthorization(natsPermissions(names, catalog(names)));
-    writeFileSync(join(dir, 'auth.conf'), auth);
-    const serverEnv: Record<string, string> = {};
-    const nats = new AuthNats(namespace, await freePort(), dir, join(dir, 'server.log'), undefined);
-    for (const user of NATS_USERS) {
-      const { seed, publicKey } = newNkeyUser();
-      nats.seeds.set(user, seed);
-      serverEnv[nkeyVariableOf(user)] = publicKey;
-    }
-    await nats.up(serverEnv);
+    await nats.up(config.serverEnv);
     return nats;
   }
 
@@ -75,9 +64,14 @@ export class AuthNats {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  /** The environment of a process connecting as `user`: URL, seed, inbox prefix. */
+  /** The environment of a process connecting as `user`: URL, seed, inbox prefix (and TLS files). */
   envOf(user: NatsUser): Record<string, string> {
-    return { NATS_URL: this.url, ...clientEnvOf(user, this.seedOf(user)) };
+    const tls = Object.entries(this.clientTls).filter(([, value]) => value !== undefined);
+    return {
+      NATS_URL: this.url,
+      ...this.config.credentialsOf(user),
+      ...(Object.fromEntries(tls) as Record<string, string>),
+    };
   }
 
   /** `connectNats` settings for `user` (in the test process itself). */
@@ -107,18 +101,18 @@ export class AuthNats {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private seedOf(user: NatsUser): string {
-    const seed = this.seeds.get(user);
-    if (!seed) throw new Error(`no seed for ${user}`);
-    return seed;
+  /** Where the server writes its log: a refused TLS handshake shows up there only. */
+  log(): string {
+    return readFileSync(this.logFile, 'utf8');
   }
 
-  private async up(serverEnv: Record<string, string>): Promise<void> {
+  private async up(serverEnv: Readonly<Record<string, string>>): Promise<void> {
     const child = spawn(
       'nats-server',
-      ['-c', join(this.dir, 'nats-server.conf'), '-a', '127.0.0.1', '-p', String(this.port)].concat(
-        ['-sd', join(this.dir, 'store')],
-      ),
+      ['-c', this.config.configFile, '-a', '127.0.0.1', '-p', String(this.port)].concat([
+        '-sd',
+        join(this.dir, 'store'),
+      ]),
       // The allow-listed environment (ADR 0027) plus the users' public keys.
       { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(serverEnv) },
     );

@@ -12,3 +12,6 @@ export * from './free-port';
 export * from './nats-server-process';
 export * from './auth-nats';
 export * from './local-cluster';
+export * from './nats-auth-config';
+export * from './test-certificates';
+export * from './sasl-kafka';

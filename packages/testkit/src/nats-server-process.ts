@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { childEnv } from './child-env';
 import { freePort, portAnswers } from './free-port';
@@ -16,23 +16,29 @@ import { waitFor } from './wait-for';
  */
 export class NatsServerProcess {
   private child: ChildProcess | undefined;
+  private readonly logFiles: string[] = [];
 
   private constructor(
     readonly port: number,
     private readonly storeDir: string,
     private readonly logDir: string,
     private readonly extraArgs: readonly string[],
+    private readonly env: Readonly<Record<string, string>>,
   ) {}
 
-  /** `extraArgs`: more nats-server flags, e.g. `['-c', configFile]`. */
+  /**
+   * `extraArgs`: more nats-server flags, e.g. `['-c', configFile]`; `env`: what that config
+   * reads from the environment (the users' public keys of a `NatsAuthConfig`).
+   */
   static async start(
     storeDir: string,
     logDir: string,
     extraArgs: readonly string[] = [],
+    env: Readonly<Record<string, string>> = {},
   ): Promise<NatsServerProcess> {
     mkdirSync(storeDir, { recursive: true });
     mkdirSync(logDir, { recursive: true });
-    const nats = new NatsServerProcess(await freePort(), storeDir, logDir, extraArgs);
+    const nats = new NatsServerProcess(await freePort(), storeDir, logDir, extraArgs, env);
     await nats.up();
     return nats;
   }
@@ -46,9 +52,11 @@ export class NatsServerProcess {
       'nats-server',
       ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.storeDir, ...this.extraArgs],
       // The allow-listed environment (ADR 0027), like every process a test starts.
-      { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({}) },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({ ...this.env }) },
     );
-    const log = createWriteStream(join(this.logDir, `nats-server-${child.pid}.log`));
+    const logFile = join(this.logDir, `nats-server-${child.pid}.log`);
+    this.logFiles.push(logFile);
+    const log = createWriteStream(logFile);
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     this.child = child;
@@ -70,6 +78,13 @@ export class NatsServerProcess {
   /** Starts it again if something left it down (a no-op otherwise). */
   async ensureUp(): Promise<void> {
     if (!this.child) await this.up();
+  }
+
+  /** "Permissions Violation" lines of every run of this server so far (with an auth config). */
+  violations(): string[] {
+    return this.logFiles
+      .flatMap((file) => readFileSync(file, 'utf8').split('\n'))
+      .filter((line) => line.includes('Violation'));
   }
 
   async restart(): Promise<void> {

@@ -1,7 +1,8 @@
-import { NATS_USERS, topology, type NatsUser, type Topology } from '@switchyard/contracts';
+import { topology, type NatsUser, type Topology } from '@switchyard/contracts';
 import type { NatsSettings } from '@switchyard/messaging';
 import { AuthNats } from './auth-nats';
 import { cleanupNamespace } from './cleanup';
+import { natsUserOf } from './nats-auth-config';
 import { testEnv, uniqueNamespace } from './environment';
 import { startService, type ServiceProcess, type StartOptions } from './service-process';
 
@@ -67,7 +68,7 @@ export class TestNamespace {
 
   /** Starts one app with its own options (label, args, extra env, timeout). */
   async startOne(options: Omit<StartOptions, 'env'> & { env?: Record<string, string> }) {
-    const nats = this.options.natsAuth ? await this.natsEnvOf(userOf(options.app)) : {};
+    const nats = this.options.natsAuth ? await this.natsEnvOf(natsUserOf(options.app)) : {};
     const env = { ...this.env, ...nats, ...options.env };
     const service = await startService({ ...options, env });
     this.running.push(service);
@@ -107,11 +108,4 @@ export class TestNamespace {
     this.auth ??= AuthNats.start(this.namespace);
     return this.auth;
   }
-}
-
-/** The NATS user an app connects as: its own name. */
-function userOf(app: string): NatsUser {
-  const user = NATS_USERS.find((candidate) => candidate === app);
-  if (!user) throw new Error(`no NATS user for app '${app}'`);
-  return user;
 }

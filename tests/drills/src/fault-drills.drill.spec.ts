@@ -41,6 +41,7 @@ describe('fault drills', () => {
 
   const harness = new DrillHarness({
     label: 'fault-drills',
+    natsAuth: true,
     namespace,
     ratePerSecond: RATE,
   });

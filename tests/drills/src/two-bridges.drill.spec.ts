@@ -40,6 +40,7 @@ describe('two bridges', () => {
 
   const harness = new DrillHarness({
     label: 'two-bridges',
+    natsAuth: true,
     namespace,
     ratePerSecond: RATE,
     env: {

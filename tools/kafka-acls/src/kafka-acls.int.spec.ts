@@ -17,6 +17,7 @@ import {
   anOrderPlaced,
   cleanupNamespace,
   runScript,
+  SaslKafka,
   startService,
   testEnv,
   uniqueNamespace,
@@ -24,7 +25,6 @@ import {
   type ServiceProcess,
 } from '@switchyard/testkit';
 import { Pool } from 'pg';
-import { SaslKafka } from './__tests__/sasl-kafka';
 import { applyKafkaSetup } from './apply';
 import { KAFKA_PRINCIPALS, kafkaAclRules } from './principals';
 

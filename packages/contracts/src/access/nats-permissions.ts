@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/catalog';
-import type { AppName } from '../catalog/define';
+import { APPS, type AppName } from '../catalog/define';
 import type { StreamDefinition, Topology } from '../topology';
 import {
   consumerInfo,
@@ -12,26 +12,25 @@ import {
   streamMessageGet,
 } from './jetstream-api';
 
+/** Apps that write to Kafka only and never connect to NATS: no NATS user. */
+const KAFKA_ONLY_APPS = ['seed'] as const satisfies readonly AppName[];
+/** The apps with a NATS user: every app of the catalog (`APPS`) but the Kafka-only ones. */
+export type NatsApp = Exclude<AppName, (typeof KAFKA_ONLY_APPS)[number]>;
+export const NATS_APPS: readonly NatsApp[] = APPS.filter(
+  (app): app is NatsApp => !(KAFKA_ONLY_APPS as readonly AppName[]).includes(app),
+);
+/** The operator tools: `admin` is the identity of the test suites and of an operator at the `nats` CLI. */
+export const NATS_TOOLS = ['redrive', 'scenario', 'bench', 'admin'] as const;
+
 /**
  * ### One NATS user per process, with exactly the subjects it uses.
  *
- * The apps, then the operator tools. `seed` has none: it writes to Kafka only. `admin` is
- * the identity of the test suites and of an operator at the `nats` CLI: everything.
+ * The apps, derived from the catalog's `APPS` (a new app gets a user, and the generated
+ * config a stale-check failure, without anyone remembering this list), then the operator
+ * tools.
  */
-export const NATS_USERS = [
-  'gateway',
-  'orders',
-  'inventory',
-  'payments',
-  'bridge',
-  'projector',
-  'rebuilder',
-  'redrive',
-  'scenario',
-  'bench',
-  'admin',
-] as const;
-export type NatsUser = (typeof NATS_USERS)[number];
+export const NATS_USERS: readonly NatsUser[] = [...NATS_APPS, ...NATS_TOOLS];
+export type NatsUser = NatsApp | (typeof NATS_TOOLS)[number];
 
 export interface NatsPermissions {
   /** Subjects the user may publish to (JetStream API calls and acks included). */
@@ -73,8 +72,8 @@ export function natsPermissions(
   const grants = Object.fromEntries(
     NATS_USERS.map((user) => [user, { publish: new Set<string>(), subscribe: new Set<string>() }]),
   ) as Record<NatsUser, { publish: Set<string>; subscribe: Set<string> }>;
-  const isNatsUser = (app: AppName): app is AppName & NatsUser =>
-    (NATS_USERS as readonly string[]).includes(app);
+  const isNatsUser = (app: AppName): app is NatsApp =>
+    (NATS_APPS as readonly AppName[]).includes(app);
   const publish = (user: NatsUser, ...list: string[][]) =>
     list.flat().forEach((subject) => grants[user].publish.add(subject));
   const subscribe = (user: NatsUser, ...list: string[]) =>

@@ -1,23 +1,32 @@
 import { catalog } from '../catalog/catalog';
 import { topology } from '../topology';
-import { NATS_USERS, natsPermissions, type NatsUser } from './nats-permissions';
-
-const APPS: readonly NatsUser[] = [
-  'gateway',
-  'orders',
-  'inventory',
-  'payments',
-  'bridge',
-  'projector',
-  'rebuilder',
-];
+import { APPS } from '../catalog/define';
+import { NATS_APPS, NATS_USERS, natsPermissions } from './nats-permissions';
 
 describe('natsPermissions', () => {
   const names = topology('t1');
   const permissions = natsPermissions(names, catalog(names));
 
+  it('given the catalog, when derived, then every app that speaks NATS in it has a user, listed first', () => {
+    const c = catalog(names);
+    const onNats = new Set<string>();
+    for (const route of Object.values(c.routes))
+      [route.server, ...route.clients].forEach((app) => onNats.add(app));
+    for (const event of Object.values(c.events))
+      for (const [producer, channels] of Object.entries(event.producers) as [string, string[]][])
+        if (
+          channels.some((name) => c.channels[name as keyof typeof c.channels].transport !== 'kafka')
+        )
+          onNats.add(producer);
+    for (const sub of Object.values(c.subscriptions))
+      if (sub.consumer.kind !== 'kafka') onNats.add(sub.app);
+    const speakers = APPS.filter((app) => onNats.has(app));
+    expect(speakers.filter((app) => !(NATS_APPS as readonly string[]).includes(app))).toEqual([]);
+    expect(NATS_USERS.slice(0, NATS_APPS.length)).toEqual(NATS_APPS);
+  });
+
   it('given the catalog, when derived, then no app holds a wildcard over subjects or the JetStream API', () => {
-    for (const app of APPS) {
+    for (const app of NATS_APPS) {
       const { publish, subscribe } = permissions[app];
       expect({
         app,
@@ -31,7 +40,7 @@ describe('natsPermissions', () => {
   });
 
   it('given the catalog, when derived, then no app may delete or purge a stream or its messages', () => {
-    for (const app of APPS) {
+    for (const app of NATS_APPS) {
       const destructive = permissions[app].publish.filter((s) => /\.(DELETE|PURGE)\./.test(s));
       // Consumers of a KV bucket's ordered readers are the only deletes an app needs.
       expect({

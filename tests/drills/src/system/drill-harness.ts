@@ -5,7 +5,14 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { topology, type Topology } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import { freePort, NatsServerProcess, repoRoot, testEnv } from '@switchyard/testkit';
+import {
+  freePort,
+  NatsAuthConfig,
+  natsUserOf,
+  NatsServerProcess,
+  repoRoot,
+  testEnv,
+} from '@switchyard/testkit';
 import { Client } from 'pg';
 import { DrillKafka } from '../brokers/drill-kafka';
 import { DesignedFailures } from '../checks/designed-failures';
@@ -24,6 +31,13 @@ export interface DrillHarnessOptions {
   /** Settings of this drill file on top of the common ones (ack waits, lease TTL…). */
   env?: Record<string, string>;
   roles?: readonly Role[];
+  /**
+   * NATS with the project's users, as in production and the e2e tier: the drill's server
+   * runs the generated config (`NatsAuthConfig`), each service connects with its own NKey
+   * and only its rights, the checks as `admin` (they read every stream and bucket: an
+   * operator's rights). A refused right fails the file in `tearDown`.
+   */
+  natsAuth?: boolean;
 }
 
 /** Everything a drill file works with, once `DrillHarness.start` has brought it up. */
@@ -68,13 +82,22 @@ export class DrillHarness {
   }
 
   async start(): Promise<DrillWorld> {
-    const { label, namespace, env = {}, roles = ROLES, ratePerSecond } = this.options;
+    const { label, namespace, env = {}, roles = ROLES, ratePerSecond, natsAuth } = this.options;
     const kafka = (this.kafka = await DrillKafka.create(label));
     await kafka.up();
     this.natsStore = mkdtempSync(join(tmpdir(), `switchyard-${label}-nats-`));
-    const nats = (this.nats = await NatsServerProcess.start(this.natsStore, drillArtifacts));
+    const auth = natsAuth
+      ? NatsAuthConfig.write(namespace, join(this.natsStore, 'auth'))
+      : undefined;
+    const nats = (this.nats = await NatsServerProcess.start(
+      this.natsStore,
+      drillArtifacts,
+      auth ? ['-c', auth.configFile] : [],
+      auth?.serverEnv,
+    ));
+    const credentialsOf = (app: string) => auth?.credentialsOf(natsUserOf(app)) ?? {};
     const nc = (this.nc = await connectNats({
-      settings: { NATS_URL: nats.url },
+      settings: { NATS_URL: nats.url, ...credentialsOf('admin') },
       name: 'drill-checks',
     }));
     await seedDrillStock(nc, this.names);
@@ -105,6 +128,7 @@ export class DrillHarness {
       },
       await freePort(),
       roles,
+      credentialsOf,
     ));
     await system.startAll();
 
@@ -149,6 +173,13 @@ export class DrillHarness {
       ],
       // Topics and all: the broker's whole directory goes.
       ['remove the Kafka broker', () => this.kafka?.remove(drillArtifacts)],
+      [
+        'no NATS permission refused',
+        () => {
+          const violations = this.nats?.violations() ?? [];
+          if (violations.length > 0) throw new Error(violations.join('\n'));
+        },
+      ],
     ]);
   }
 }

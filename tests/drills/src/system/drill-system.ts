@@ -46,6 +46,8 @@ export class DrillSystem {
     private readonly env: Record<string, string>,
     private readonly gatewayPort: number,
     private readonly roles: readonly Role[] = ROLES,
+    /** Settings of one app on top of `env`: its own NATS credentials under auth. */
+    private readonly envOfApp: (app: string) => Record<string, string> = () => ({}),
   ) {}
 
   get gatewayUrl(): string {
@@ -72,6 +74,7 @@ export class DrillSystem {
       label: `drill-${role}`,
       env: {
         ...this.env,
+        ...this.envOfApp(appOf(role)),
         ...(role === 'gateway' ? { HTTP_PORT: String(this.gatewayPort) } : {}),
       },
       timeoutMs: 60_000,

@@ -1,24 +1,28 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { kafkaSecurity, type KafkaSecurity } from '@switchyard/config';
-import { childEnv, repoRoot } from '@switchyard/testkit';
+import { kafkaSecurity, type KafkaSecurityEnv, type KafkaSecurity } from '@switchyard/config';
+import { childEnv } from './child-env';
+import { freePort } from './free-port';
+import { repoRoot } from './service-process';
 
 const run = promisify(execFile);
 
-/** A TCP port nothing listens on right now (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+/** A client's TLS variables (`KAFKA_SSL_CA`, `KAFKA_SSL_CERT`, `KAFKA_SSL_KEY`: PEM files). */
+export type KafkaClientTlsEnv = Pick<
+  KafkaSecurityEnv,
+  'KAFKA_SSL' | 'KAFKA_SSL_CA' | 'KAFKA_SSL_CERT' | 'KAFKA_SSL_KEY'
+>;
+
+/** TLS on the broker's client listener (kafka.sh's `KAFKA_TLS_*`): PEM files. */
+export interface SaslKafkaTls {
+  /** The broker's private key (PKCS#8) followed by its certificate chain. */
+  keystore: string;
+  /** The CA whose client certificates the broker trusts. */
+  truststore?: string;
+  clientAuth?: 'none' | 'requested' | 'required';
 }
 
 /**
@@ -28,22 +32,25 @@ function freePort(): Promise<number> {
  * one more with `infra/local/kafka.sh` (`KAFKA_SASL=scram`, the developers' script) on two
  * free ports and a fresh directory, with the jars `brokers.sh up` fetched: one broker per
  * run, up in seconds. Passwords are the random ones kafka.sh generated into that
- * directory; each principal logs in with its own file, as a service would.
+ * directory; each principal logs in with its own file, as a service would. With `tls`, the
+ * listener is SASL_SSL (kafka.sh's optional `KAFKA_TLS` mode).
  */
 export class SaslKafka {
   private constructor(
     private readonly dir: string,
     private readonly port: number,
     private readonly controllerPort: number,
+    private readonly tls: SaslKafkaTls | undefined,
   ) {}
 
-  static async up(): Promise<SaslKafka> {
+  static async up(options: { tls?: SaslKafkaTls } = {}): Promise<SaslKafka> {
     const port = await freePort();
     let controllerPort = await freePort();
     while (controllerPort === port) controllerPort = await freePort();
     const parent = join(repoRoot, '.local', 'tests');
     mkdirSync(parent, { recursive: true });
-    const broker = new SaslKafka(mkdtempSync(join(parent, 'kafka-sasl-')), port, controllerPort);
+    const dir = mkdtempSync(join(parent, 'kafka-sasl-'));
+    const broker = new SaslKafka(dir, port, controllerPort, options.tls);
     await broker.script('up');
     return broker;
   }
@@ -57,9 +64,13 @@ export class SaslKafka {
     return join(this.dir, 'kafka', 'sasl', 'users', principal);
   }
 
-  /** Client settings of `principal`, read through the same config code as a service's. */
-  security(principal: string, password?: string): KafkaSecurity {
+  /**
+   * Client settings of `principal`, read through the same config code as a service's;
+   * `tls`: its `KAFKA_SSL*` variables, on a broker started with `tls`.
+   */
+  security(principal: string, password?: string, tls: KafkaClientTlsEnv = {}): KafkaSecurity {
     return kafkaSecurity({
+      ...tls,
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_SASL_USERNAME: principal,
       ...(password === undefined
@@ -74,10 +85,14 @@ export class SaslKafka {
    * whose group is not allowed fails with "Failed to find group coordinator".
    */
   denials(principal: string): string[] {
-    const log = join(this.dir, 'kafka', 'logs', 'server.log');
-    return readFileSync(log, 'utf8')
+    return this.log()
       .split('\n')
       .filter((line) => line.includes(`Principal = User:${principal} is Denied`));
+  }
+
+  /** The broker's log so far (a refused TLS handshake is only told there). */
+  log(): string {
+    return readFileSync(join(this.dir, 'kafka', 'logs', 'server.log'), 'utf8');
   }
 
   /**
@@ -111,6 +126,11 @@ export class SaslKafka {
         KAFKA_LIBS_DIR: join(repoRoot, '.local', 'kafka', 'libs'),
         KAFKA_HEAP_OPTS: '-Xms128m -Xmx512m',
         KAFKA_SASL: 'scram',
+        ...(this.tls && {
+          KAFKA_TLS_KEYSTORE: this.tls.keystore,
+          KAFKA_TLS_TRUSTSTORE: this.tls.truststore ?? '',
+          KAFKA_TLS_CLIENT_AUTH: this.tls.clientAuth ?? 'none',
+        }),
       }),
       timeout: 180_000,
     });
