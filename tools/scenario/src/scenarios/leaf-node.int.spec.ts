@@ -1,12 +1,12 @@
 import type { ScenarioContext } from '../context';
-import { brokersContext } from '../__tests__/brokers-context';
+import { lessonContext } from '../__tests__/lesson-context';
 import { leafNode } from './leaf-node';
 
 describe('leaf-node: an edge server keeps its own traffic when the link to the hub is slow or cut', () => {
   let context: ScenarioContext & { close(): Promise<void> };
 
   beforeAll(async () => {
-    context = await brokersContext();
+    context = await lessonContext();
   });
 
   afterAll(() => context?.close());

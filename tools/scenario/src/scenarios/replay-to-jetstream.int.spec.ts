@@ -1,12 +1,12 @@
 import type { ScenarioContext } from '../context';
-import { brokersContext } from '../__tests__/brokers-context';
+import { lessonContext } from '../__tests__/lesson-context';
 import { replayToJetStream } from './replay-to-jetstream';
 
 describe('replay-to-jetstream: moving a consumer off Kafka starts with a replay', () => {
   let context: ScenarioContext & { close(): Promise<void> };
 
   beforeAll(async () => {
-    context = await brokersContext();
+    context = await lessonContext();
   });
 
   afterAll(() => context?.close());

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalCluster } from '@switchyard/testkit';
 import type { ScenarioContext } from '../context';
-import { brokersContext } from '../__tests__/brokers-context';
+import { lessonContext } from '../__tests__/lesson-context';
 import { replication } from './replication';
 
 /**
@@ -26,7 +26,7 @@ describe.skip('replication: three copies cost a round trip and survive a crash',
       LocalCluster.start('nats', join(dir, 'nats')),
       LocalCluster.start('kafka', join(dir, 'kafka')),
     ]);
-    context = await brokersContext();
+    context = await lessonContext();
   });
 
   afterAll(async () => {
