@@ -356,6 +356,8 @@
 
   function showRun(run) {
     if (!run) return;
+    // The rebuild chart (charts.js) plots the run's rate.
+    document.dispatchEvent(new CustomEvent('switchyard:rebuild', { detail: run }));
     const bar = $('rebuild-progress');
     const percent =
       run.eventsTotal > 0
@@ -520,8 +522,11 @@
         status: 0,
         body: String(error),
       }));
-      if (result.ok) renderOverview(result.body);
-      else $('overview-age').textContent = `(overview unavailable: ${problemText(result)})`;
+      if (result.ok) {
+        renderOverview(result.body);
+        // The charts over time (charts.js) keep the samples.
+        document.dispatchEvent(new CustomEvent('switchyard:overview', { detail: result.body }));
+      } else $('overview-age').textContent = `(overview unavailable: ${problemText(result)})`;
     }
     overviewTimer = setTimeout(refreshOverview, OVERVIEW_EVERY_MS);
   }

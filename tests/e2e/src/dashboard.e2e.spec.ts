@@ -7,6 +7,7 @@ import {
   repoRoot,
   testAdminToken,
   TestNamespace,
+  waitFor,
   type ServiceProcess,
 } from '@switchyard/testkit';
 
@@ -16,6 +17,16 @@ import {
  * root), no QUIC, no background traffic to Google, no component or sync updates.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The charts over time, by element id (apps/gateway/public/index.html). */
+const CHARTS = [
+  'chart-latency',
+  'chart-orders',
+  'chart-pending',
+  'chart-lag',
+  'chart-dead-letters',
+  'chart-rebuild',
+];
+const artifacts = join(repoRoot, 'test-artifacts');
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -140,7 +151,6 @@ describe('the dashboard', () => {
       .filter({ hasText: /\d+\.\d+ ms/ })
       .waitFor();
 
-    const artifacts = join(repoRoot, 'test-artifacts');
     mkdirSync(artifacts, { recursive: true });
     const screenshot = join(artifacts, 'dashboard.png');
     await page.screenshot({ path: screenshot, fullPage: true });
@@ -148,6 +158,76 @@ describe('the dashboard', () => {
     mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
     copyFileSync(screenshot, join(repoRoot, 'docs', 'images', 'dashboard.png'));
 
+    expect(browserErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+
+  /** A chart's legend figure for one series (`now` or `peak`), as a number; NaN for `—`. */
+  async function chartFigure(chart: string, series: string, which: 'now' | 'peak') {
+    const text = await page
+      .locator(`#${chart} .chart-legend li[data-series="${series}"] .${which}`)
+      .textContent();
+    return Number.parseFloat((text ?? '').replace(/^(now|peak) /, ''));
+  }
+
+  it('charts the system over time: JetStream pending rises while payments is paused and drains on resume', async () => {
+    // Every chart drew (uPlot makes a canvas) from at least one overview sample.
+    for (const chart of CHARTS) await page.locator(`#${chart} canvas`).first().waitFor();
+    // The series of the pending chart are the topology's consumers, by the overview's name.
+    const payments: keyof typeof names.nats.consumers = 'paymentsWorker';
+    await page.locator(`#chart-pending li[data-series="${payments}"]`).waitFor();
+    expect(await chartFigure('chart-pending', payments, 'now')).toBe(0);
+
+    await page.getByRole('button', { name: 'Pause payments consumers' }).click();
+    await page.locator('#consumer-result', { hasText: 'payments: paused' }).waitFor();
+    const placed = 5;
+    await page.getByLabel('Orders', { exact: true }).fill(String(placed));
+    await page.getByLabel('Region', { exact: true }).selectOption('us-east');
+    await page.getByLabel('Orders', { exact: true }).press('Enter');
+    await page
+      .locator('#burst-result', { hasText: `Placed ${placed} of ${placed} (201)` })
+      .waitFor();
+
+    // The saga asks payments for each order; nobody pulls, so the requests wait in
+    // JetStream: the chart's latest figure climbs to one per order.
+    await waitFor(
+      `${placed} payment requests pending on the chart`,
+      async () => (await chartFigure('chart-pending', payments, 'now')) === placed,
+    );
+    // Orders were placed: the rate chart saw them (a rate from the gateway's counters).
+    await waitFor(
+      'a placed rate above zero',
+      async () => (await chartFigure('chart-orders', 'placed', 'peak')) > 0,
+    );
+    await page.screenshot({ path: join(artifacts, 'dashboard-charts-paused.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Resume payments consumers' }).click();
+    await page.locator('#consumer-result', { hasText: 'payments: consuming' }).waitFor();
+    // The backlog drains: back to zero, and the peak remembers the rise.
+    await waitFor(
+      'the pending chart back to zero',
+      async () => (await chartFigure('chart-pending', payments, 'now')) === 0,
+    );
+    expect(await chartFigure('chart-pending', payments, 'peak')).toBe(placed);
+    // Paid, the orders are confirmed: the confirmed rate rises too.
+    await waitFor(
+      'a confirmed rate above zero',
+      async () => (await chartFigure('chart-orders', 'confirmed', 'peak')) > 0,
+    );
+
+    // The other charts carry real figures: latency measured, one lag series per partition.
+    expect(await chartFigure('chart-latency', 'p99', 'now')).toBeGreaterThan(0);
+    expect(await page.locator('#chart-lag .chart-legend li').count()).toBe(
+      names.kafka.topics.orderEvents.partitions,
+    );
+    expect(await chartFigure('chart-dead-letters', 'JetStream', 'now')).toBe(0);
+
+    const charts = page.locator('section.charts');
+    await charts.screenshot({ path: join(artifacts, 'dashboard-charts.png') });
+    copyFileSync(
+      join(artifacts, 'dashboard-charts.png'),
+      join(repoRoot, 'docs', 'images', 'dashboard-charts.png'),
+    );
     expect(browserErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
@@ -167,6 +247,11 @@ describe('the dashboard', () => {
       timeout: 120_000,
     });
     expect(await page.locator('#rebuild-progress').getAttribute('value')).toBe('100');
+    // The rebuild chart saw the replay: events applied per second above zero at some sample.
+    await waitFor(
+      'a rebuild rate above zero on the chart',
+      async () => (await chartFigure('chart-rebuild', 'events applied', 'peak')) > 0,
+    );
 
     const screenshot = join(repoRoot, 'test-artifacts', 'dashboard-lessons.png');
     await page.screenshot({ path: screenshot, fullPage: true });
