@@ -300,7 +300,10 @@
       status: 0,
       body: String(error),
     }));
-    if (!result.ok || !Array.isArray(result.body)) {
+    // The topology (topology.js) marks paused and stopped services; null: not known.
+    const known = result.ok && Array.isArray(result.body) ? result.body : null;
+    document.dispatchEvent(new CustomEvent('switchyard:consumers', { detail: known }));
+    if (!known) {
       list.replaceChildren();
       say('consumer-result', `Consumer control unavailable: ${problemText(result)}`, true);
       askForToken(result);
