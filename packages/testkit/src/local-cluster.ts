@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { freePort, portAnswers } from './free-port';
+import { freePort, portAnswers, portRange } from './free-port';
 import { runShellScript } from './run-script';
 import { repoRoot } from './service-process';
 
@@ -91,7 +91,8 @@ export class LocalCluster {
 async function freeBasePort(offsets: readonly number[]): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const base = await freePort();
-    if (base + Math.max(...offsets) + 2 > 65_535) continue;
+    // The whole block must fit: under 65535, and inside SWITCHYARD_PORT_RANGE when set.
+    if (base + Math.max(...offsets) + 2 > (portRange()?.[1] ?? 65_535)) continue;
     const ports = offsets.flatMap((offset) => [0, 1, 2].map((node) => base + offset + node));
     const taken = await Promise.all(ports.map((port) => portAnswers(port)));
     if (!taken.includes(true)) return base;
