@@ -84,6 +84,13 @@ export class LocalCluster {
 }
 
 /**
+ * Ports this process has handed to clusters. Two clusters started at once (a NATS and a
+ * Kafka cluster in one `Promise.all`) both see the same ports free before either binds;
+ * in a narrow SWITCHYARD_PORT_RANGE their blocks could overlap, so each avoids the other's.
+ */
+const claimed = new Set<number>();
+
+/**
  * A base port B such that B+offset+0..2 are all free for every offset. Ports are free when
  * checked, not reserved: another process could take one before the cluster binds it, and
  * the script then fails saying which port is taken.
@@ -94,8 +101,11 @@ async function freeBasePort(offsets: readonly number[]): Promise<number> {
     // The whole block must fit: under 65535, and inside SWITCHYARD_PORT_RANGE when set.
     if (base + Math.max(...offsets) + 2 > (portRange()?.[1] ?? 65_535)) continue;
     const ports = offsets.flatMap((offset) => [0, 1, 2].map((node) => base + offset + node));
+    if (ports.some((port) => claimed.has(port))) continue;
     const taken = await Promise.all(ports.map((port) => portAnswers(port)));
-    if (!taken.includes(true)) return base;
+    if (taken.includes(true) || ports.some((port) => claimed.has(port))) continue;
+    for (const port of ports) claimed.add(port);
+    return base;
   }
   throw new Error('no free range of ports for a local cluster after 20 attempts');
 }
