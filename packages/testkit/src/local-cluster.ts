@@ -50,7 +50,14 @@ export class LocalCluster {
       KAFKA_LIBS_DIR: process.env.KAFKA_LIBS_DIR ?? join(repoRoot, '.local', 'kafka', 'libs'),
     };
     const cluster = new LocalCluster(kind, env, '');
-    await cluster.run('up');
+    try {
+      await cluster.run('up');
+    } catch (error) {
+      // Some nodes may be up (a port taken under another one, a node too slow to start):
+      // stop them, or they outlive the test that could not use them.
+      await cluster.run('down').catch(() => undefined);
+      throw error;
+    }
     const addresses = (await cluster.run(spec.addresses)).trim();
     return new LocalCluster(kind, env, addresses);
   }

@@ -24,10 +24,16 @@ describe('replication: three copies cost a round trip and survive a crash', () =
   let context: ScenarioContext & { close(): Promise<void> };
 
   beforeAll(async () => {
-    [nats, kafka] = await Promise.all([
+    // Settled, not Promise.all: when one cluster fails to start, the other is still kept,
+    // so afterAll stops it.
+    const started = await Promise.allSettled([
       LocalCluster.start('nats', join(dir, 'nats')),
       LocalCluster.start('kafka', join(dir, 'kafka')),
     ]);
+    [nats, kafka] = started.map((result) =>
+      result.status === 'fulfilled' ? result.value : undefined,
+    );
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     context = await lessonContext();
   });
 
