@@ -3,12 +3,23 @@ import { testAdminToken, testEnv } from './environment';
 /**
  * What a test's child process may inherit from the shell that runs the suite: how to
  * find programs and a home, Node's own settings (`NODE_OPTIONS`, `NODE_EXTRA_CA_CERTS`),
- * and libpq's defaults for a `DATABASE_URL` that leaves them out. Nothing else: a
+ * libpq's defaults for a `DATABASE_URL` that leaves them out, and the machine's share of ports
+ * (`SWITCHYARD_PORT_RANGE`, see `freePort`). Nothing else: a
  * developer's `ORDERS_PAYMENT_TIMEOUT_MS`, `OTEL_EXPORTER_OTLP_ENDPOINT` or
  * `SWITCHYARD_NAMESPACE` left in the shell would otherwise change what a service does
  * under test, and the same test would pass in CI and fail on a laptop (ADR 0027).
  */
-const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'PGHOST', 'PGPORT', 'PGUSER'];
+const INHERITED = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'TZ',
+  'LANG',
+  'PGHOST',
+  'PGPORT',
+  'PGUSER',
+  'SWITCHYARD_PORT_RANGE',
+];
 const INHERITED_PREFIXES = ['NODE_'];
 
 /**

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { freePort, portAnswers } from './free-port';
+import { freePort, portAnswers, portRange } from './free-port';
 import { runShellScript } from './run-script';
 import { repoRoot } from './service-process';
 
@@ -50,7 +50,14 @@ export class LocalCluster {
       KAFKA_LIBS_DIR: process.env.KAFKA_LIBS_DIR ?? join(repoRoot, '.local', 'kafka', 'libs'),
     };
     const cluster = new LocalCluster(kind, env, '');
-    await cluster.run('up');
+    try {
+      await cluster.run('up');
+    } catch (error) {
+      // Some nodes may be up (a port taken under another one, a node too slow to start):
+      // stop them, or they outlive the test that could not use them.
+      await cluster.run('down').catch(() => undefined);
+      throw error;
+    }
     const addresses = (await cluster.run(spec.addresses)).trim();
     return new LocalCluster(kind, env, addresses);
   }
@@ -84,6 +91,13 @@ export class LocalCluster {
 }
 
 /**
+ * Ports this process has handed to clusters. Two clusters started at once (a NATS and a
+ * Kafka cluster in one `Promise.all`) both see the same ports free before either binds;
+ * in a narrow SWITCHYARD_PORT_RANGE their blocks could overlap, so each avoids the other's.
+ */
+const claimed = new Set<number>();
+
+/**
  * A base port B such that B+offset+0..2 are all free for every offset. Ports are free when
  * checked, not reserved: another process could take one before the cluster binds it, and
  * the script then fails saying which port is taken.
@@ -91,10 +105,14 @@ export class LocalCluster {
 async function freeBasePort(offsets: readonly number[]): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const base = await freePort();
-    if (base + Math.max(...offsets) + 2 > 65_535) continue;
+    // The whole block must fit: under 65535, and inside SWITCHYARD_PORT_RANGE when set.
+    if (base + Math.max(...offsets) + 2 > (portRange()?.[1] ?? 65_535)) continue;
     const ports = offsets.flatMap((offset) => [0, 1, 2].map((node) => base + offset + node));
+    if (ports.some((port) => claimed.has(port))) continue;
     const taken = await Promise.all(ports.map((port) => portAnswers(port)));
-    if (!taken.includes(true)) return base;
+    if (taken.includes(true) || ports.some((port) => claimed.has(port))) continue;
+    for (const port of ports) claimed.add(port);
+    return base;
   }
   throw new Error('no free range of ports for a local cluster after 20 attempts');
 }

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as prettier from 'prettier';
+import { repoRoot } from '@switchyard/testkit';
 import { assertLocalTargets } from './env';
 import type { Measurement, MeasurementResult } from './measurement';
 import type { Profile } from './profile';
@@ -115,5 +116,6 @@ export async function writeOutputs(bench: BenchResults, outDir: string): Promise
   };
   await write('bench-results.json', JSON.stringify(bench, null, 2));
   writeFileSync(join(outDir, CHART_FILE), await renderRatioChart(bench.measurements));
-  await write('latest.md', renderMarkdown(bench, CHART_FILE));
+  const method = relative(outDir, join(repoRoot, 'docs', 'adr', '0009-benchmark-method.md'));
+  await write('latest.md', renderMarkdown(bench, CHART_FILE, method));
 }

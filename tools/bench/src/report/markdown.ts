@@ -62,8 +62,16 @@ function measurementSection(result: MeasurementResult): string {
   ].join('\n');
 }
 
-/** `docs/benchmarks/latest.md`: machine, settings, every figure, and each ratio against its target. */
-export function renderMarkdown(results: BenchResults, chartFile: string): string {
+/**
+ * `docs/benchmarks/latest.md`: machine, settings, every figure, and each ratio against its
+ * target. `methodLink`: ADR 0009 as seen from where the report is written (a report in
+ * `docs/benchmarks/<name>/` is one folder deeper than `docs/benchmarks/latest.md`).
+ */
+export function renderMarkdown(
+  results: BenchResults,
+  chartFile: string,
+  methodLink = '../adr/0009-benchmark-method.md',
+): string {
   const targeted = results.measurements.flatMap((m) =>
     Object.values(m.ratios)
       .filter((r) => r.target)
@@ -75,7 +83,7 @@ export function renderMarkdown(results: BenchResults, chartFile: string): string
     `Generated ${results.generatedAt} by \`${results.command}\` (profile **${results.profile}**, ` +
       `${Math.round(results.durationSeconds)} s). Every figure below was measured in this one run, ` +
       'each path next to its raw-client twin; the method is in ' +
-      '[ADR 0009](../adr/0009-benchmark-method.md). Machine-readable: [`bench-results.json`](bench-results.json).',
+      `[ADR 0009](${methodLink}). Machine-readable: [\`bench-results.json\`](bench-results.json).`,
     '',
     ...(results.warnings ?? []).map((warning) => `> **Warning:** ${warning}\n`),
     '## Machine',

@@ -60,6 +60,13 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('| 1 | NestJS p99 ÷ raw p99 | 1.3 | <= 1.2 | **not met** |');
   });
 
+  it('links the method from where the report is written', () => {
+    expect(markdown).toContain('[ADR 0009](../adr/0009-benchmark-method.md)');
+    expect(renderMarkdown(results, 'ratios.svg', '../../adr/0009-benchmark-method.md')).toContain(
+      '[ADR 0009](../../adr/0009-benchmark-method.md)',
+    );
+  });
+
   it('shows warnings about the run above the figures', () => {
     expect(markdown).toContain('> **Warning:** The machine was busy');
   });

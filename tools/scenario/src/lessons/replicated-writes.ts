@@ -89,14 +89,29 @@ export function nodeNumber(value: number | undefined, from: string): ClusterNode
   throw new Error(`cannot tell the node (1..3) of ${from}: got ${value}`);
 }
 
-/** The Kafka side: RF1 and RF3 topics of one partition, acks=all (EventProducer). */
-export function kafkaWrites(producer: EventProducer, names: OperationsLessonTopology) {
+/**
+ * The Kafka side: RF1 and RF3 topics of one partition, acks=all, each through a producer of
+ * its own (`EventProducer`).
+ *
+ * Its own, because kafkajs refreshes the metadata of every topic a producer has written to
+ * in one request, and gives up on the whole refresh if any partition in the answer has no
+ * leader (LEADER_NOT_AVAILABLE). The RF1 topic's only copy lives on one broker: when the
+ * SIGKILLed broker is that one, a shared producer could not send to the healthy RF3 topic
+ * either ("There is no leader for this topic-partition as we are in the middle of a
+ * leadership election", for as long as the broker stays down), although the cluster had
+ * elected the RF3 partition's new leader within seconds. One producer per topic keeps the
+ * topic with one copy from taking the replicated one down with it.
+ */
+export function kafkaWrites(
+  producers: { rf1: EventProducer; rf3: EventProducer },
+  names: OperationsLessonTopology,
+) {
   const { topics } = names.kafka;
   return {
     rf1: (i: number) =>
-      producer.send(topics.replicatedRf1.name, [{ key: `k${i}`, value: `write ${i}` }]),
+      producers.rf1.send(topics.replicatedRf1.name, [{ key: `k${i}`, value: `write ${i}` }]),
     rf3: (i: number) =>
-      producer.send(topics.replicatedRf3.name, [{ key: `k${i}`, value: `write ${i}` }]),
+      producers.rf3.send(topics.replicatedRf3.name, [{ key: `k${i}`, value: `write ${i}` }]),
   };
 }
 

@@ -2,16 +2,26 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
 /**
- * The subscriber's own thread. Its callback spends `workMs` of CPU on each message, the
- * way a handler that parses, enriches and writes synchronously does: while it works, the
- * thread reads nothing from its socket. That is exactly what the server sees as a slow
- * consumer. It must be a thread of its own: in the scenario's thread, that busy handler
- * would stop the publisher too, and nothing would pile up. Plain JavaScript, evaluated by
- * the worker, so the same code runs from the built CLI and from the tests' TypeScript.
+ * The subscriber's own thread. Its handler gets stuck on the first message, the way a
+ * handler does on a synchronous call that does not come back (a blocking read on a hung
+ * disk, a catastrophic regex, a long GC pause): the thread runs nothing else, so nothing
+ * reads the socket, until the lesson releases it (`Atomics.wait` on a shared flag). After
+ * that, each message costs `workMs` of CPU.
+ *
+ * Stuck, not just slow, and stuck from the first message: a socket that is read slowly
+ * makes Linux grow its receive buffer (up to `tcp_rmem`'s maximum, 32 MiB on some
+ * machines), and a burst then fits in the kernel and the server never sees a slow
+ * consumer. A socket nobody reads keeps its small initial window, so the server's own
+ * buffer for this client (`max_pending`) fills within a few MiB: the verdict is forced.
+ *
+ * It must be a thread of its own: stuck in the scenario's thread, it would stop the
+ * publisher too, and nothing would pile up. Plain JavaScript, evaluated by the worker, so
+ * the same code runs from the built CLI and from the tests' TypeScript.
  */
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { connect } = require(workerData.natsModule);
+const released = new Int32Array(workerData.released);
 const report = { received: 0, statuses: [] };
 (async () => {
   const nc = await connect({ servers: workerData.url, name: 'lesson-slow-subscriber' });
@@ -22,6 +32,8 @@ const report = { received: 0, statuses: [] };
     callback: (error) => {
       if (error) return;
       report.received += 1;
+      // Stuck until released (bounded, so a lesson that died cannot leave it stuck forever).
+      if (Atomics.load(released, 0) === 0) Atomics.wait(released, 0, 0, workerData.stuckAtMostMs);
       const until = performance.now() + workerData.workMs;
       while (performance.now() < until) {} // the handler's CPU work: the socket waits
     },
@@ -44,21 +56,49 @@ export interface SlowSubscriberReport {
   statuses: string[];
 }
 
-/** A core NATS subscriber, in a thread of its own, that takes `workMs` per message. */
+/**
+ * A core NATS subscriber, in a thread of its own, stuck on its first message until
+ * `release()`, then taking `workMs` per message.
+ */
 export class SlowSubscriber {
-  private constructor(private readonly worker: Worker) {}
+  private constructor(
+    private readonly worker: Worker,
+    private readonly released: Int32Array,
+  ) {}
 
-  static async start(url: string, subject: string, workMs: number): Promise<SlowSubscriber> {
+  static async start(
+    url: string,
+    subject: string,
+    workMs: number,
+    stuckAtMostMs = 300_000,
+  ): Promise<SlowSubscriber> {
+    const released = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     const worker = new Worker(SOURCE, {
       eval: true,
-      workerData: { url, subject, workMs, natsModule: require.resolve('@nats-io/transport-node') },
+      workerData: {
+        url,
+        subject,
+        workMs,
+        stuckAtMostMs,
+        released: released.buffer,
+        natsModule: require.resolve('@nats-io/transport-node'),
+      },
     });
-    const subscriber = new SlowSubscriber(worker);
+    const subscriber = new SlowSubscriber(worker, released);
     await subscriber.next('ready');
     return subscriber;
   }
 
-  /** What it received and what its client went through. Answers between two messages. */
+  /** Unsticks the handler: the thread reads its socket again. */
+  release(): void {
+    Atomics.store(this.released, 0, 1);
+    Atomics.notify(this.released, 0);
+  }
+
+  /**
+   * What it received and what its client went through. Answers between two messages, so
+   * only once released.
+   */
   async report(): Promise<SlowSubscriberReport> {
     const answer = this.next('report');
     this.worker.postMessage('report');
@@ -67,6 +107,7 @@ export class SlowSubscriber {
   }
 
   async close(): Promise<void> {
+    this.release();
     const closed = this.next('closed');
     this.worker.postMessage('close');
     await Promise.race([closed, once(this.worker, 'exit')]).catch(() => undefined);

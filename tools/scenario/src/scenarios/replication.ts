@@ -10,6 +10,7 @@ import {
 } from '@switchyard/messaging';
 import { uniqueNamespace } from '@switchyard/testkit';
 import { clusterScript, type ClusterControl } from '../lessons/cluster-scripts';
+import { createOneCopyTopicOn } from '../lessons/one-copy-topic';
 import {
   jetStreamWrites,
   kafkaWrites,
@@ -49,6 +50,14 @@ export interface SurvivedKill {
   writeAfterKillMs: number;
 }
 
+export interface KafkaKill extends SurvivedKill {
+  /**
+   * The node holding the RF1 topic's only copy. When it is the killed node, that topic has
+   * no leader until the node is back: the cost of one copy.
+   */
+  oneCopyNode: number;
+}
+
 export interface ReplicationOutcome {
   writes: number;
   /** JetStream publish, R1 (one) vs R3 (three). */
@@ -56,7 +65,7 @@ export interface ReplicationOutcome {
   /** Kafka acks=all, RF1 (one) vs RF3 (three, min.insync.replicas 2). */
   kafka: LatencyPair;
   natsKill: SurvivedKill;
-  kafkaKill: SurvivedKill;
+  kafkaKill: KafkaKill;
 }
 
 const quiet = { log() {}, warn() {}, error() {} };
@@ -68,7 +77,8 @@ const quiet = { log() {}, warn() {}, error() {} };
  * R3 stream, and to an RF1 and an RF3 topic with acks=all, timed side by side (the ratio is
  * the lesson). Then the node leading the R3 stream, and the broker leading the RF3
  * partition, is SIGKILLed: every acknowledged write is still there, a new write succeeds
- * once a new leader is elected, and the node is started again.
+ * once a new leader is elected, and the node is started again. The RF1 topic's only copy
+ * is on that same broker: it has no leader at all until the broker is back.
  */
 export const replication: Scenario<ReplicationOutcome, ScenarioOptions & ReplicationOptions> = {
   name: 'replication',
@@ -114,23 +124,23 @@ export const replication: Scenario<ReplicationOutcome, ScenarioOptions & Replica
       logger: quiet,
     });
     const admin = new KafkaAdmin(kafka);
-    const producer = new EventProducer(kafka);
+    // A producer per topic: see kafkaWrites for why sharing one fails when a broker dies.
+    const producers = { rf1: new EventProducer(kafka), rf3: new EventProducer(kafka) };
     const js = jetStreamWrites(jetstream(nc), names);
-    const sends = kafkaWrites(producer, names);
+    const sends = kafkaWrites(producers, names);
     try {
       await admin.connect();
-      await producer.connect();
+      await Promise.all([producers.rf1.connect(), producers.rf3.connect()]);
       await ensureStream(jsm, streams.replicatedR1, { replicas: 1, logger: quiet });
       await ensureStream(jsm, streams.replicatedR3, { replicas: 3, logger: quiet });
       // On three brokers a new topic's leaders take a moment to be known everywhere: kafkajs'
       // createTopics gives up with "does not host this topic-partition"; ensureTopics is
       // idempotent, so ask again until it succeeds.
       await until(
-        'the RF1 and RF3 topics to have leaders',
+        'the RF3 topic to have a leader',
         async () => {
+          // acks=all waits for every in-sync replica; min.insync.replicas 2 lets one be down.
           await admin.ensureTopics([
-            { ...topics.replicatedRf1, replicationFactor: 1 },
-            // acks=all waits for every in-sync replica; min.insync.replicas 2 lets one be down.
             {
               ...topics.replicatedRf3,
               replicationFactor: 3,
@@ -138,6 +148,27 @@ export const replication: Scenario<ReplicationOutcome, ScenarioOptions & Replica
             },
           ]);
           return true;
+        },
+        60_000,
+        500,
+      );
+      // The RF1 topic's only copy goes on the broker that leads the RF3 partition: the same
+      // broker answers both sides' writes (a fair comparison), and the SIGKILL below takes
+      // the one copy down with it, every run.
+      const rf3Leader = await until(
+        `the leader of ${topics.replicatedRf3.name}`,
+        async () => {
+          const leader = (await admin.partitionLeaders(topics.replicatedRf3.name)).get(0);
+          return leader !== undefined && leader > 0 ? leader : undefined; // -1: none yet
+        },
+        60_000,
+        500,
+      );
+      await until(
+        `${topics.replicatedRf1.name} to have its only copy, and leader, on node ${rf3Leader}`,
+        async () => {
+          await createOneCopyTopicOn(kafka, topics.replicatedRf1.name, rf3Leader);
+          return (await admin.partitionLeaders(topics.replicatedRf1.name)).get(0) === rf3Leader;
         },
         60_000,
         500,
@@ -174,7 +205,11 @@ export const replication: Scenario<ReplicationOutcome, ScenarioOptions & Replica
       await admin
         .deleteTopics([topics.replicatedRf1.name, topics.replicatedRf3.name])
         .catch(() => undefined);
-      await producer.disconnect().catch(() => undefined);
+      await Promise.all(
+        [producers.rf1, producers.rf3].map((producer) =>
+          producer.disconnect().catch(() => undefined),
+        ),
+      );
       await admin.disconnect().catch(() => undefined);
       await nc.close();
     }
@@ -204,15 +239,21 @@ export const replication: Scenario<ReplicationOutcome, ScenarioOptions & Replica
     }
 
     /** SIGKILL the RF3 partition's leader; count the records; send again; restart it. */
-    async function killPartitionLeader(): Promise<SurvivedKill> {
+    async function killPartitionLeader(): Promise<KafkaKill> {
       const topic = topics.replicatedRf3.name;
+      const oneCopy = topics.replicatedRf1.name;
       const before = await topicRecords(admin, topic);
       const killedNode = nodeNumber(
         (await admin.partitionLeaders(topic)).get(0),
         `${topic}'s leader`,
       );
+      const oneCopyNode = nodeNumber(
+        (await admin.partitionLeaders(oneCopy)).get(0),
+        `${oneCopy}'s leader`,
+      );
       narrator.step(
-        `SIGKILL Kafka node ${killedNode}, the leader of ${topic} (${before} records acknowledged)`,
+        `SIGKILL Kafka node ${killedNode}, the leader of ${topic} (${before} records acknowledged); ` +
+          `${oneCopy}'s only copy is on node ${oneCopyNode}`,
       );
       const scripts = kafkaNodes ?? clusterScript(repoRoot, 'kafka');
       await scripts.killNode(killedNode);
@@ -236,9 +277,14 @@ export const replication: Scenario<ReplicationOutcome, ScenarioOptions & Replica
       narrator.saw(
         `${topic} now led by node ${leader}: ${after} records (${before} + the send after the kill, acknowledged after ${seconds(writeAfterKillMs)})`,
       );
+      if (oneCopyNode === killedNode) {
+        narrator.saw(
+          `${oneCopy} had its only copy on node ${killedNode}: it has no leader until that node is back, so nothing can be written to it or read from it`,
+        );
+      }
       narrator.step(`Starting Kafka node ${killedNode} again`);
       await scripts.startNode(killedNode);
-      return { killedNode, before, after, writeAfterKillMs };
+      return { killedNode, before, after, writeAfterKillMs, oneCopyNode };
     }
   },
 };
