@@ -159,7 +159,9 @@ wait_healthy() {
 }
 t=$SECONDS
 "${COMPOSE[@]}" up -d >/dev/null 2>&1
-wait_healthy 240
+# 360 s: the Kafka set-up (kafka-users, then kafka-acls) runs before bridge, projector and
+# rebuilder can start; the first passing run took 250 s to all healthy on a loaded machine.
+wait_healthy 360
 containers="$("${COMPOSE[@]}" ps -q | wc -l)"
 figure "up -d → all $containers containers healthy in $((SECONDS - t)) s"
 "${COMPOSE[@]}" ps
