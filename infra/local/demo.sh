@@ -135,9 +135,12 @@ run projector projector HTTP_PORT=0 "${projector_kafka[@]}"
 run rebuilder rebuilder HTTP_PORT=0 "${rebuilder_kafka[@]}" -- serve
 run gateway gateway HTTP_PORT="$PORT" ADMIN_TOKEN="$ADMIN_TOKEN" "${gateway_kafka[@]}"
 
-# The rebuild CLI reads Kafka too: as the rebuilder principal when Kafka has SASL.
+# The rebuild CLI as the rebuilder: its NATS user (progress) and its Kafka principal. The
+# password file's path stays absolute: npm runs the CLI in apps/rebuilder.
 REBUILD_ENV=''
-[[ $KAFKA_SASL_ON == 1 ]] && REBUILD_ENV="env $(kafka_env rebuilder | sed "s#$ROOT/##" | tr '\n' ' ')"
+[[ $NATS_AUTH == 1 ]] && REBUILD_ENV+='$(bash infra/local/nats-auth.sh env rebuilder) '
+[[ $KAFKA_SASL_ON == 1 ]] && REBUILD_ENV+="$(kafka_env rebuilder | tr '\n' ' ')"
+[[ -n $REBUILD_ENV ]] && REBUILD_ENV="env $REBUILD_ENV"
 NATS_SERVERS="nats://127.0.0.1:${NATS_AUTH_PORT:-4223}"
 TOOL_ENV='env $(bash infra/local/nats-auth.sh env scenario)'
 if [[ $CLUSTER == 1 ]]; then
@@ -180,7 +183,7 @@ fi)
     curl -i -X POST localhost:$PORT/admin/projections/orders/rebuild \\
       -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{}'
     curl -s localhost:$PORT/admin/projections/orders -H "authorization: Bearer \$TOKEN"
-    $REBUILD_ENV npm run rebuild -- orders   # the same, as a CLI with a progress bar
+    ${REBUILD_ENV}npm run rebuild -- orders   # the same, as a CLI with a progress bar
 
   NATS: $( [[ $NATS_AUTH == 1 ]] && echo "the project's users, one per service, on $NATS_SERVERS
     The tools need a user too:  $TOOL_ENV npm run scenario -- list" || echo "no users (DEMO_NATS_AUTH=0)$([[ $CLUSTER == 1 ]] && echo ", on $NATS_SERVERS")")
