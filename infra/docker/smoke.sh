@@ -10,9 +10,11 @@
 #      Dockerfile, first build then a warm rebuild, with sizes
 #   3. `up -d` with the unmodified docker-compose.yml (plus compose.ci.yml: build network
 #      only), time until every service is healthy
-#   4. through the published ports: an order → CONFIRMED in the read model; kcat sees its
-#      events with their headers; the admin API only on its own port and only with the
-#      token; POST /admin/projections/orders/rebuild (on the admin port) → swapped
+#   4. through the published ports: an order → CONFIRMED in the read model, with Kafka
+#      authentication on (every service its own SCRAM principal and ACLs); a Kafka client on
+#      the host, logged in, sees its events with their headers; an anonymous Kafka client is
+#      refused; the admin API only on its own port and only with the token;
+#      POST /admin/projections/orders/rebuild (on the admin port) → swapped
 #   5. --scale orders=3: every instance answers PlaceOrder requests (queue group), from
 #      each instance's own /metrics
 #   6. a crashed bridge comes back by the restart policy, and an order placed while it was
@@ -43,9 +45,14 @@ export PATH="$DOCKER_BIN_DIR:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
 PROJECT="switchyard-smoke-$(date +%s)-$$"
 PROJECT="${PROJECT//[^a-z0-9-]/}"
 COMPOSE=(docker-compose -p "$PROJECT" -f docker-compose.yml -f infra/docker/compose.ci.yml)
-# The services' NATS keys, into .env where the compose file reads them: made once, then kept.
-bash infra/docker/nats-credentials.sh >/dev/null
-APPS=(gateway orders inventory payments bridge projector rebuilder)
+# The services' NATS keys and Kafka passwords, into .env where the compose file reads them:
+# made once, then kept.
+bash infra/docker/credentials.sh >/dev/null
+KAFKA_ADMIN_PASSWORD_FILE=.local/compose/kafka/admin
+# The images built from infra/docker/Dockerfile: the apps, and the one-shot Kafka set-up.
+APPS=(gateway orders inventory payments bridge projector rebuilder kafka-acls)
+# One-shot containers: done once they exited 0 (db-setup, kafka-users, kafka-acls).
+ONE_SHOTS='db-setup|kafka-users|kafka-acls'
 TOPIC=switchyard.orders.events # the default namespace's order-event topic (packages/contracts)
 started_engine=0
 T0=$SECONDS
@@ -83,10 +90,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Free host ports, handed to the compose file through its variables.
-GATEWAY_PORT="$(free_port)" NATS_PORT="$(free_port)" NATS_MONITOR_PORT="$(free_port)"
-KAFKA_PORT="$(free_port)" PGPORT="$(free_port)" PROMETHEUS_PORT="$(free_port)"
-GATEWAY_ADMIN_PORT="$(free_port)"
+# Free host ports, handed to the compose file through its variables. SMOKE_PORT_BASE=N takes
+# N..N+6 instead (a shared machine may give each user a port range). Not the variables
+# themselves: KAFKA_PORT or PGPORT set for the no-Docker brokers must not leak in here.
+port() { # port OFFSET
+  if [[ -n "${SMOKE_PORT_BASE:-}" ]]; then echo $((SMOKE_PORT_BASE + $1)); else free_port; fi
+}
+GATEWAY_PORT="$(port 0)" NATS_PORT="$(port 1)" NATS_MONITOR_PORT="$(port 2)"
+KAFKA_PORT="$(port 3)" PGPORT="$(port 4)" PROMETHEUS_PORT="$(port 5)"
+GATEWAY_ADMIN_PORT="$(port 6)"
 export GATEWAY_PORT NATS_PORT NATS_MONITOR_PORT KAFKA_PORT PGPORT PROMETHEUS_PORT GATEWAY_ADMIN_PORT
 # The operator's token for this run only (compose hands ADMIN_TOKEN to the gateway).
 ADMIN_TOKEN="$(node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")"
@@ -137,9 +149,9 @@ wait_healthy() {
   shift
   while :; do
     ids="$("${COMPOSE[@]}" ps -q "$@")"
-    # db-setup is a one-shot (ADR 0035): done once it exited 0.
+    # The one-shots (ADR 0035, 0041): done once they exited 0.
     waiting="$(docker inspect -f '{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}' $ids |
-      awk '$1 ~ /db-setup/ && $2 == "exited" && $4 == "0" {next} $2 != "running" || ($3 != "healthy" && $3 != "none") {print $1 "(" $2 "/" $3 ")"}')"
+      awk -v once="$ONE_SHOTS" '$1 ~ once && $2 == "exited" && $4 == "0" {next} $2 != "running" || ($3 != "healthy" && $3 != "none") {print $1 "(" $2 "/" $3 "/" $4 ")"}')"
     [[ -z "$waiting" ]] && return 0
     ((SECONDS < deadline)) || fail "not healthy after $1 s: $waiting"
     sleep 2
@@ -147,7 +159,9 @@ wait_healthy() {
 }
 t=$SECONDS
 "${COMPOSE[@]}" up -d >/dev/null 2>&1
-wait_healthy 240
+# 360 s: the Kafka set-up (kafka-users, then kafka-acls) runs before bridge, projector and
+# rebuilder can start; the first passing run took 250 s to all healthy on a loaded machine.
+wait_healthy 360
 containers="$("${COMPOSE[@]}" ps -q | wc -l)"
 figure "up -d → all $containers containers healthy in $((SECONDS - t)) s"
 "${COMPOSE[@]}" ps
@@ -175,17 +189,26 @@ order="$(place_order smoke-c1)"
 wait_status "$order" CONFIRMED 60
 ok "POST /orders → $order, GET /orders/$order → CONFIRMED in $((SECONDS - t)) s"
 
-# kcat on the host, through the EXTERNAL listener: the advertised address must work from here.
+# A client on the host, through the EXTERNAL listener: the advertised address must work from
+# here, and only logged in (as admin: the set-up principal may read anything). Not kcat: its
+# librdkafka 2.0.2 fails the SCRAM login to Kafka 4 (kafka-check.mjs says more).
 kafka_records() { # kafka_records ORDER_ID → that order's records: key, headers, type
-  kcat -b "localhost:$KAFKA_PORT" -C -t "$TOPIC" -o beginning -e -q \
-    -f '%k\t%h\t%s\n' 2>/dev/null | awk -F'\t' -v id="$1" '$1 == id'
+  KAFKA_SASL_USERNAME=admin KAFKA_SASL_PASSWORD="$(cat "$KAFKA_ADMIN_PASSWORD_FILE")" \
+    node infra/docker/kafka-check.mjs records "localhost:$KAFKA_PORT" "$TOPIC" "$1"
 }
-records="$(kafka_records "$order")"
-[[ -n "$records" ]] || fail "kcat -b localhost:$KAFKA_PORT sees no record keyed $order on $TOPIC"
+records="$(kafka_records "$order")" || fail "reading $TOPIC on localhost:$KAFKA_PORT as admin"
+[[ -n "$records" ]] || fail "no record keyed $order on $TOPIC (localhost:$KAFKA_PORT)"
 grep -q 'OrderPlaced' <<<"$records" || fail "no OrderPlaced for $order on Kafka"
 grep -q 'traceparent=\|correlation' <<<"$records" || fail "the records of $order carry no headers: $records"
-ok "kcat -b localhost:$KAFKA_PORT -t $TOPIC: $(wc -l <<<"$records") records keyed $order:"
-cut -f1-2 <<<"$records" | sed 's/^/         /'
+ok "Kafka localhost:$KAFKA_PORT (SASL/SCRAM as admin) -t $TOPIC: $(wc -l <<<"$records") records keyed $order:"
+cut -f1-2 <<<"$records" | cut -c1-160 | sed 's/^/         /'
+
+step "Kafka refuses an anonymous client"
+# The order above went through with every Kafka service logged in as itself; a client with no
+# credentials must not get anywhere, not even a topic list (no PLAINTEXT listener exists).
+refusal="$(node infra/docker/kafka-check.mjs anonymous "localhost:$KAFKA_PORT" 2>&1)" ||
+  fail "$refusal"
+ok "$refusal"
 
 step "the admin API: its own port, and the token"
 code="$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: Bearer $ADMIN_TOKEN" "$GW/admin/projections/orders")"
@@ -274,8 +297,9 @@ promtool check config infra/observability/prometheus/prometheus.yml >/dev/null |
   fail "promtool check config infra/observability/prometheus/prometheus.yml"
 ok "promtool check config infra/observability/prometheus/prometheus.yml"
 containers="$("${COMPOSE[@]}" ps -q | wc -l)"
-# The app containers: all but nats, kafka, postgres, prometheus, and the exited db-setup.
-expected=$((containers - 4 - $("${COMPOSE[@]}" ps -q db-setup | wc -l)))
+# The app containers: all but nats, kafka, postgres, prometheus, and the exited one-shots.
+one_shots="$("${COMPOSE[@]}" ps -q db-setup kafka-users kafka-acls | wc -l)"
+expected=$((containers - 4 - one_shots))
 t=$SECONDS
 while :; do
   targets="$(curl -s "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/targets?state=active" || true)"

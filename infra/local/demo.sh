@@ -5,11 +5,17 @@
 # foreground with prefixed logs; Ctrl-C (SIGINT/SIGTERM) stops them all gracefully.
 #   DEMO_ORDERS_INSTANCES  [2]  orders instances in the queue group
 #   HTTP_PORT              [3000] gateway port
-#   DEMO_KAFKA_SASL        [0]  1: Kafka with SASL/SCRAM and ACLs (ADR 0035). A second broker
-#                          (kafka.sh KAFKA_SASL=scram, dir .local/kafka-sasl) on
-#                          DEMO_KAFKA_SASL_PORT [19092] / +1, set up by `kafka-acls apply` as
-#                          admin; bridge, projector, rebuilder and gateway log in as themselves.
-#                          The shared broker on 9092 stays as it is (kcat, scenarios use it).
+#   DEMO_KAFKA_SASL        [1]  Kafka with SASL/SCRAM-SHA-512 and ACLs (ADR 0035, 0041): a broker
+#                          of the demo's own (kafka.sh KAFKA_SASL=scram, dir .local/kafka-sasl)
+#                          on DEMO_KAFKA_SASL_PORT [19092] / +1, with no PLAINTEXT listener.
+#                          Its random passwords are made once into
+#                          .local/kafka-sasl/kafka/sasl/users/<principal> (mode 600, never
+#                          printed). `kafka-acls apply` as admin creates the topics and grants
+#                          each service its rights; bridge, projector, rebuilder and gateway
+#                          then log in as themselves. 0: the shared PLAINTEXT broker on 9092,
+#                          as before. The shared broker stays as it is either way (kcat, the
+#                          test suites and the scenarios use it). With --cluster: PLAINTEXT
+#                          (the 3 brokers have no SASL mode; ADR 0041 says why).
 #   ADMIN_TOKEN            [.local/admin-token] the gateway's admin token: unset, one is
 #                          generated once into .local/admin-token (mode 600) and reused
 #   DEMO_NATS_AUTH         [1]  1: the services run on the project's nats-server with one
@@ -33,21 +39,29 @@ CLUSTER="${DEMO_CLUSTER:-0}"
 NATS_AUTH="${DEMO_NATS_AUTH:-1}"
 cluster_env=()
 if [[ $CLUSTER == 1 ]]; then
-  [[ "${DEMO_KAFKA_SASL:-0}" == 1 ]] && die "DEMO_KAFKA_SASL=1 is for the single broker only; the cluster runs PLAINTEXT"
+  # The local cluster's brokers have no SASL mode (kafka-cluster.sh; ADR 0041): said plainly
+  # rather than silently, and an explicit DEMO_KAFKA_SASL=1 is refused, not ignored.
+  [[ "${DEMO_KAFKA_SASL:-}" == 1 ]] && die "DEMO_KAFKA_SASL=1 is for the single broker only; the cluster runs PLAINTEXT (ADR 0041)"
+  KAFKA_SASL_ON=0
+  log "--cluster: Kafka runs PLAINTEXT on loopback (no principals, no ACLs; ADR 0041)"
   NATS_CLUSTER_AUTH="$NATS_AUTH" bash infra/local/brokers.sh up --cluster
   # Appended after each service's own variables, so they win over nats-auth.sh's NATS_URL.
   mapfile -t cluster_env < <(bash infra/local/brokers.sh env --cluster)
 else
+  KAFKA_SASL_ON="${DEMO_KAFKA_SASL:-1}"
   bash infra/local/brokers.sh up
 fi
+[[ $KAFKA_SASL_ON == 0 || $KAFKA_SASL_ON == 1 ]] || die "DEMO_KAFKA_SASL must be 0 or 1, got '$KAFKA_SASL_ON'"
 npx turbo run build --output-logs=errors-only
 # The one step as the Postgres superuser: the projector's and the rebuilder's roles and
 # their rights (ADR 0035); the services below log in as those roles, not as postgres.
 node apps/rebuilder/dist/main.js setup-database
 
-# kafka_env PRINCIPAL: the Kafka variables of a service (nothing without DEMO_KAFKA_SASL).
+# kafka_env PRINCIPAL: the Kafka variables of a service (nothing with DEMO_KAFKA_SASL=0).
+# The password travels as a file name, never as a value: nothing here can print it.
 kafka_env() { :; }
-if [[ "${DEMO_KAFKA_SASL:-0}" == 1 ]]; then
+KAFKA_BOOTSTRAP=localhost:9092
+if [[ $KAFKA_SASL_ON == 1 ]]; then
   SASL_PORT="${DEMO_KAFKA_SASL_PORT:-19092}"
   SASL_HOME="$ROOT/.local/kafka-sasl"
   SWITCHYARD_LOCAL_DIR="$SASL_HOME" KAFKA_PORT="$SASL_PORT" KAFKA_CONTROLLER_PORT="$((SASL_PORT + 1))" \
@@ -59,6 +73,15 @@ if [[ "${DEMO_KAFKA_SASL:-0}" == 1 ]]; then
   # The set-up principal creates the topics and grants each service its rights.
   mapfile -t admin_env < <(kafka_env admin)
   env "${admin_env[@]}" node tools/kafka-acls/dist/main.js apply
+  # A client config for you (the Kafka CLI tools below), as admin: a super user, so a tool
+  # for the operator, never for a service. Written with the password, so mode 600 too.
+  (umask 077 && cat >"$SASL_HOME/kafka/sasl/admin.properties" <<EOF
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(cat "$SASL_HOME/kafka/sasl/users/admin")";
+EOF
+  )
+  KAFKA_BOOTSTRAP="localhost:$SASL_PORT"
 fi
 # On the cluster the nodes load the same users (nats-cluster.sh, NATS_CLUSTER_AUTH=1).
 [[ $NATS_AUTH == 1 && $CLUSTER == 0 ]] && bash infra/local/nats-auth.sh up
@@ -112,7 +135,12 @@ run projector projector HTTP_PORT=0 "${projector_kafka[@]}"
 run rebuilder rebuilder HTTP_PORT=0 "${rebuilder_kafka[@]}" -- serve
 run gateway gateway HTTP_PORT="$PORT" ADMIN_TOKEN="$ADMIN_TOKEN" "${gateway_kafka[@]}"
 
-KAFKA_BOOTSTRAP=localhost:9092
+# The rebuild CLI as the rebuilder: its NATS user (progress) and its Kafka principal. The
+# password file's path stays absolute: npm runs the CLI in apps/rebuilder.
+REBUILD_ENV=''
+[[ $NATS_AUTH == 1 ]] && REBUILD_ENV+='$(bash infra/local/nats-auth.sh env rebuilder) '
+[[ $KAFKA_SASL_ON == 1 ]] && REBUILD_ENV+="$(kafka_env rebuilder | tr '\n' ' ')"
+[[ -n $REBUILD_ENV ]] && REBUILD_ENV="env $REBUILD_ENV"
 NATS_SERVERS="nats://127.0.0.1:${NATS_AUTH_PORT:-4223}"
 TOOL_ENV='env $(bash infra/local/nats-auth.sh env scenario)'
 if [[ $CLUSTER == 1 ]]; then
@@ -136,7 +164,18 @@ cat <<MSG
   Read it back (a moment later: the read side is eventually consistent):
     curl -s localhost:$PORT/orders/<orderId>
   See the events on Kafka with a client we did not write:
+$(if [[ $KAFKA_SASL_ON == 1 ]]; then cat <<EOT
+    java -cp '.local/kafka/libs/*' \\
+      org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server $KAFKA_BOOTSTRAP \\
+      --consumer.config .local/kafka-sasl/kafka/sasl/admin.properties --topic switchyard.orders.events \\
+      --from-beginning --timeout-ms 5000 --property print.key=true --property print.headers=true
+  (Kafka is SASL/SCRAM with ACLs on :$SASL_PORT, one principal per service: kcat 1.7 with
+  librdkafka 2.0 cannot log in to it; DEMO_KAFKA_SASL=0 for the shared PLAINTEXT broker.)
+EOT
+else cat <<EOT
     kcat -b $KAFKA_BOOTSTRAP -C -t switchyard.orders.events -o beginning -e -f 'key=%k headers=%h %s\n'
+EOT
+fi)
   The admin API (/admin: pause, resume, rebuild) needs the admin token; the dashboard asks
   for it once per tab. It is $TOKEN_SOURCE:
     TOKEN="$TOKEN_READ"
@@ -144,13 +183,13 @@ cat <<MSG
     curl -i -X POST localhost:$PORT/admin/projections/orders/rebuild \\
       -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{}'
     curl -s localhost:$PORT/admin/projections/orders -H "authorization: Bearer \$TOKEN"
-    npm run rebuild -- orders                             # the same, as a CLI with a progress bar
+    ${REBUILD_ENV}npm run rebuild -- orders   # the same, as a CLI with a progress bar
 
   NATS: $( [[ $NATS_AUTH == 1 ]] && echo "the project's users, one per service, on $NATS_SERVERS
     The tools need a user too:  $TOOL_ENV npm run scenario -- list" || echo "no users (DEMO_NATS_AUTH=0)$([[ $CLUSTER == 1 ]] && echo ", on $NATS_SERVERS")")
   $([[ $CLUSTER == 1 ]] && echo "Clusters: streams and buckets R3, topics RF 3 / min ISR 2. Stop them: npm run brokers -- down --cluster")
 
   Ctrl-C stops the services (the brokers keep running: npm run brokers -- down,
-  bash infra/local/nats-auth.sh down).
+  bash infra/local/nats-auth.sh down$([[ $KAFKA_SASL_ON == 1 ]] && printf ',\n  %s' "SWITCHYARD_LOCAL_DIR=.local/kafka-sasl KAFKA_PORT=$SASL_PORT bash infra/local/kafka.sh down")).
 MSG
 wait

@@ -10,6 +10,7 @@ export * from './test-namespace';
 export * from './child-env';
 export * from './free-port';
 export * from './nats-server-process';
+export * from './nats-violations';
 export * from './auth-nats';
 export * from './local-cluster';
 export * from './nats-auth-config';

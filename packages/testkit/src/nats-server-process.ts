@@ -82,9 +82,19 @@ export class NatsServerProcess {
 
   /** "Permissions Violation" lines of every run of this server so far (with an auth config). */
   violations(): string[] {
-    return this.logFiles
-      .flatMap((file) => readFileSync(file, 'utf8').split('\n'))
-      .filter((line) => line.includes('Violation'));
+    return this.violationsByRun().flat();
+  }
+
+  /**
+   * The same, one list per run (the first before any restart): a restarted server refuses
+   * replies to requests its previous run delivered (`splitViolations` says why).
+   */
+  violationsByRun(): string[][] {
+    return this.logFiles.map((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('Violation')),
+    );
   }
 
   async restart(): Promise<void> {

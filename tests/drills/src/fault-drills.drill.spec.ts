@@ -41,9 +41,8 @@ describe('fault drills', () => {
 
   const harness = new DrillHarness({
     label: 'fault-drills',
-    // Off until the harness's connection under NATS users is found out: with it on, the
-    // drill's own admin connection timed out against a server that was ready (2026-12-02).
-    natsAuth: false,
+    // Every service on its own NATS user, the checks as admin; a refused right fails the file.
+    natsAuth: true,
     namespace,
     ratePerSecond: RATE,
   });
