@@ -267,6 +267,19 @@ export class KafkaAdmin {
     return new Map(partitions.map(({ partitionId, leader }) => [partitionId, leader]));
   }
 
+  /**
+   * Partitions of `topic` whose in-sync replicas are fewer than their replicas: a broker
+   * that came back has not caught up yet (or one is down). Zero before the next broker of
+   * a rolling restart may go.
+   */
+  async underReplicatedPartitions(topic: string): Promise<number[]> {
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = topics.find((entry) => entry.name === topic)?.partitions ?? [];
+    return partitions
+      .filter(({ isr, replicas }) => isr.length < replicas.length)
+      .map(({ partitionId }) => partitionId);
+  }
+
   /** The high watermark (next offset to be written) of every partition. */
   async endOffsets(topic: string): Promise<Map<number, bigint>> {
     const offsets = await this.admin.fetchTopicOffsets(topic);
