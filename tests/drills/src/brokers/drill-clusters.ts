@@ -6,6 +6,9 @@ import { LocalCluster, repoRoot, type ClusterNode } from '@switchyard/testkit';
 
 export const CLUSTER_NODES: readonly ClusterNode[] = [1, 2, 3];
 
+/** Kafka's internal topic of committed offsets: its partition leaders coordinate the groups. */
+const OFFSETS_TOPIC = '__consumer_offsets';
+
 /**
  * ### A 3-node NATS cluster and a 3-broker Kafka cluster the cluster drills own.
  *
@@ -55,6 +58,21 @@ export class DrillClusters {
     if (leader !== 1 && leader !== 2 && leader !== 3)
       throw new Error(`partition ${topic}/${partition} has no leader among nodes 1-3: ${leader}`);
     return leader;
+  }
+
+  /**
+   * The broker that coordinates consumer group `groupId` now: the leader of its partition
+   * of `__consumer_offsets`, which Kafka picks as `abs(groupId.hashCode()) % partitions`
+   * (Java's `String.hashCode`). Losing it makes every member find a new coordinator and
+   * rejoin: the hardest broker to lose for a consumer.
+   */
+  async kafkaCoordinatorOf(admin: KafkaAdmin, groupId: string): Promise<ClusterNode> {
+    const leaders = await admin.partitionLeaders(OFFSETS_TOPIC);
+    let hash = 0;
+    for (let i = 0; i < groupId.length; i++)
+      hash = (Math.imul(31, hash) + groupId.charCodeAt(i)) | 0;
+    const partition = (hash & 0x7fffffff) % leaders.size;
+    return this.kafkaLeaderOf(admin, OFFSETS_TOPIC, partition);
   }
 
   /**
