@@ -300,7 +300,10 @@
       status: 0,
       body: String(error),
     }));
-    if (!result.ok || !Array.isArray(result.body)) {
+    // The topology (topology.js) marks paused and stopped services; null: not known.
+    const known = result.ok && Array.isArray(result.body) ? result.body : null;
+    document.dispatchEvent(new CustomEvent('switchyard:consumers', { detail: known }));
+    if (!known) {
       list.replaceChildren();
       say('consumer-result', `Consumer control unavailable: ${problemText(result)}`, true);
       askForToken(result);
@@ -356,6 +359,8 @@
 
   function showRun(run) {
     if (!run) return;
+    // The rebuild chart (charts.js) plots the run's rate.
+    document.dispatchEvent(new CustomEvent('switchyard:rebuild', { detail: run }));
     const bar = $('rebuild-progress');
     const percent =
       run.eventsTotal > 0
@@ -520,8 +525,11 @@
         status: 0,
         body: String(error),
       }));
-      if (result.ok) renderOverview(result.body);
-      else $('overview-age').textContent = `(overview unavailable: ${problemText(result)})`;
+      if (result.ok) {
+        renderOverview(result.body);
+        // The charts over time (charts.js) keep the samples.
+        document.dispatchEvent(new CustomEvent('switchyard:overview', { detail: result.body }));
+      } else $('overview-age').textContent = `(overview unavailable: ${problemText(result)})`;
     }
     overviewTimer = setTimeout(refreshOverview, OVERVIEW_EVERY_MS);
   }

@@ -20,6 +20,7 @@ import { OrdersHttpController } from './orders/orders.http.controller';
 import { KafkaProbe } from './overview/kafka-probe';
 import { OverviewHttpController } from './overview/overview.http.controller';
 import { SystemOverviewService } from './overview/system-overview';
+import { TopologyHttpController } from './topology/topology.http.controller';
 
 /**
  * The gateway: HTTP in, NATS request-reply out.
@@ -33,6 +34,7 @@ import { SystemOverviewService } from './overview/system-overview';
  * - `GET  /events`        → public live feed: core NATS `notify.orders.>` + rebuild progress as SSE
  * - `GET  /admin/events`  → the same with order ids and reasons (admin token)
  * - `GET  /api/overview`  → dashboard panels: latency, JetStream pending, Kafka lag, dead letters
+ * - `GET  /api/topology`  → the system as the dashboard draws it (names from the contracts)
  * - `GET  /`              → the dashboard (static files from `public/`)
  * - `GET  /healthz`, `GET /readyz` (ready when NATS answers)
  *
@@ -56,6 +58,7 @@ import { SystemOverviewService } from './overview/system-overview';
     EventsHttpController,
     AdminEventsHttpController,
     OverviewHttpController,
+    TopologyHttpController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -105,6 +105,13 @@ export const SystemOverviewSchema = z.object({
     clients: z.int().nonnegative(),
     dropped: z.int().nonnegative(),
     subscriptions: z.int().nonnegative(),
+    /**
+     * Order notifications this gateway heard since it started, per event: counters, so a
+     * client gets rates from two samples (the dashboard's orders-per-second chart) however
+     * often it polls. Core NATS is at-most-once: what the gateway missed while it was
+     * disconnected is not counted.
+     */
+    notifications: z.record(OrderNotificationEventSchema, z.int().nonnegative()),
   }),
 });
 export type SystemOverview = z.infer<typeof SystemOverviewSchema>;

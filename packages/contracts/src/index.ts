@@ -18,6 +18,7 @@ export * from './telemetry';
 export * from './inventory/stock';
 export * from './payments/events';
 export * from './dashboard';
+export * from './dashboard-topology';
 export * from './health';
 export * from './catalog/define';
 export * from './catalog/catalog';

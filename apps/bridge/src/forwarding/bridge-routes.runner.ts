@@ -14,6 +14,7 @@ import {
   EventProducer,
   KafkaAdmin,
   KvLease,
+  SerialKv,
   type createKafka,
   type LeaseStore,
 } from '@switchyard/messaging';
@@ -82,10 +83,14 @@ export class BridgeRoutesRunner implements OnApplicationBootstrap, OnApplication
     // Created, or reconciled with their declaration (retention: for ever), before any write.
     await this.admin.ensureTopics(Object.values(TOPOLOGY.kafka.topics), this.logger);
     await this.producer.connect();
-    const leases: LeaseStore = await ensureKvBucket(this.js, TOPOLOGY.nats.kv.bridgeLeases, {
-      replicas: config.JETSTREAM_REPLICAS,
-      logger: this.logger,
-    });
+    // Compare-and-set that holds on a replicated bucket too: with `kv.update` alone, two
+    // bridges could both take the lease on a cluster (SerialKv, nats-server#4320).
+    const leases: LeaseStore = new SerialKv(
+      await ensureKvBucket(this.js, TOPOLOGY.nats.kv.bridgeLeases, {
+        replicas: config.JETSTREAM_REPLICAS,
+        logger: this.logger,
+      }),
+    );
 
     for (const declared of TOPOLOGY.bridgeRoutes) {
       // Its topic as the catalog says: the channel the bridge publishes the route's events on.

@@ -7,7 +7,12 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import type { OrderNotification, SubscriptionDefinition } from '@switchyard/contracts';
+import type {
+  OrderNotification,
+  OrderNotificationEvent,
+  SubscriptionDefinition,
+  SystemOverview,
+} from '@switchyard/contracts';
 import { NATS_CONNECTION } from '@switchyard/service';
 import { CATALOG, config } from '../config';
 import { publicView } from './public-view';
@@ -82,6 +87,13 @@ export class LiveFeed implements OnApplicationBootstrap, BeforeApplicationShutdo
   private readonly perClient = new Map<string, number>();
   private subscriptions: Subscription[] = [];
   private droppedTotal = 0;
+  /** Notifications heard per event since start: the orders-per-second chart's counters. */
+  private readonly heard: Record<OrderNotificationEvent, number> = {
+    placed: 0,
+    confirmed: 0,
+    cancelled: 0,
+    rejected: 0,
+  };
 
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
@@ -136,11 +148,12 @@ export class LiveFeed implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   /** Open streams, events dropped for slow ones, and NATS subscriptions serving them all. */
-  stats(): { clients: number; dropped: number; subscriptions: number } {
+  stats(): SystemOverview['liveFeed'] {
     return {
       clients: this.sessions.size,
       dropped: this.droppedTotal,
       subscriptions: this.subscriptions.filter((subscription) => !subscription.isClosed()).length,
+      notifications: { ...this.heard },
     };
   }
 
@@ -157,6 +170,7 @@ export class LiveFeed implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   private fanOutOrder(notification: OrderNotification): void {
+    this.heard[notification.event] += 1;
     let shown: ReturnType<typeof publicView> | undefined;
     this.fanOut(
       ({ region }) => region === undefined || region === notification.region,

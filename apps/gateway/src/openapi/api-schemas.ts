@@ -20,6 +20,7 @@ import {
   RebuildRunSchema,
   RegionSchema,
   SystemOverviewSchema,
+  SystemTopologySchema,
 } from '@switchyard/contracts';
 import { ZodComponents } from './zod-schemas';
 
@@ -45,6 +46,7 @@ export const apiSchemas = new ZodComponents()
   .add(ConsumerSummarySchema, { id: 'ConsumerSummary', io: 'output' })
   .add(ConsumerControlResultSchema, { id: 'ConsumerControlResult', io: 'output' })
   .add(SystemOverviewSchema, { id: 'SystemOverview', io: 'output' })
+  .add(SystemTopologySchema, { id: 'SystemTopology', io: 'output' })
   .add(HealthCheckResultSchema, { id: 'HealthCheckResult', io: 'output' })
   .add(ProblemDetailsSchema, { id: 'ProblemDetails', io: 'output' })
   .add(FieldErrorSchema, { id: 'FieldError', io: 'output' })

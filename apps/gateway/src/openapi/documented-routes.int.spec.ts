@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { runService } from '@switchyard/service';
 import type { RouteOptions } from 'fastify';
 import { config } from '../config';
+import { VENDOR_PREFIX } from '../dashboard/dashboard-static';
 import { GatewayModule } from '../gateway.module';
 import { serveApiDocs } from './api-docs-route';
 import { COMMITTED_DOCUMENT } from './committed-document';
@@ -20,7 +21,8 @@ const operation = (method: string, url: string) => `${method} ${url.replace(/:(\
  * and each documented one must exist. A new controller route without its decorators still
  * appears in the document (Nest registers it), but a route added on Fastify directly does
  * not: this test is what catches it. Not API, so not in the document: the dashboard's files
- * (`public/`, `/`) and the docs themselves (`/docs`, its assets, `/docs/openapi.json`).
+ * (`public/`, `/`, the libraries it loads from `/vendor/`) and the docs themselves (`/docs`,
+ * its assets, `/docs/openapi.json`).
  * `HEAD` routes are Fastify's automatic twins of the `GET`s.
  */
 describe('the routes the gateway registers', () => {
@@ -58,6 +60,7 @@ describe('the routes the gateway registers', () => {
         method === 'HEAD' ||
         url === '/' ||
         dashboardFiles.includes(url) ||
+        url.startsWith(VENDOR_PREFIX) ||
         url === '/docs' ||
         url.startsWith('/docs/')
       );

@@ -1,9 +1,10 @@
 /**
  * ### One id per stock change an order causes, the same on every attempt.
  *
- * `StockStore.adjust` sends it as `Nats-Msg-Id`, so JetStream stores each change once
- * whoever makes it, however often (within the stream's duplicate window). Lines are
- * merged per SKU (`planReservation`), so order + SKU + what the change is for names it.
+ * `StockStore.adjust` writes its digest into the stock value with the change itself
+ * (`StockValue`), so a change made again, whoever makes it, however often, finds itself
+ * there and is not applied twice. Lines are merged per SKU (`planReservation`), so
+ * order + SKU + what the change is for names it.
  */
 export const stockOperationId = {
   /** Taking a line of the order's reservation. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderLine, Shortage } from '@switchyard/contracts';
-import { isRevisionConflict, StockStore } from './stock-store';
+import { isRevisionConflict } from '@switchyard/messaging';
+import { StockStore } from './stock-store';
 
 export type ReservationState = 'pending' | 'reserved' | 'rejected' | 'released';
 

@@ -1,22 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { backoff } from '@nats-io/transport-node';
 import type { OrderLine } from '@switchyard/contracts';
-import { ensureKvBucket } from '@switchyard/messaging';
+import { ensureKvBucket, isRevisionConflict, SerialKv } from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 import { StockChangeMetrics } from './stock-change-metrics';
 import { wasMade, withChange, type StockValue } from './stock-value';
-
-/** A compare-and-set lost the race: someone else changed the key first. */
-export function isRevisionConflict(error: unknown): boolean {
-  return (
-    error instanceof JetStreamApiError &&
-    (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
-      error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
-  );
-}
 
 export type AdjustResult =
   | {
@@ -51,21 +42,23 @@ const casBackoff = backoff([0, 1, 2, 5, 10, 20]);
 /**
  * ### Stock levels in JetStream KV, changed only by compare-and-set, each change once.
  *
- * A change is a publish to the key's subject of the new value with the revision we read
- * as `Nats-Expected-Last-Subject-Sequence` (what `kv.update` sends): two instances
- * decrementing the same SKU at once, one wins, the other reads the new value and decides
- * again. No locks, no lost updates, never below zero.
+ * A change writes the new value expecting the revision we read (`SerialKv.update`): two
+ * instances decrementing the same SKU at once, one wins, the other reads the new value and
+ * decides again. No locks, no lost updates, never below zero. `SerialKv`, not `kv.update`:
+ * on a replicated bucket (R3) nats-server 2.9 let two writers that read the same revision
+ * both win, and the cluster drill found stock for sale that had been sold (its comment says
+ * why and what was measured).
  *
  * Each change has an operation id (`stockOperationId`), and the value carries the digests
  * of the last changes made to it (`StockValue`), written in the same compare-and-set. A
  * change made again (its answer lost while NATS restarted, or an instance taking a
- * reservation over) finds itself there and is not applied twice, whoever made it and
- * however long ago, NATS restarts included. The id also goes as `Nats-Msg-Id`: two
- * instances racing to make the same change are then told "duplicate" by the stream.
+ * reservation over, or two instances racing to make the same change) finds itself there
+ * and is not applied twice, whoever made it and however long ago, NATS restarts included.
  */
 @Injectable()
 export class StockStore implements OnModuleInit {
   private bucket!: KV;
+  private serial!: SerialKv;
   private readonly logger = new Logger(StockStore.name);
 
   constructor(
@@ -78,11 +71,16 @@ export class StockStore implements OnModuleInit {
     this.bucket = await ensureKvBucket(this.js, TOPOLOGY.nats.kv.inventory, {
       replicas: config.JETSTREAM_REPLICAS,
       logger: new Logger(StockStore.name),
+      // A release that reads no reservation does nothing, for good: on a cluster that read
+      // must not come from a replica that has not seen the reservation yet.
+      reads: 'leader',
     });
+    this.serial = new SerialKv(this.bucket);
   }
 
-  get kv(): KV {
-    return this.bucket;
+  /** The bucket, for the other records kept in it (reservations): writes by revision only. */
+  get kv(): SerialKv {
+    return this.serial;
   }
 
   /** The level of a SKU (its record of changes is the store's business only). */
@@ -98,7 +96,7 @@ export class StockStore implements OnModuleInit {
     // A new key: no change was ever made to it, so its (empty) record is complete.
     const value: StockValue = { ...stock, changes: [], forgottenThrough: 0 };
     try {
-      await this.bucket.create(stockKey(sku), JSON.stringify(value));
+      await this.serial.create(stockKey(sku), JSON.stringify(value));
       return true;
     } catch (error) {
       if (isRevisionConflict(error)) return false;
@@ -125,7 +123,6 @@ export class StockStore implements OnModuleInit {
     operationId: string,
     madeBefore?: MadeBefore,
   ): Promise<AdjustResult> {
-    const subject = this.subjectOf(sku);
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const entry = await this.bucket.get(stockKey(sku));
       if (!entry || entry.operation !== 'PUT') return { ok: false, available: null };
@@ -154,16 +151,13 @@ export class StockStore implements OnModuleInit {
         config.INVENTORY_STOCK_CHANGES_KEPT,
       );
       try {
-        const ack = await this.js.publish(subject, JSON.stringify(next), {
-          msgID: operationId,
-          expect: { lastSubjectSequence: entry.revision },
-        });
-        // A duplicate for the stream: another instance made this very change a moment ago.
-        if (ack.duplicate) return { ok: true, available, priceCents, made: 'before' };
+        await this.serial.update(stockKey(sku), JSON.stringify(next), entry.revision);
         return { ok: true, available: next.available, priceCents, made: 'now' };
       } catch (error) {
         if (!isRevisionConflict(error)) throw error;
-        // Lost the race: back off a little (jittered) and decide again on fresh data.
+        // Lost the race (or our own earlier attempt of this write was stored and its
+        // answer lost): back off a little (jittered) and decide again on fresh data, where
+        // a change of ours already made is found in the value's record.
         await new Promise((resolve) => setTimeout(resolve, casBackoff.backoff(attempt)));
       }
     }
@@ -190,10 +184,5 @@ export class StockStore implements OnModuleInit {
       };
       await this.adjust(line.sku, line.quantity, operationIdOf(line.sku), madeBefore);
     }
-  }
-
-  /** The subject a key's values are published on (what `kv.put` uses). */
-  private subjectOf(sku: string): string {
-    return `$KV.${TOPOLOGY.nats.kv.inventory.name}.${stockKey(sku)}`;
   }
 }

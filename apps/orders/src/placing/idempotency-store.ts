@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
-import type { KV } from '@nats-io/kv';
-import { ensureKvBucket } from '@switchyard/messaging';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { ensureKvBucket, isRevisionConflict, SerialKv } from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 
@@ -29,21 +28,23 @@ export const hashOf = (value: unknown): string =>
  * JetStream forgets a `Nats-Msg-Id` after the stream's duplicate window (2 minutes
  * here); a client may retry a POST hours later. The key → order record lives in a KV
  * bucket whose entries expire after `IDEMPOTENCY_TTL_HOURS`. `create` is atomic: of
- * concurrent requests with one key, exactly one record wins and all of them use it.
+ * concurrent requests with one key, exactly one record wins and all of them use it
+ * (`SerialKv`: on a replicated bucket, `kv.create` alone could let two win).
  */
 @Injectable()
 export class IdempotencyStore implements OnModuleInit {
-  private bucket!: KV;
+  private bucket!: SerialKv;
 
   constructor(@Inject(JETSTREAM) private readonly js: JetStreamClient) {}
 
   async onModuleInit(): Promise<void> {
-    this.bucket = await ensureKvBucket(
+    const kv = await ensureKvBucket(
       this.js,
       // The topology's day, unless this deployment says otherwise.
       { ...TOPOLOGY.nats.kv.idempotency, maxAgeMs: config.IDEMPOTENCY_TTL_HOURS * 3_600_000 },
       { replicas: config.JETSTREAM_REPLICAS, logger: new Logger(IdempotencyStore.name) },
     );
+    this.bucket = new SerialKv(kv);
   }
 
   /** The record for `key`: the existing one, or `candidate` if this call created it. */
@@ -54,10 +55,7 @@ export class IdempotencyStore implements OnModuleInit {
       await this.bucket.create(entryKey, JSON.stringify(candidate));
       return candidate;
     } catch (error) {
-      const taken =
-        error instanceof JetStreamApiError &&
-        error.code === JetStreamApiCodes.StreamWrongLastSequence;
-      if (!taken) throw error;
+      if (!isRevisionConflict(error)) throw error;
       const entry = await this.bucket.get(entryKey);
       if (!entry || entry.operation !== 'PUT')
         throw new Error('idempotency record vanished', { cause: error });

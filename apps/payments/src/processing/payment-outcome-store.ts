@@ -1,27 +1,29 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
-import type { KV } from '@nats-io/kv';
+import type { JetStreamClient } from '@nats-io/jetstream';
 import { PaymentOutcomeSchema, type PaymentOutcome } from '@switchyard/contracts';
-import { ensureKvBucket } from '@switchyard/messaging';
+import { ensureKvBucket, isRevisionConflict, SerialKv } from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 
 /**
  * The first decision for an order, kept in KV (`payment.<orderId>`). A redelivered or
  * redriven request must not be charged or decided twice: whoever creates the key first
- * decides; everyone after that republishes the stored outcome.
+ * decides; everyone after that republishes the stored outcome. (`SerialKv`: on a
+ * replicated bucket `kv.create` alone could let two instances decide, one charged and one
+ * declined.)
  */
 @Injectable()
 export class PaymentOutcomeStore implements OnModuleInit {
-  private bucket!: KV;
+  private bucket!: SerialKv;
 
   constructor(@Inject(JETSTREAM) private readonly js: JetStreamClient) {}
 
   async onModuleInit(): Promise<void> {
-    this.bucket = await ensureKvBucket(this.js, TOPOLOGY.nats.kv.payments, {
+    const kv = await ensureKvBucket(this.js, TOPOLOGY.nats.kv.payments, {
       replicas: config.JETSTREAM_REPLICAS,
       logger: new Logger(PaymentOutcomeStore.name),
     });
+    this.bucket = new SerialKv(kv);
   }
 
   async find(orderId: string): Promise<PaymentOutcome | undefined> {
@@ -35,10 +37,7 @@ export class PaymentOutcomeStore implements OnModuleInit {
       await this.bucket.create(`payment.${outcome.data.orderId}`, JSON.stringify(outcome));
       return outcome;
     } catch (error) {
-      const lostRace =
-        error instanceof JetStreamApiError &&
-        error.code === JetStreamApiCodes.StreamWrongLastSequence;
-      if (!lostRace) throw error;
+      if (!isRevisionConflict(error)) throw error;
       const stored = await this.find(outcome.data.orderId);
       if (!stored)
         throw new Error(`payment ${outcome.data.orderId} exists and vanished`, { cause: error });

@@ -11,3 +11,4 @@ export * from './jetstream-spans';
 export * from './kv-buckets';
 export * from './stream-config-diff';
 export * from './kv-lease';
+export * from './serial-kv';

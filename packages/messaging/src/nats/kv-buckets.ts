@@ -41,7 +41,17 @@ export function kvStreamConfigOf(
 export async function ensureKvBucket(
   js: JetStreamClient,
   definition: KvBucketDefinition,
-  options: EnsureOptions,
+  options: EnsureOptions & {
+    /**
+     * Where `get` reads. `nearest` (nats.js's default on 2.9+): a direct get that any replica
+     * may answer, fast but possibly a moment behind the leader, and on nats-server before
+     * 2.9.17 also from a replica still catching up after a restart (nats-server#4162).
+     * `leader`: the stream leader answers, so a read sees every acknowledged write. Use it
+     * where a read decides something a compare-and-set cannot catch: "there is no such
+     * key, so nothing to do" is never retried.
+     */
+    reads?: 'nearest' | 'leader';
+  },
 ): Promise<KV> {
   const jsm = await js.jetstreamManager();
   const stream = kvStreamName(definition.name);
@@ -54,6 +64,7 @@ export async function ensureKvBucket(
     max_bytes: definition.maxBytes,
     replicas: options.replicas,
     storage: StorageType.File,
+    ...(options.reads === 'leader' ? { allow_direct: false } : {}),
   });
   if (!existed) {
     // nats.js chose the rest (discard new, rollups, direct get); the dedupe window is ours.

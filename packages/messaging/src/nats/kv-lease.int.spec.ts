@@ -4,6 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connectNats } from './connect';
 import { KvLease, type LeaseStore } from './kv-lease';
+import { SerialKv } from './serial-kv';
 
 // This package sits below the testkit, so it reads the server address itself (same default).
 const url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -23,8 +24,12 @@ async function until<T>(
   }
 }
 
-/** A store that can be cut off, as a holder's process is when its network partitions. */
-function partitionable(kv: KV): LeaseStore & { cut: boolean } {
+/**
+ * A store that can be cut off, as a holder's process is when its network partitions. The
+ * bridge's store: compare-and-set through `SerialKv`.
+ */
+function partitionable(bucket: KV): LeaseStore & { cut: boolean } {
+  const kv = new SerialKv(bucket);
   const store = {
     cut: false,
     check() {

@@ -1,8 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { RunnerLogger } from './pull-consumer-runner';
+import { isRevisionConflict } from './serial-kv';
 
-/** The slice of a JetStream KV bucket (`@nats-io/kv`'s `KV`) a lease needs. */
+/**
+ * The slice of a JetStream KV bucket a lease needs: a `SerialKv` (whose compare-and-set
+ * holds on a replicated bucket too), or for one server `@nats-io/kv`'s `KV` itself.
+ */
 export interface LeaseStore {
   get(key: string): Promise<{ revision: number; operation: string; string(): string } | null>;
   /** Only if the key is absent or deleted: concurrent creators, one wins. */
@@ -57,14 +60,6 @@ export interface KvLeaseOptions {
 export type PreviousHolder = 'released' | 'expired' | 'none' | 'ours';
 
 type State = 'standby' | 'holding' | 'stopped';
-
-function isCasConflict(error: unknown): boolean {
-  return (
-    error instanceof JetStreamApiError &&
-    (error.code === JetStreamApiCodes.StreamWrongLastSequence ||
-      error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
-  );
-}
 
 /**
  * ### One active worker among N instances: a lease in JetStream KV, by revision only.
@@ -182,7 +177,7 @@ export class KvLease {
     try {
       revision = await this.options.store.update(this.options.key, this.value(), this.revision);
     } catch (error) {
-      if (isCasConflict(error)) {
+      if (isRevisionConflict(error)) {
         this.lose('another instance took the lease');
         return;
       }
@@ -232,7 +227,7 @@ export class KvLease {
     try {
       revision = await write();
     } catch (error) {
-      if (isCasConflict(error)) return; // another instance won the race
+      if (isRevisionConflict(error)) return; // another instance won the race
       throw error;
     }
     if (this.state === 'stopped') {
