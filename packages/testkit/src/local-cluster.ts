@@ -50,7 +50,13 @@ export class LocalCluster {
       KAFKA_LIBS_DIR: process.env.KAFKA_LIBS_DIR ?? join(repoRoot, '.local', 'kafka', 'libs'),
     };
     const cluster = new LocalCluster(kind, env, '');
-    await cluster.run('up');
+    try {
+      await cluster.run('up');
+    } catch (error) {
+      // The nodes that did come up must not outlive a start that failed.
+      await cluster.run('down').catch(() => undefined);
+      throw error;
+    }
     const addresses = (await cluster.run(spec.addresses)).trim();
     return new LocalCluster(kind, env, addresses);
   }

@@ -24,17 +24,36 @@ export class DrillClusters {
     private readonly dir: string,
   ) {}
 
-  /** Both clusters up, one after the other (six JVM/Go processes starting at once on two cores time out). */
-  static async start(label: string): Promise<DrillClusters> {
+  /**
+   * Both clusters up, one after the other (six JVM/Go processes starting at once on two
+   * cores time out). A start that fails is tried once more, on new ports in a new
+   * directory: once in ten Kafka cluster starts here a node exited during start-up while the
+   * other two came up (its log, kept in `test-artifacts/` now, was lost then). Ports are
+   * checked free, not reserved, so another process may take one before the node binds it.
+   */
+  static async start(label: string, artifacts: string): Promise<DrillClusters> {
+    try {
+      return await DrillClusters.startOnce(label, artifacts);
+    } catch (error) {
+      process.stderr.write(
+        `[cluster drills] clusters did not start, trying once more: ${String(error)}\n`,
+      );
+      return DrillClusters.startOnce(label, artifacts);
+    }
+  }
+
+  private static async startOnce(label: string, artifacts: string): Promise<DrillClusters> {
     const parent = join(repoRoot, '.local', 'drills');
     mkdirSync(parent, { recursive: true });
     const dir = mkdtempSync(join(parent, `${label}-`));
-    const nats = await LocalCluster.start('nats', join(dir, 'nats'));
+    let nats: LocalCluster | undefined;
     try {
+      nats = await LocalCluster.start('nats', join(dir, 'nats'));
       const kafka = await LocalCluster.start('kafka', join(dir, 'kafka'));
       return new DrillClusters(nats, kafka, dir);
     } catch (error) {
-      await nats.destroy().catch(() => undefined);
+      await nats?.destroy().catch(() => undefined);
+      keepNodeLogs(dir, artifacts, 'failed-start');
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }
@@ -83,20 +102,25 @@ export class DrillClusters {
     try {
       await Promise.all([this.nats.stop(), this.kafka.stop()]);
     } finally {
-      mkdirSync(artifacts, { recursive: true });
-      for (const node of CLUSTER_NODES) {
-        const logs: [string, string][] = [
-          [join(this.dir, 'nats', 'nats-cluster', `node-${node}`, 'nats.log'), `nats-${node}.log`],
-          [
-            join(this.dir, 'kafka', 'kafka-cluster', `node-${node}`, 'kafka', 'logs', 'server.log'),
-            `kafka-${node}.log`,
-          ],
-        ];
-        for (const [from, name] of logs)
-          if (existsSync(from)) copyFileSync(from, join(artifacts, `cluster-drill-${name}`));
-      }
+      keepNodeLogs(this.dir, artifacts, 'cluster-drill');
       rmSync(this.dir, { recursive: true, force: true });
     }
+  }
+}
+
+/** Copies every node's log under `dir` to `artifacts/<prefix>-{nats,kafka}-I.log`. */
+function keepNodeLogs(dir: string, artifacts: string, prefix: string): void {
+  mkdirSync(artifacts, { recursive: true });
+  for (const node of CLUSTER_NODES) {
+    const logs: [string, string][] = [
+      [join(dir, 'nats', 'nats-cluster', `node-${node}`, 'nats.log'), `nats-${node}.log`],
+      [
+        join(dir, 'kafka', 'kafka-cluster', `node-${node}`, 'kafka', 'logs', 'server.log'),
+        `kafka-${node}.log`,
+      ],
+    ];
+    for (const [from, name] of logs)
+      if (existsSync(from)) copyFileSync(from, join(artifacts, `${prefix}-${name}`));
   }
 }
 

@@ -131,7 +131,10 @@ export class DrillHarness {
    * an acknowledged write.
    */
   async startOnClusters(): Promise<ClusterDrillWorld> {
-    const clusters = (this.clusters = await DrillClusters.start(this.options.label));
+    const clusters = (this.clusters = await DrillClusters.start(
+      this.options.label,
+      drillArtifacts,
+    ));
     const parts = await this.startSystem(clusters.nats.addresses, clusters.kafka.addresses, {
       JETSTREAM_REPLICAS: '3',
       KAFKA_REPLICATION_FACTOR: '3',
