@@ -62,6 +62,11 @@ export class LocalCluster {
     return new LocalCluster(kind, env, addresses);
   }
 
+  /** Starts every node that is not running and waits until the cluster serves (`up`). */
+  async ensureUp(): Promise<void> {
+    await this.run('up');
+  }
+
   killNode(node: ClusterNode): Promise<string> {
     return this.run('kill-node', String(node));
   }
@@ -72,6 +77,11 @@ export class LocalCluster {
 
   startNode(node: ClusterNode): Promise<string> {
     return this.run('start-node', String(node));
+  }
+
+  /** Stops every node, keeping the stores and logs (`ensureUp` starts them again). */
+  async stop(): Promise<void> {
+    await this.run('down');
   }
 
   /** Stops every node and deletes the cluster's stores. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { topology } from '@switchyard/contracts';
 import { uniqueNamespace, waitFor } from '@switchyard/testkit';
+import { expectInvariants } from './checks/expect-invariants';
 import { formatSummary, type DrillSummary } from './drill-summary';
 import type { Role } from './system/drill-system';
 import { watchReadiness, type ReadinessTrace } from './system/readiness-watch';
@@ -102,33 +103,13 @@ describe('fault drills', () => {
     return summary;
   }
 
-  /** Everything a drill must leave intact. */
-  function expectInvariants({ report }: DrillSummary) {
-    expect(report.problems.slice(0, 20)).toEqual([]);
-    expect(report.lost).toBe(0);
-    expect(report.duplicated).toBe(0);
-    expect(report.wrongStatus).toBe(0);
-    expect(report.missingOnKafka).toBe(0);
-    expect(report.reservationProblems).toBe(0);
-    expect(report.deadLetters.unexpected).toEqual([]);
-    expect(report.deadLetters.missing).toEqual([]);
-    for (const [sku, { available, sold, confirmedQuantity }] of Object.entries(report.stock)) {
-      // Exact stock: inventory has handed out what the confirmed orders hold, no more (no
-      // units stranded by a change whose answer was lost) and no less (never oversold,
-      // never given back twice). Stock changes carry operation ids (ADR 0010).
-      expect(available).toBeGreaterThanOrEqual(0);
-      expect({ sku, sold }).toEqual({ sku, sold: confirmedQuantity });
-    }
-    expect(world.load.unexpected).toEqual([]);
-  }
-
   describe('kill -9, then restart', () => {
     it.each<Role>(['bridge', 'projector', 'payments', 'orders-b'])('%s', async (role) => {
       const summary = await drill(`kill -9 ${role}`, async () => {
         const { downMs } = await world.system.restart(role, 'SIGKILL');
         return `back in ${(downMs / 1_000).toFixed(1)} s`;
       });
-      expectInvariants(summary);
+      expectInvariants(summary, world.load);
     });
   });
 
@@ -180,7 +161,7 @@ describe('fault drills', () => {
     }).toEqual({ forwardedWhileDown: 0, backlogHoldsEveryAcceptedOrder: true });
     expect(created).toBeGreaterThanOrEqual(ACCEPTED_WHILE_KAFKA_DOWN);
     expect(during.filter((a) => a.status !== 201)).toEqual([]);
-    expectInvariants(summary);
+    expectInvariants(summary, world.load);
   });
 
   it('the NATS server restarts (same store dir): streams, consumers and KV survive', async () => {
@@ -189,7 +170,7 @@ describe('fault drills', () => {
       await world.nats.restart();
       return `NATS back in ${((Date.now() - started) / 1_000).toFixed(1)} s`;
     });
-    expectInvariants(summary);
+    expectInvariants(summary, world.load);
   });
 
   describe('SIGTERM under load: unready first, drain, exit, restart', () => {
@@ -218,7 +199,7 @@ describe('fault drills', () => {
         { code: null, signal: 'SIGTERM' },
       ]).toContainEqual(exit);
       expect(trace.sawUnready).toBe(true);
-      expectInvariants(summary);
+      expectInvariants(summary, world.load);
     });
   });
 });

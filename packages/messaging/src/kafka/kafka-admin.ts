@@ -89,7 +89,13 @@ export class KafkaAdmin {
     // any existing topic (it used to count the topic as its own and skip that).
     for (const topic of missing) {
       const madeHere = await this.admin.createTopics({
-        waitForLeaders: true,
+        // Not kafkajs' own wait: it retries only LEADER_NOT_AVAILABLE, and on a cluster
+        // a broker that has not yet heard of the new topic answers its metadata request
+        // with UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this
+        // topic-partition"), which kafkajs then throws although the topic was created:
+        // the service's start-up failed on a fresh 3-broker cluster. `waitForLeaders`
+        // below retries both.
+        waitForLeaders: false,
         topics: [
           {
             topic: topic.name,
@@ -104,6 +110,7 @@ export class KafkaAdmin {
       });
       if (madeHere) created.add(topic.name);
     }
+    if (created.size > 0) await this.waitForLeaders([...created]);
     for (const name of created) logger?.log(`topic ${name} created as declared`);
     const toCheck = topics.filter((topic) => !created.has(topic.name));
     const checked = toCheck.length > 0 ? await this.reconcile(toCheck, logger) : [];
@@ -115,6 +122,33 @@ export class KafkaAdmin {
           changed: [],
         },
     );
+  }
+
+  /**
+   * Resolves once every partition of `topics` has a leader, as the metadata of whichever
+   * broker kafkajs asks says: until then a write or a read of the topic would fail.
+   * Bounded (`RECONCILE_ATTEMPTS`): a topic that never gets leaders fails the start-up
+   * with the broker's own error.
+   */
+  private async waitForLeaders(topics: string[]): Promise<void> {
+    await retryingRetriable(async () => {
+      const metadata = await this.admin.fetchTopicMetadata({ topics });
+      const unknown = topics.filter(
+        (name) => !metadata.topics.some((topic) => topic.name === name && topic.partitions.length),
+      );
+      const leaderless = metadata.topics.flatMap((topic) =>
+        topic.partitions
+          .filter((partition) => partition.leader < 0)
+          .map((partition) => `${topic.name}/${partition.partitionId}`),
+      );
+      if (unknown.length + leaderless.length > 0)
+        throw Object.assign(
+          new Error(`no leader yet for ${[...unknown, ...leaderless].join(', ')}`),
+          {
+            retriable: true,
+          },
+        );
+    }, RECONCILE_ATTEMPTS);
   }
 
   private async reconcile(
@@ -231,6 +265,19 @@ export class KafkaAdmin {
     const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
     const partitions = topics.find((entry) => entry.name === topic)?.partitions ?? [];
     return new Map(partitions.map(({ partitionId, leader }) => [partitionId, leader]));
+  }
+
+  /**
+   * Partitions of `topic` whose in-sync replicas are fewer than their replicas: a broker
+   * that came back has not caught up yet (or one is down). Zero before the next broker of
+   * a rolling restart may go.
+   */
+  async underReplicatedPartitions(topic: string): Promise<number[]> {
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = topics.find((entry) => entry.name === topic)?.partitions ?? [];
+    return partitions
+      .filter(({ isr, replicas }) => isr.length < replicas.length)
+      .map(({ partitionId }) => partitionId);
   }
 
   /** The high watermark (next offset to be written) of every partition. */

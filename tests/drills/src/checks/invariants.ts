@@ -202,6 +202,53 @@ export class InvariantChecker {
     };
   }
 
+  /**
+   * Why orders did not settle, for the failure message: each order's status in the read
+   * model, and its events on Kafka (partition, offset, type, version) beside the
+   * projector's checkpoint of that partition. Shows whether an event never reached Kafka,
+   * reached it out of order, or was passed over by the projector.
+   */
+  async explainUnsettled(accepted: AcceptedOrder[], limit = 5): Promise<string> {
+    const rows = await this.rows();
+    const unsettled = accepted
+      .filter((order) => !TERMINAL.includes(rows.get(order.orderId)?.status ?? 'PLACED'))
+      .slice(0, limit);
+    if (unsettled.length === 0) return 'every order settled';
+    const { rows: checkpoints } = await this.pg.query<{ partition: number; next_offset: string }>(
+      `SELECT partition, next_offset FROM "${this.names.postgres.schema}".checkpoints
+       WHERE topic = $1 ORDER BY partition, version`,
+      [this.names.kafka.topics.orderEvents.name],
+    );
+    const wanted = new Set(unsettled.map((order) => order.orderId));
+    const events = new Map<string, string[]>();
+    for (const record of await readWholeTopic(
+      this.brokers,
+      this.names.kafka.topics.orderEvents.name,
+    )) {
+      if (!record.key || !wanted.has(record.key)) continue;
+      let described = 'unreadable';
+      try {
+        const event = JSON.parse(record.value?.toString() ?? '') as {
+          type?: string;
+          aggregateVersion?: number;
+        };
+        described = `${event.type} v${event.aggregateVersion}`;
+      } catch {
+        // described as unreadable
+      }
+      const list = events.get(record.key) ?? [];
+      list.push(`p${record.partition}@${record.offset} ${described}`);
+      events.set(record.key, list);
+    }
+    return [
+      `checkpoints: ${checkpoints.map((c) => `p${c.partition}→${c.next_offset}`).join(' ')}`,
+      ...unsettled.map(
+        (order) =>
+          `${order.orderId} (${rows.get(order.orderId)?.status ?? 'no row'}): ${(events.get(order.orderId) ?? ['none on Kafka']).join(', ')}`,
+      ),
+    ].join('\n');
+  }
+
   private async rows(): Promise<Map<string, Row>> {
     const { rows } = await this.pg.query<Row>(
       `SELECT order_id, status, version, items FROM "${this.names.postgres.schema}".orders`,

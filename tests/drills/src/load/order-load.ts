@@ -12,6 +12,8 @@ export interface AcceptedOrder extends PlannedOrder {
 /** One HTTP attempt, kept to judge the fast path during a window (e.g. Kafka down). */
 export interface Attempt {
   at: number;
+  /** How long the attempt took, until its answer (or its error). */
+  ms: number;
   status: number | 'network-error';
 }
 
@@ -119,7 +121,7 @@ export class OrderLoad {
         body: JSON.stringify(plan.body),
         signal: AbortSignal.timeout(15_000),
       });
-      this.attempts.push({ at, status: response.status });
+      this.attempts.push({ at, ms: Date.now() - at, status: response.status });
       if (response.status !== 201) {
         await response.body?.cancel();
         return response.status;
@@ -127,7 +129,7 @@ export class OrderLoad {
       const { orderId } = (await response.json()) as { orderId: string };
       return { orderId };
     } catch {
-      this.attempts.push({ at, status: 'network-error' });
+      this.attempts.push({ at, ms: Date.now() - at, status: 'network-error' });
       return 'network-error';
     }
   }

@@ -15,6 +15,7 @@ import {
   testEnv,
 } from '@switchyard/testkit';
 import { Client } from 'pg';
+import { DrillClusters } from '../brokers/drill-clusters';
 import { DrillKafka } from '../brokers/drill-kafka';
 import { DesignedFailures } from '../checks/designed-failures';
 import { InvariantChecker } from '../checks/invariants';
@@ -41,17 +42,33 @@ export interface DrillHarnessOptions {
   natsAuth?: boolean;
 }
 
-/** Everything a drill file works with, once `DrillHarness.start` has brought it up. */
-export interface DrillWorld {
+/** What every drill needs of its brokers, one of each or clusters of three. */
+export interface DrillBrokers {
+  /** Brings back whatever a drill that failed half-way left stopped. */
+  ensureUp(): Promise<void>;
+}
+
+/** The system, the load and the checks, whichever brokers they run on. */
+export interface DrillWorldBase {
   names: Topology;
-  kafka: DrillKafka;
-  nats: NatsServerProcess;
+  brokers: DrillBrokers;
   nc: NatsConnection;
   pg: Client;
   system: DrillSystem;
   designed: DesignedFailures;
   checker: InvariantChecker;
   load: OrderLoad;
+}
+
+/** Everything a drill file works with, once `DrillHarness.start` has brought it up. */
+export interface DrillWorld extends DrillWorldBase {
+  kafka: DrillKafka;
+  nats: NatsServerProcess;
+}
+
+/** The same on a 3-node NATS cluster and a 3-broker Kafka cluster (`startOnClusters`). */
+export interface ClusterDrillWorld extends DrillWorldBase {
+  clusters: DrillClusters;
 }
 
 /** Where the drill tier writes what outlives a run: broker logs. */
@@ -70,6 +87,7 @@ export class DrillHarness {
   readonly names: Topology;
   kafka: DrillKafka | undefined;
   nats: NatsServerProcess | undefined;
+  clusters: DrillClusters | undefined;
   nc: NatsConnection | undefined;
   pg: Client | undefined;
   system: DrillSystem | undefined;
@@ -83,7 +101,7 @@ export class DrillHarness {
   }
 
   async start(): Promise<DrillWorld> {
-    const { label, namespace, env = {}, roles = ROLES, ratePerSecond, natsAuth } = this.options;
+    const { label, namespace, natsAuth } = this.options;
     const kafka = (this.kafka = await DrillKafka.create(label));
     await kafka.up();
     this.natsStore = mkdtempSync(join(tmpdir(), `switchyard-${label}-nats-`));
@@ -97,19 +115,56 @@ export class DrillHarness {
       auth?.serverEnv,
     ));
     const credentialsOf = (app: string) => auth?.credentialsOf(natsUserOf(app)) ?? {};
+    const brokers = {
+      ensureUp: async () => {
+        await nats.ensureUp();
+        await kafka.up(); // a no-op when it answers
+      },
+    };
+    const parts = await this.startSystem(nats.url, kafka.brokers, {}, credentialsOf);
+    return { ...parts, brokers, kafka, nats };
+  }
+
+  /**
+   * The same system on clusters of three (the cluster drills): every JetStream stream and
+   * KV bucket with 3 replicas, every Kafka topic with 3 replicas and `min.insync.replicas`
+   * 2, as docs/deploy.md runs production. One node of either can be lost without losing
+   * an acknowledged write.
+   */
+  async startOnClusters(): Promise<ClusterDrillWorld> {
+    const clusters = (this.clusters = await DrillClusters.start(
+      this.options.label,
+      drillArtifacts,
+    ));
+    const parts = await this.startSystem(clusters.nats.addresses, clusters.kafka.addresses, {
+      JETSTREAM_REPLICAS: '3',
+      KAFKA_REPLICATION_FACTOR: '3',
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
+    });
+    return { ...parts, brokers: clusters, clusters };
+  }
+
+  /** Connections, seeded stock, every service, the load and the checks, on these brokers. */
+  private async startSystem(
+    natsUrl: string,
+    kafkaBrokers: string,
+    brokerEnv: Record<string, string>,
+    credentialsOf: (app: string) => Record<string, string> = () => ({}),
+  ): Promise<Omit<DrillWorldBase, 'brokers'>> {
+    const { namespace, env = {}, roles = ROLES, ratePerSecond } = this.options;
     const nc = (this.nc = await connectNats({
-      settings: { NATS_URL: nats.url, ...credentialsOf('admin') },
+      settings: { NATS_URL: natsUrl, ...credentialsOf('admin') },
       name: 'drill-checks',
     }));
-    await seedDrillStock(nc, this.names);
+    await seedDrillStock(nc, this.names, Number(brokerEnv.JETSTREAM_REPLICAS ?? 1));
     const pg = (this.pg = new Client({ connectionString: testEnv.DATABASE_URL }));
     await pg.connect();
 
     const system = (this.system = new DrillSystem(
       {
         SWITCHYARD_NAMESPACE: namespace,
-        NATS_URL: nats.url,
-        KAFKA_BROKERS: kafka.brokers,
+        NATS_URL: natsUrl,
+        KAFKA_BROKERS: kafkaBrokers,
         DATABASE_URL: testEnv.DATABASE_URL,
         INVENTORY_SEED_DEMO_CATALOG: 'false',
         // Payments are decided by test cards only (declined, flaky), so every order's
@@ -125,6 +180,7 @@ export class DrillHarness {
         // Orders are cancelled when they have not ended by their deadline; a drill slows
         // the flow on purpose, and every order here must end the way it was designed to.
         ORDERS_PAYMENT_TIMEOUT_MS: '300000',
+        ...brokerEnv,
         ...env,
       },
       await freePort(),
@@ -133,16 +189,13 @@ export class DrillHarness {
     ));
     await system.startAll();
 
-    const designed = (this.designed = new DesignedFailures(
-      jetstream(nc),
-      [kafka.brokers],
-      this.names,
-    ));
+    const kafkaList = kafkaBrokers.split(',');
+    const designed = (this.designed = new DesignedFailures(jetstream(nc), kafkaList, this.names));
     await designed.connect();
     const checker = (this.checker = new InvariantChecker(
       () => nc,
       pg,
-      [kafka.brokers],
+      kafkaList,
       this.names,
       designed,
     ));
@@ -151,7 +204,7 @@ export class DrillHarness {
       keyPrefix: namespace,
       ratePerSecond,
     }));
-    return { names: this.names, kafka, nats, nc, pg, system, designed, checker, load };
+    return { names: this.names, nc, pg, system, designed, checker, load };
   }
 
   /** Every step runs, even when one before it fails: the broker and dirs never outlive a run. */
@@ -174,6 +227,7 @@ export class DrillHarness {
       ],
       // Topics and all: the broker's whole directory goes.
       ['remove the Kafka broker', () => this.kafka?.remove(drillArtifacts)],
+      ['remove the clusters', () => this.clusters?.remove(drillArtifacts)],
       [
         'no NATS permission refused',
         () => {

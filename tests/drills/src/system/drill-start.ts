@@ -1,14 +1,12 @@
-import type { DrillKafka } from '../brokers/drill-kafka';
-import type { NatsServerProcess } from '@switchyard/testkit';
 import type { DrillBaseline, InvariantChecker } from '../checks/invariants';
 import type { OrderLoad } from '../load/order-load';
+import type { DrillBrokers } from './drill-harness';
 import type { DrillSystem } from './drill-system';
 
 export interface DrillParts {
   load: OrderLoad;
   system: DrillSystem;
-  nats: NatsServerProcess;
-  kafka: DrillKafka;
+  brokers: DrillBrokers;
   checker: InvariantChecker;
 }
 
@@ -27,12 +25,11 @@ const PREVIOUS_SETTLE_MS = 30_000;
  * what lets one drill run alone (`jest -t`).
  */
 export async function drillStart(
-  { load, system, nats, kafka, checker }: DrillParts,
+  { load, system, brokers, checker }: DrillParts,
   previousFrom: number,
 ): Promise<DrillBaseline> {
   await load.pause();
-  await nats.ensureUp();
-  await kafka.up(); // a no-op when it answers
+  await brokers.ensureUp();
   await system.ensureRunning();
   await checker
     .settle(load.accepted.slice(previousFrom), PREVIOUS_SETTLE_MS)

@@ -7,12 +7,16 @@ import { DRILL_PRICE_CENTS, DRILL_STOCK } from '../load/order-mix';
 /**
  * Seeds the drill catalog straight into the inventory's KV bucket before inventory
  * starts (with `INVENTORY_SEED_DEMO_CATALOG=false`), in the format inventory keeps:
- * `stock.<sku>` → `{ available, priceCents }`. Same bucket declaration as inventory's (the
- * drills' own nats-server is a single server: one replica).
+ * `stock.<sku>` → `{ available, priceCents }`. Same bucket declaration as inventory's,
+ * replicas included (1 on the drills' single server, 3 on their clusters).
  */
-export async function seedDrillStock(nc: NatsConnection, names: Topology): Promise<void> {
+export async function seedDrillStock(
+  nc: NatsConnection,
+  names: Topology,
+  replicas: number,
+): Promise<void> {
   const kv = await ensureKvBucket(jetstream(nc), names.nats.kv.inventory, {
-    replicas: 1,
+    replicas,
     logger: { log() {}, warn() {} },
   });
   for (const [sku, available] of Object.entries(DRILL_STOCK)) {

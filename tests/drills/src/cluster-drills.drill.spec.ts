@@ -1,0 +1,238 @@
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { createKafka, KafkaAdmin } from '@switchyard/messaging';
+import { uniqueNamespace, waitFor, type ClusterNode } from '@switchyard/testkit';
+import { CLUSTER_NODES } from './brokers/drill-clusters';
+import { expectInvariants } from './checks/expect-invariants';
+import { formatSummary, type DrillSummary } from './drill-summary';
+import { faultFigures, formatFaultFigures } from './load/fault-window';
+import { bridgeState } from './system/bridge-lease-watch';
+import { DrillHarness, type ClusterDrillWorld } from './system/drill-harness';
+import { drillStart } from './system/drill-start';
+
+/** Orders per second through the HTTP API while the drills run (2-core CI machine). */
+const RATE = Number(process.env.DRILL_RATE ?? 25);
+/** How long a cluster may take to be whole again after a node came back (every replica current). */
+const CATCH_UP_MS = 90_000;
+
+const quiet = { log() {}, warn() {}, error() {} };
+
+/**
+ * ### Cluster drills: lose a node of a 3-node cluster under load, bring it back, check every guarantee.
+ *
+ * The system of the single-broker drills (fault-drills.drill.spec.ts), on a 3-node NATS
+ * cluster and a 3-broker Kafka cluster of its own (`DrillHarness.startOnClusters`, ADR
+ * 0042), with what production declares there: 3 replicas of every stream, bucket and
+ * topic, `min.insync.replicas` 2. Each drill takes away one node, the one that matters
+ * most (the `ORDERS` leader, the leader of a partition the bridge writes), or each node
+ * in turn (a rolling restart), and then checks the same invariants as the single-broker
+ * drills: nothing lost or doubled, stock exact, every event on Kafka in order. The
+ * figures an operator asks about are printed per drill: HTTP errors and p99 during the
+ * fault, how long writes stalled, how long until the read model had caught up.
+ */
+describe('cluster drills', () => {
+  const namespace = uniqueNamespace('c');
+  const harness = new DrillHarness({ label: 'cluster-drills', namespace, ratePerSecond: RATE });
+  const summaries: DrillSummary[] = [];
+  let world: ClusterDrillWorld;
+  let jsm: JetStreamManager;
+  let admin: KafkaAdmin;
+  let previousFrom = 0;
+
+  beforeAll(async () => {
+    world = await harness.startOnClusters();
+    jsm = await jetstreamManager(world.nc);
+    admin = new KafkaAdmin(
+      createKafka({
+        clientId: 'cluster-drill-admin',
+        brokers: world.clusters.kafka.addresses.split(','),
+        logger: quiet,
+      }),
+    );
+    await admin.connect();
+  }, 420_000);
+
+  afterAll(async () => {
+    process.stdout.write(`\n${summaries.map(formatSummary).join('\n')}\n\n`);
+    await admin?.disconnect().catch(() => undefined);
+    await harness.tearDown();
+  }, 180_000);
+
+  const ordersStream = () => world.names.nats.streams.orders.name;
+  const ordersTopic = () => world.names.kafka.topics.orderEvents.name;
+  const acceptedSince = (index: number) => world.load.accepted.length - index;
+
+  /** Orders keep being accepted: twice the rate's worth since `index`. */
+  const ordersFlowSince = (what: string, index: number) =>
+    waitFor(what, () => acceptedSince(index) >= RATE * 2, { timeoutMs: 120_000 });
+
+  /** Every stream and KV bucket has a leader and all its replicas current, none offline. */
+  const natsWhole = () =>
+    waitFor(
+      'every JetStream stream led and its replicas current',
+      async () => {
+        for await (const info of jsm.streams.list()) {
+          const replicas = info.cluster?.replicas ?? [];
+          if (!info.cluster?.leader || replicas.length !== 2) return false;
+          if (!replicas.every((replica) => replica.current && !replica.offline)) return false;
+        }
+        return true;
+      },
+      { timeoutMs: CATCH_UP_MS, intervalMs: 500 },
+    );
+
+  /** Every partition of the system's topics has all three replicas in sync. */
+  const kafkaWhole = () =>
+    waitFor(
+      'every partition with its 3 replicas in sync',
+      async () => {
+        for (const { name } of Object.values(world.names.kafka.topics))
+          if ((await admin.underReplicatedPartitions(name)).length > 0) return false;
+        return true;
+      },
+      { timeoutMs: CATCH_UP_MS, intervalMs: 500 },
+    );
+
+  /**
+   * Runs one drill: load flows, `fault` takes nodes away and brings them back (the
+   * cluster whole again), more load proves the system takes work, then the load pauses
+   * and the invariants are checked.
+   */
+  async function drill(name: string, fault: () => Promise<string>): Promise<DrillSummary> {
+    const baseline = await drillStart(world, previousFrom);
+    const first = (previousFrom = baseline.from);
+    const firstAttempt = world.load.attempts.length;
+    await world.designed.inject(name.replace(/[^a-z0-9]+/gi, '-'));
+    world.load.start();
+    await ordersFlowSince('load to flow before the fault', first);
+    const faultStarted = Date.now();
+    const extra = await fault();
+    const faultEnded = Date.now();
+    await ordersFlowSince('orders to be accepted after the fault', world.load.accepted.length);
+    await world.load.pause();
+    await world.checker.settle(world.load.accepted.slice(first)).catch(async (error: Error) => {
+      // Kept in the failure: the clusters are gone after the file.
+      const why = await world.checker
+        .explainUnsettled(world.load.accepted.slice(first))
+        .catch((failed: unknown) => `could not explain: ${String(failed)}`);
+      throw new Error(`${error.message}\n${why}`);
+    });
+    // From the cluster being whole again until every accepted order is terminal in the
+    // read model (it includes the load after the fault, a few seconds).
+    const recoverMs = Date.now() - faultEnded;
+    const figures = faultFigures(world.load.attempts, faultStarted, faultEnded);
+    const checkStarted = Date.now();
+    const report = await world.checker.check(world.load.accepted, baseline);
+    const summary: DrillSummary = {
+      drill: name,
+      accepted: acceptedSince(first),
+      report,
+      retried: world.load.attempts.slice(firstAttempt).filter((a) => a.status !== 201),
+      recoverMs,
+      checkMs: Date.now() - checkStarted,
+      extra: `${extra}; ${formatFaultFigures(figures)}`,
+    };
+    summaries.push(summary);
+    process.stdout.write(`${formatSummary(summary)}\n`);
+    return summary;
+  }
+
+  const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;
+
+  it('kill -9 the NATS node leading ORDERS, then restart it', async () => {
+    let killed: ClusterNode | undefined;
+    let successor: ClusterNode | undefined;
+    const summary = await drill('kill -9 NATS leader', async () => {
+      killed = await world.clusters.natsLeaderOf(jsm, ordersStream());
+      await world.clusters.nats.killNode(killed);
+      const at = Date.now();
+      // Down until the two others have taken over: orders are written again without it.
+      await ordersFlowSince(
+        'orders accepted with the ORDERS leader gone',
+        world.load.accepted.length,
+      );
+      successor = await world.clusters.natsLeaderOf(jsm, ordersStream());
+      const writesMs = Date.now() - at;
+      await world.clusters.nats.startNode(killed);
+      await natsWhole();
+      return `killed node ${killed}, ORDERS led by node ${successor}, orders flowing ${seconds(writesMs)} after the kill, whole again ${seconds(Date.now() - at)} after it`;
+    });
+    expect(successor).not.toBe(killed);
+    expectInvariants(summary, world.load);
+  });
+
+  it('kill -9 the Kafka broker leading a partition the bridge writes, then restart it', async () => {
+    const route = world.names.bridgeRoutes[0];
+    let forwardedWhileDown = 0;
+    const summary = await drill('kill -9 Kafka leader', async () => {
+      // The projector's group coordinator, which with 3 partitions on 3 brokers also leads
+      // a partition the bridge writes: the producer must find the partition's new leader
+      // while the projector finds a new coordinator and rejoins its group.
+      const killed = await world.clusters.kafkaCoordinatorOf(
+        admin,
+        world.names.kafka.groups.projector,
+      );
+      const leaders = await admin.partitionLeaders(ordersTopic());
+      const partition = [...leaders].find(([, leader]) => leader === killed)?.[0];
+      if (partition === undefined)
+        throw new Error(
+          `broker ${killed} leads no partition of ${ordersTopic()}: ${JSON.stringify([...leaders])}`,
+        );
+      await world.clusters.kafka.killNode(killed);
+      const at = Date.now();
+      const before = (await bridgeState(world.system.process('bridge'), route.name)).forwarded;
+      // Down until the bridge has forwarded a good share of orders through the two
+      // brokers left: the partition's leadership moved and the producer followed it.
+      await waitFor(
+        'the bridge to forward again with a broker gone',
+        async () =>
+          (forwardedWhileDown =
+            (await bridgeState(world.system.process('bridge'), route.name)).forwarded - before) >=
+          RATE * 4,
+        { timeoutMs: 120_000, intervalMs: 500 },
+      );
+      const successor = await world.clusters.kafkaLeaderOf(admin, ordersTopic(), partition);
+      const forwardingMs = Date.now() - at;
+      await world.clusters.kafka.startNode(killed);
+      await kafkaWhole();
+      return `killed broker ${killed} (projector's group coordinator), partition ${partition} led by broker ${successor}, ${forwardedWhileDown} events forwarded ${seconds(forwardingMs)} after the kill, whole again ${seconds(Date.now() - at)} after it`;
+    });
+    expect(forwardedWhileDown).toBeGreaterThanOrEqual(RATE * 4);
+    expectInvariants(summary, world.load);
+  });
+
+  it('rolling restart of the three NATS nodes, one at a time', async () => {
+    const summary = await drill('NATS rolling restart', async () => {
+      const steps: string[] = [];
+      for (const node of CLUSTER_NODES) {
+        const at = Date.now();
+        await world.clusters.nats.stopNode(node);
+        await world.clusters.nats.startNode(node);
+        // The next node goes only when this one is a current replica of everything again:
+        // two nodes down at once is no quorum, and no writes.
+        await natsWhole();
+        steps.push(`node ${node} ${seconds(Date.now() - at)}`);
+      }
+      return `restarted ${steps.join(', ')}`;
+    });
+    expectInvariants(summary, world.load);
+  });
+
+  // Longer than the tier's 300 s: three broker restarts, each up to kafka.sh's start
+  // timeout and the ISR catch-up, then the settle.
+  it('rolling restart of the three Kafka brokers, one at a time', async () => {
+    const summary = await drill('Kafka rolling restart', async () => {
+      const steps: string[] = [];
+      for (const node of CLUSTER_NODES) {
+        const at = Date.now();
+        await world.clusters.kafka.stopNode(node);
+        await world.clusters.kafka.startNode(node);
+        // Only when it is back in every ISR: with min.insync.replicas 2, the next
+        // broker's stop would otherwise leave partitions refusing acks=all writes.
+        await kafkaWhole();
+        steps.push(`broker ${node} ${seconds(Date.now() - at)}`);
+      }
+      return `restarted ${steps.join(', ')}`;
+    });
+    expectInvariants(summary, world.load);
+  }, 600_000);
+});
