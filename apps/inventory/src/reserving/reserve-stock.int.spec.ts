@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  type GetStockReply,
-  type ReleaseStockReply,
-  type ReserveStockReply,
-} from '@switchyard/contracts';
+import { type ReserveStockReply } from '@switchyard/contracts';
 import { jetstream } from '@nats-io/jetstream';
 import { connectNats } from '@switchyard/messaging';
 import { nestRequest, testEnv, TestNamespace } from '@switchyard/testkit';
 import { stockOperationId } from '../stock/operation-ids';
+import { inventoryRequests } from './__tests__/inventory-requests';
 import type { Reservation } from '../stock/reservation-store';
 import { withChange, type StockValue } from '../stock/stock-value';
 
@@ -20,17 +17,11 @@ describe('ReserveStock / ReleaseStock with two instances', () => {
   let nc: NatsConnection;
   let bucket: KV;
 
+  const requests = () => inventoryRequests(nc, names);
   const reserve = (orderId: string, sku: string, quantity = 1) =>
-    nestRequest<ReserveStockReply>(
-      nc,
-      names.nats.subjects.reserveStock,
-      { orderId, items: [{ sku, quantity }] },
-      { timeoutMs: 30_000 },
-    );
-  const release = (orderId: string) =>
-    nestRequest<ReleaseStockReply>(nc, names.nats.subjects.releaseStock, { orderId });
-  const stockOf = async (sku: string) =>
-    (await nestRequest<GetStockReply>(nc, names.nats.subjects.getStock, { sku })).response;
+    requests().reserve(orderId, sku, quantity);
+  const release = (orderId: string) => requests().release(orderId);
+  const stockOf = (sku: string) => requests().stockOf(sku);
   const putStock = (sku: string, available: number) =>
     bucket.put(`stock.${sku}`, JSON.stringify({ available, priceCents: 250 }));
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { GetStockReply, ReleaseStockReply, ReserveStockReply } from '@switchyard/contracts';
 import { connectNats } from '@switchyard/messaging';
-import { LocalCluster, nestRequest, TestNamespace } from '@switchyard/testkit';
+import { LocalCluster, TestNamespace } from '@switchyard/testkit';
+import { inventoryRequests } from './__tests__/inventory-requests';
 
 /**
  * ### Stock on a 3-node NATS cluster, its bucket replicated 3 times: exact, as on one server.
@@ -27,23 +27,13 @@ describe('ReserveStock / ReleaseStock on a NATS cluster (R3)', () => {
   let nc: NatsConnection;
   let bucket: KV;
 
+  // A generous wait: 300 reservations of one SKU queue behind each other's compare-and-sets.
+  const requests = () => inventoryRequests(nc, names, { timeoutMs: 60_000 });
   const reserve = (orderId: string, sku: string, quantity = 1) =>
-    nestRequest<ReserveStockReply>(
-      nc,
-      names.nats.subjects.reserveStock,
-      { orderId, items: [{ sku, quantity }] },
-      { timeoutMs: 60_000 },
-    );
-  const release = (orderId: string) =>
-    nestRequest<ReleaseStockReply>(
-      nc,
-      names.nats.subjects.releaseStock,
-      { orderId },
-      { timeoutMs: 60_000 },
-    );
+    requests().reserve(orderId, sku, quantity);
+  const release = (orderId: string) => requests().release(orderId);
   const availableOf = async (sku: string) => {
-    const reply = (await nestRequest<GetStockReply>(nc, names.nats.subjects.getStock, { sku }))
-      .response;
+    const reply = await requests().stockOf(sku);
     return reply && 'available' in reply ? reply.available : undefined;
   };
   // As inventory seeds a SKU: a new key whose record of changes is complete (empty).
