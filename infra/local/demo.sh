@@ -21,6 +21,7 @@
 #   DEMO_NATS_AUTH         [1]  1: the services run on the project's nats-server with one
 #                               NKey user each (nats-auth.sh, port NATS_AUTH_PORT, 4223);
 #                               0: on the machine's NATS without users, as before
+#   DEMO_READY_TIMEOUT     [180] seconds to wait for the gateway's /readyz before the banner
 #   DEMO_CLUSTER           [0]  1 (or `npm run demo -- --cluster`): on the local clusters
 #                               (brokers.sh up --cluster, ADR 0037): 3 NATS nodes (with the
 #                               same users as above unless DEMO_NATS_AUTH=0), 3 Kafka brokers,
@@ -149,14 +150,26 @@ if [[ $CLUSTER == 1 ]]; then
   TOOL_ENV='env $(bash infra/local/nats-auth.sh env scenario) $(bash infra/local/brokers.sh env --cluster)'
 fi
 
-for _ in $(seq 1 60); do
-  curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+# The banner only once the gateway says it is ready (its NATS and Kafka connections up): on a
+# busy machine the first start takes a while, and "running" before that sends people to a 503.
+ready_timeout="${DEMO_READY_TIMEOUT:-180}"
+ready=0
+headline="Switchyard is running:"
+for _ in $(seq 1 $((ready_timeout * 2))); do
+  if curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then
+    ready=1
+    break
+  fi
   sleep 0.5
 done
+if [[ $ready == 0 ]]; then
+  log "the gateway is not ready after ${ready_timeout} s (http://127.0.0.1:$PORT/readyz); the services keep starting: see the logs above and in $LOGS"
+  headline="Switchyard is still starting (not ready yet):"
+fi
 
 cat <<MSG
 
-  Switchyard is running:  http://localhost:$PORT
+  $headline  http://localhost:$PORT
 
   Place an order:
     curl -i -X POST localhost:$PORT/orders -H 'content-type: application/json' \\
