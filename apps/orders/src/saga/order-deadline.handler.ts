@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { OrderPlaced } from '@switchyard/contracts';
+import { OrderEventTypes, type OrderPlaced } from '@switchyard/contracts';
 import type { Disposition } from '@switchyard/messaging';
 import { config } from '../config';
 import { OrderEventStore } from '../event-store/order-event-store';
 import { OrderNotifier } from '../notifying/order-notifier';
 import { Inventory } from './inventory';
+import type { OrderState } from '../order/order';
 import { OrderCommandHandler } from '../order/order-command.handler';
 import { decideAtDeadline } from './order-saga.decider';
 import { propagated } from './propagated-headers';
@@ -17,15 +18,20 @@ import { propagated } from './propagated-headers';
  * redelivery delay is a durable timer that survives restarts). No separate timer message
  * can be lost or forgotten: the deadline is stored the moment the order is.
  *
- * When it is due and the order is still open: release the stock, append `OrderCancelled`
- * (caused by the `OrderPlaced`), and release once more. Why twice: a saga step still
- * retrying may reserve between the first release and the cancel; the second release
- * (after the cancel) or the saga's own check after reserving (it then sees the cancel)
+ * When it is due and the order is still open: append `OrderCancelled` (caused by the
+ * `OrderPlaced`), then, if the order did end cancelled, release its stock. A saga step still
+ * retrying may reserve after the cancel: its own check after reserving sees the cancel and
  * gives that stock back. Releases are idempotent per order, so nothing is released twice.
  *
  * Races with the saga are settled by the per-order expected sequence of
  * `OrderCommandHandler`: whichever of `OrderConfirmed` or `OrderCancelled` is
  * appended first wins; the other re-reads, sees an ended order, and appends nothing.
+ * That is why the decision comes before the compensation. This used to release first and
+ * cancel after: a payment that succeeded between the two confirmed an order whose stock
+ * had just gone back on sale (sold twice). Now a confirm that wins the race keeps its
+ * stock, and one that loses finds the order cancelled (refund due; it releases again,
+ * harmlessly). The price: for a moment an order reads CANCELLED before its units are
+ * back, and a crash in that moment is finished by the redelivery (`finished`, release again).
  */
 @Injectable()
 export class OrderDeadlineHandler {
@@ -41,8 +47,18 @@ export class OrderDeadlineHandler {
   async onOrderPlaced(placed: OrderPlaced): Promise<Disposition> {
     const orderId = placed.data.orderId;
     const { state } = await this.store.load(orderId);
-    if (state.status === 'unknown')
-      return { kind: 'dead-letter', reason: `order ${orderId} has no events` };
+    if (state.status === 'unknown') {
+      // This OrderPlaced was delivered, so it is stored: a read that finds no event is behind.
+      // On a cluster a stream leader just elected can answer before it has applied its log
+      // (the cluster drill dead-lettered an order here after the ORDERS leader's kill -9).
+      // Read again shortly; the consumer's finite max_deliver still dead-letters it, with
+      // this reason, if its events never show.
+      return {
+        kind: 'nak',
+        delayMs: 1_000,
+        reason: `order ${orderId}: no event readable yet (a stream leader catching up?)`,
+      };
+    }
     const decision = decideAtDeadline(placed, state, new Date(), config.ORDERS_PAYMENT_TIMEOUT_MS);
     switch (decision.kind) {
       case 'wait':
@@ -52,13 +68,14 @@ export class OrderDeadlineHandler {
         if (decision.releaseAgain) await this.inventory.release(orderId, propagated(placed));
         return { kind: 'ack' };
       case 'cancel': {
-        await this.inventory.release(orderId, propagated(placed));
         const result = await this.orders.handle(orderId, {
           type: 'CancelOrder',
           cause: placed,
           reason: decision.reason,
         });
-        await this.inventory.release(orderId, propagated(placed));
+        // Ended cancelled (by this cancel, or a decline just before it): give the stock back.
+        // Ended confirmed (the saga's payment won the race): the stock is sold, keep it.
+        if (endedCancelled(result.state)) await this.inventory.release(orderId, propagated(placed));
         await this.notifier.notifyAll(result);
         this.logger.warn({
           msg: 'order deadline passed: cancelled',
@@ -69,4 +86,8 @@ export class OrderDeadlineHandler {
       }
     }
   }
+}
+
+function endedCancelled(state: OrderState): boolean {
+  return state.status === 'ended' && state.ending.type === OrderEventTypes.OrderCancelled;
 }
