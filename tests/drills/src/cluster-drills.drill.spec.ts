@@ -2,6 +2,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { createKafka, KafkaAdmin } from '@switchyard/messaging';
 import { uniqueNamespace, waitFor, type ClusterNode } from '@switchyard/testkit';
 import { CLUSTER_NODES } from './brokers/drill-clusters';
+import { checkDrill } from './checks/check-drill';
 import { expectInvariants } from './checks/expect-invariants';
 import { formatSummary, type DrillSummary } from './drill-summary';
 import { faultFigures, formatFaultFigures } from './load/fault-window';
@@ -124,20 +125,17 @@ describe.skip('cluster drills', () => {
     // read model (it includes the load after the fault, a few seconds).
     const recoverMs = Date.now() - faultEnded;
     const figures = faultFigures(world.load.attempts, faultStarted, faultEnded);
-    const checkStarted = Date.now();
-    const report = await world.checker.check(world.load.accepted, baseline);
-    const summary: DrillSummary = {
-      drill: name,
-      accepted: acceptedSince(first),
-      report,
-      retried: world.load.attempts.slice(firstAttempt).filter((a) => a.status !== 201),
-      recoverMs,
-      checkMs: Date.now() - checkStarted,
-      extra: `${extra}; ${formatFaultFigures(figures)}`,
-    };
-    summaries.push(summary);
-    process.stdout.write(`${formatSummary(summary)}\n`);
-    return summary;
+    return checkDrill(
+      world,
+      {
+        name,
+        baseline,
+        firstAttempt,
+        recoverMs,
+        extra: `${extra}; ${formatFaultFigures(figures)}`,
+      },
+      summaries,
+    );
   }
 
   const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;

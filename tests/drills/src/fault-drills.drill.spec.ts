@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { topology } from '@switchyard/contracts';
 import { uniqueNamespace, waitFor } from '@switchyard/testkit';
+import { checkDrill } from './checks/check-drill';
 import { expectInvariants } from './checks/expect-invariants';
 import { formatSummary, type DrillSummary } from './drill-summary';
 import type { Role } from './system/drill-system';
@@ -86,21 +87,11 @@ describe('fault drills', () => {
     await world.load.pause();
     await world.checker.settle(world.load.accepted.slice(first));
     const recoverMs = Date.now() - faultEnded;
-    const checkStarted = Date.now();
-    const report = await world.checker.check(world.load.accepted, baseline);
-    const checkMs = Date.now() - checkStarted;
-    const summary: DrillSummary = {
-      drill: name,
-      accepted: acceptedSince(first),
-      report,
-      retried: world.load.attempts.slice(firstAttempt).filter((a) => a.status !== 201),
-      recoverMs,
-      checkMs,
-      extra: extra || undefined,
-    };
-    summaries.push(summary);
-    process.stdout.write(`${formatSummary(summary)}\n`);
-    return summary;
+    return checkDrill(
+      world,
+      { name, baseline, firstAttempt, recoverMs, extra: extra || undefined },
+      summaries,
+    );
   }
 
   describe('kill -9, then restart', () => {

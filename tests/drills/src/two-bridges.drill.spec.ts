@@ -1,6 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { topology } from '@switchyard/contracts';
 import { uniqueNamespace, waitFor } from '@switchyard/testkit';
+import { checkDrill } from './checks/check-drill';
 import { checkKafkaOrder, type KafkaOrderReport } from './checks/kafka-order';
 import { formatSummary, type DrillSummary } from './drill-summary';
 import { bridgeState } from './system/bridge-lease-watch';
@@ -156,19 +157,17 @@ describe('two bridges', () => {
     );
     await world.checker.settle(world.load.accepted.slice(first));
     const recoverMs = Date.now() - faultEnded;
-    const checkStarted = Date.now();
-    const report = await world.checker.check(world.load.accepted, baseline);
-    const summary: DrillSummary = {
-      drill: name,
-      accepted: world.load.accepted.length - first,
-      report,
-      retried: world.load.attempts.slice(firstAttempt).filter((a) => a.status !== 201),
-      recoverMs,
-      checkMs: Date.now() - checkStarted,
-      extra: `${extra}; Kafka order: ${order.orders} orders, ${order.records} records (${order.resent} re-sent), ${order.outOfOrder} out of order`,
-    };
-    summaries.push(summary);
-    process.stdout.write(`${formatSummary(summary)}\n`);
+    const summary = await checkDrill(
+      world,
+      {
+        name,
+        baseline,
+        firstAttempt,
+        recoverMs,
+        extra: `${extra}; Kafka order: ${order.orders} orders, ${order.records} records (${order.resent} re-sent), ${order.outOfOrder} out of order`,
+      },
+      summaries,
+    );
     return [summary, order];
   }
 
