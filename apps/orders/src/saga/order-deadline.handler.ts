@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OrderEventTypes, type OrderPlaced } from '@switchyard/contracts';
+import type { OrderPlaced } from '@switchyard/contracts';
 import type { Disposition } from '@switchyard/messaging';
 import { config } from '../config';
 import { OrderEventStore } from '../event-store/order-event-store';
 import { OrderNotifier } from '../notifying/order-notifier';
 import { Inventory } from './inventory';
-import type { OrderState } from '../order/order';
 import { OrderCommandHandler } from '../order/order-command.handler';
-import { decideAtDeadline } from './order-saga.decider';
+import { decideAtDeadline, endedCancelled } from './order-saga.decider';
 import { propagated } from './propagated-headers';
 
 /**
@@ -86,8 +85,4 @@ export class OrderDeadlineHandler {
       }
     }
   }
-}
-
-function endedCancelled(state: OrderState): boolean {
-  return state.status === 'ended' && state.ending.type === OrderEventTypes.OrderCancelled;
 }

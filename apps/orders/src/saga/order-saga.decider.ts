@@ -64,6 +64,15 @@ export function decideAfterReservation(
   };
 }
 
+/**
+ * The order ended cancelled, so the stock it reserved must go back. A confirmed order keeps
+ * its stock (it was sold) and a rejected one never took any: "ended" alone is not enough
+ * to release (ended CONFIRMED, released anyway, was the cluster drill's oversell).
+ */
+export function endedCancelled(state: OrderState): boolean {
+  return state.status === 'ended' && state.ending.type === OrderEventTypes.OrderCancelled;
+}
+
 /** A payment outcome → what the order becomes (and whether stock must be given back). */
 export function decideAfterPayment(
   outcome: PaymentOutcome,

@@ -23,6 +23,7 @@ import {
   decideAfterPayment,
   decideAfterReservation,
   decideLateOutcome,
+  endedCancelled,
 } from './order-saga.decider';
 import { propagated } from './propagated-headers';
 
@@ -60,11 +61,14 @@ export class OrderSagaHandlers {
     });
     switch (decision.kind) {
       case 'request-payment': {
-        // A second read, on purpose: the order deadline may have cancelled the order while
-        // we were reserving. Then give the stock back instead of asking for a payment (see
-        // OrderDeadlineHandler for the other half).
-        if ((await this.store.load(orderId)).state.status === 'ended') {
-          await this.inventory.release(orderId, propagated(placed));
+        // A second read, on purpose: the order may have ended while we were reserving.
+        // The deadline cancelled it: give the stock back instead of asking for a payment
+        // (see OrderDeadlineHandler for the other half). The payment confirmed it (this is
+        // a redelivery: an ack lost in a leader change, ack_wait run out; the reservation
+        // answered with the first delivery's "reserved"): the stock is sold, keep it.
+        const { state } = await this.store.load(orderId);
+        if (state.status === 'ended') {
+          if (endedCancelled(state)) await this.inventory.release(orderId, propagated(placed));
           return;
         }
         await this.requestPayment(decision.request);

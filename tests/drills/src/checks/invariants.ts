@@ -13,6 +13,7 @@ import type { Client } from 'pg';
 import type { AcceptedOrder } from '../load/order-load';
 import { DRILL_STOCK, type DrillSku } from '../load/order-mix';
 import type { DesignedFailures } from './designed-failures';
+import { traceSagas } from './saga-trace';
 import { readStream } from './stream-reader';
 import { readWholeTopic, topicEnds } from './topic-reader';
 
@@ -206,7 +207,8 @@ export class InvariantChecker {
    * Why orders did not settle, for the failure message: each order's status in the read
    * model, and its events on Kafka (partition, offset, type, version) beside the
    * projector's checkpoint of that partition. Shows whether an event never reached Kafka,
-   * reached it out of order, or was passed over by the projector.
+   * reached it out of order, or was passed over by the projector; and where each saga
+   * stopped (`traceSagas`).
    */
   async explainUnsettled(accepted: AcceptedOrder[], limit = 5): Promise<string> {
     const rows = await this.rows();
@@ -240,12 +242,16 @@ export class InvariantChecker {
       list.push(`p${record.partition}@${record.offset} ${described}`);
       events.set(record.key, list);
     }
+    const sagas = await traceSagas(this.nc(), this.names, [...wanted]).catch((error: unknown) => [
+      `saga trace failed: ${String(error)}`,
+    ]);
     return [
       `checkpoints: ${checkpoints.map((c) => `p${c.partition}→${c.next_offset}`).join(' ')}`,
       ...unsettled.map(
         (order) =>
           `${order.orderId} (${rows.get(order.orderId)?.status ?? 'no row'}): ${(events.get(order.orderId) ?? ['none on Kafka']).join(', ')}`,
       ),
+      ...sagas,
     ].join('\n');
   }
 
