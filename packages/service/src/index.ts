@@ -11,6 +11,7 @@ export * from './postgres.module';
 export * from './rpc';
 export * from './metrics';
 export * from './consumers/jetstream-consumer-host';
+export * from './consumers/outage-hold';
 export {
   KafkaConsumerHost,
   kafkaGroupOf,

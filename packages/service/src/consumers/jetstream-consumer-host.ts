@@ -16,6 +16,7 @@ import {
 } from '@switchyard/messaging';
 import { CONSUMER_CONTROL_OPTIONS, ConsumerRegistry } from './consumer-registry';
 import type { ConsumerControlOptions } from './consumer-registry';
+import { holdThroughOutage } from './outage-hold';
 import { ConsumerMonitor } from '../metrics/consumer-monitor';
 import { JETSTREAM, JETSTREAM_MANAGER } from '../nats.module';
 
@@ -25,7 +26,8 @@ export type MessageOf<S> = S extends SubscriptionDefinition<infer M> ? M : never
 /**
  * The handlers of one subscription, keyed like its `handles` in the catalog: a key the
  * catalog does not route to it, or a routed event without a handler, does not compile.
- * A handler that returns nothing acks; one that throws naks (retried with backoff).
+ * A handler that returns nothing acks; one that throws naks (retried with backoff), except
+ * for an outage (`isOutage`), which is first waited out with the message in hand.
  */
 export type EventHandlers<S extends SubscriptionDefinition> = {
   [K in keyof S['handles'] & string]: (
@@ -43,6 +45,8 @@ export interface DurableSettings {
   maxAckPending?: number;
   /** `parallel`: each message of a batch on its own; `serial`: one after the other. */
   concurrency?: 'parallel' | 'serial';
+  /** How long a message is held through an outage before it is nak'ed (`OUTAGE_HOLD_MS`). */
+  outageHoldMs?: number;
 }
 
 /** A started consumer as the host keeps it: pausable, stoppable. */
@@ -78,6 +82,8 @@ export interface BatchSettings extends Omit<DurableSettings, 'concurrency'> {
 export class JetStreamConsumerHost implements OnApplicationShutdown {
   private readonly logger = new Logger(JetStreamConsumerHost.name);
   private readonly runners: HostedRunner[] = [];
+  /** Aborted at shutdown: messages held through an outage are let go at once. */
+  private readonly closing = new AbortController();
 
   constructor(
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
@@ -102,9 +108,19 @@ export class JetStreamConsumerHost implements OnApplicationShutdown {
     const dispatch = dispatcher(subscription, handlers);
     const one = (message: JsMsg, durable: string) =>
       // One `process` span per message, in the trace of whoever published it.
-      withJetStreamSpan(message, { durable }, () => dispatch(message)).catch(
-        (error: unknown): Disposition => ({ kind: 'nak', reason: String(error) }),
-      );
+      withJetStreamSpan(message, { durable }, () =>
+        // A broker or service briefly unavailable is waited out, not charged to the message.
+        holdThroughOutage(() => dispatch(message), {
+          holdMs: settings.outageHoldMs,
+          stopping: this.closing.signal,
+          onRetry: (error, retry) => {
+            if (retry === 0)
+              this.logger.warn(
+                `${durable}: ${message.subject} (seq ${message.seq}) waits out an outage: ${String(error)}`,
+              );
+          },
+        }),
+      ).catch((error: unknown): Disposition => ({ kind: 'nak', reason: String(error) }));
     await this.start(consumer, (durable) => ({
       ...settings,
       handle: async (messages) => {
@@ -127,6 +143,7 @@ export class JetStreamConsumerHost implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing.abort();
     await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 

@@ -1,0 +1,78 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { JetStreamApiError } from '@nats-io/jetstream';
+import { backoff, NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
+import { NoResponderError, RequestTimeoutError } from '../rpc/request-reply.client';
+
+/**
+ * How long one delivery is held through an outage before it is given back (`nak`, one
+ * delivery spent). Far beyond a JetStream leader election (seconds: the cluster drills
+ * measure it) and a service instance restarting; short enough that a long outage still
+ * reaches the dead letters, one delivery at a time, instead of holding work for ever.
+ */
+export const OUTAGE_HOLD_MS = 30_000;
+
+/** nats.js's jittered backoff between attempts: 250 ms, 500 ms, 1 s, 2 s, capped at 5 s. */
+const attempts = backoff([250, 500, 1_000, 2_000, 5_000]);
+
+/**
+ * Did `error` come from something the message needs being briefly unavailable, rather
+ * than from the message? JetStream with no leader for the stream (a publish gets "no
+ * responders", which nats.js reports as `JetStreamNotEnabled`), a JetStream API answering
+ * 503, a NATS request unanswered (timeout, no responders), a service not answering. The
+ * cause chain is followed: a handler may wrap what it caught.
+ */
+export function isOutage(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
+    if (
+      cause instanceof TimeoutError ||
+      cause instanceof NoRespondersError ||
+      (cause instanceof RequestError && cause.isNoResponders()) ||
+      (cause instanceof JetStreamApiError && cause.status === 503) ||
+      cause instanceof RequestTimeoutError ||
+      cause instanceof NoResponderError ||
+      // Not exported by @nats-io/jetstream's entry point; its name is what it throws.
+      cause.name === 'JetStreamNotEnabled'
+    )
+      return true;
+    cause = cause.cause;
+  }
+  return false;
+}
+
+/**
+ * ### Runs `attempt` again while it fails with an outage, holding the message.
+ *
+ * A redelivery counts against the consumer's `max_deliver`, and that budget is for
+ * messages that fail *themselves* (a payment processor refusing, a bug): a JetStream
+ * leader election must not spend it. The cluster drill showed why: a payment request
+ * whose outcome could not be published while the `PAYMENT_EVENTS` leader was being
+ * elected was nak'ed five times in 6 s (250 ms… 2 s of backoff) and dead-lettered, its
+ * order left PLACED with the payment taken. So an outage is waited out here, with the
+ * message in hand (the runner's `working()` keeps it ours), for up to `holdMs`; only
+ * then does the error reach the runner, which naks it (one delivery spent). Any other
+ * error returns at once. `stopping` ends the hold early (shutdown): the message is nak'ed
+ * and whoever takes it next starts again.
+ */
+export async function holdThroughOutage<T>(
+  attempt: () => Promise<T>,
+  options: {
+    holdMs?: number;
+    stopping: AbortSignal;
+    /** Called before each wait; `retry` counts from 0. */
+    onRetry?: (error: unknown, retry: number) => void;
+  },
+): Promise<T> {
+  const deadline = Date.now() + (options.holdMs ?? OUTAGE_HOLD_MS);
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const delayMs = attempts.backoff(retry);
+      if (!isOutage(error) || options.stopping.aborted || Date.now() + delayMs > deadline)
+        throw error;
+      options.onRetry?.(error, retry);
+      // An abort (shutdown) resolves the wait early; the next failure then throws.
+      await delay(delayMs, undefined, { signal: options.stopping }).catch(() => undefined);
+    }
+  }
+}
