@@ -30,11 +30,13 @@ const quiet = { log() {}, warn() {}, error() {} };
  * figures an operator asks about are printed per drill: HTTP errors and p99 during the
  * fault, how long writes stalled, how long until the read model had caught up.
  */
-// Skipped, not proven reliable: it passed in CI run 7 (4/4) and twice by hand, but CI run 8 on
-// the same code failed two of four: after the ORDERS leader's kill -9 one order stayed PLACED
-// (its OrderPlaced on Kafka, no ending within 150 s), and after the Kafka rolling restart
-// DRILL-PLENTY had 3 units more than the confirmed orders allow. Both are open findings (#15).
-describe.skip('cluster drills', () => {
+// Skipped from CI run 8 to this fix: two of its four drills failed there, both real bugs.
+// After the ORDERS leader's kill, payment requests were dead-lettered while PAYMENT_EVENTS
+// elected a leader (orders left PLACED with the payment taken: ADR 0048), and a redelivered
+// OrderPlaced released a confirmed order's stock (the saga's second read). The Kafka rolling
+// restart's 3 extra units fit either: an order the first failure left PLACED, cancelled by
+// its 300 s deadline during that later drill (its units back), or that release (not seen since).
+describe('cluster drills', () => {
   const namespace = uniqueNamespace('c');
   const harness = new DrillHarness({ label: 'cluster-drills', namespace, ratePerSecond: RATE });
   const summaries: DrillSummary[] = [];

@@ -50,7 +50,7 @@ async function subjectEvents(
   subject: string,
 ): Promise<string[]> {
   const found: string[] = [];
-  for (let seq = 0; found.length < 10; ) {
+  for (let seq = 0; found.length < 10;) {
     const next = { seq, next_by_subj: subject };
     const message = await jsm.streams.getMessage(stream, next).catch(() => null);
     if (!message) break;
