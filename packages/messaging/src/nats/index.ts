@@ -12,3 +12,4 @@ export * from './kv-buckets';
 export * from './stream-config-diff';
 export * from './kv-lease';
 export * from './serial-kv';
+export * from './outage';

@@ -9,6 +9,7 @@ import {
   streamExists,
   type EnsureOptions,
 } from './streams';
+import { declareThroughOutage } from './outage';
 
 /** The stream JetStream keeps a KV bucket in. */
 export const kvStreamName = (bucket: string) => `KV_${bucket}`;
@@ -56,20 +57,22 @@ export async function ensureKvBucket(
   const jsm = await js.jetstreamManager();
   const stream = kvStreamName(definition.name);
   const wanted = kvStreamConfigOf(definition, options.replicas);
-  const existed = await streamExists(jsm, stream);
-  if (existed) await reconcileStream(jsm, stream, wanted, options.logger, 'KV bucket stream');
-  const bucket = await new Kvm(js).create(definition.name, {
-    history: definition.history,
-    ttl: definition.maxAgeMs,
-    max_bytes: definition.maxBytes,
-    replicas: options.replicas,
-    storage: StorageType.File,
-    ...(options.reads === 'leader' ? { allow_direct: false } : {}),
+  return declareThroughOutage(async () => {
+    const existed = await streamExists(jsm, stream);
+    if (existed) await reconcileStream(jsm, stream, wanted, options.logger, 'KV bucket stream');
+    const bucket = await new Kvm(js).create(definition.name, {
+      history: definition.history,
+      ttl: definition.maxAgeMs,
+      max_bytes: definition.maxBytes,
+      replicas: options.replicas,
+      storage: StorageType.File,
+      ...(options.reads === 'leader' ? { allow_direct: false } : {}),
+    });
+    if (!existed) {
+      // nats.js chose the rest (discard new, rollups, direct get); the dedupe window is ours.
+      await reconcileStream(jsm, stream, wanted, { log() {}, warn() {} }, 'KV bucket stream');
+      options.logger.log(`KV bucket ${definition.name} created (${describeLimits(wanted)})`);
+    }
+    return bucket;
   });
-  if (!existed) {
-    // nats.js chose the rest (discard new, rollups, direct get); the dedupe window is ours.
-    await reconcileStream(jsm, stream, wanted, { log() {}, warn() {} }, 'KV bucket stream');
-    options.logger.log(`KV bucket ${definition.name} created (${describeLimits(wanted)})`);
-  }
-  return bucket;
 }

@@ -19,6 +19,7 @@ import {
   show,
   type StreamConfigChange,
 } from './stream-config-diff';
+import { declareThroughOutage } from './outage';
 
 function isNotFound(error: unknown): boolean {
   return (
@@ -110,16 +111,18 @@ export async function ensureStream(
   options: EnsureOptions,
 ): Promise<void> {
   const config = streamConfigOf(definition, options.replicas);
-  if (!(await streamExists(jsm, config.name))) {
-    try {
-      await jsm.streams.add(config);
-      options.logger.log(`stream ${config.name} created (${describeLimits(config)})`);
-      return;
-    } catch (addError) {
-      if (!(addError instanceof JetStreamApiError)) throw addError;
+  await declareThroughOutage(async () => {
+    if (!(await streamExists(jsm, config.name))) {
+      try {
+        await jsm.streams.add(config);
+        options.logger.log(`stream ${config.name} created (${describeLimits(config)})`);
+        return;
+      } catch (addError) {
+        if (!(addError instanceof JetStreamApiError)) throw addError;
+      }
     }
-  }
-  await reconcileStream(jsm, config.name, config, options.logger, 'stream');
+    await reconcileStream(jsm, config.name, config, options.logger, 'stream');
+  });
 }
 
 /**
@@ -190,16 +193,18 @@ export async function ensurePullConsumer(
     deliver_policy: DeliverPolicy.All,
     ...config,
   };
-  try {
-    await jsm.consumers.info(stream, config.durable_name);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
+  await declareThroughOutage(async () => {
     try {
-      await jsm.consumers.add(stream, full);
-      return;
-    } catch (addError) {
-      if (!(addError instanceof JetStreamApiError)) throw addError;
+      await jsm.consumers.info(stream, config.durable_name);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      try {
+        await jsm.consumers.add(stream, full);
+        return;
+      } catch (addError) {
+        if (!(addError instanceof JetStreamApiError)) throw addError;
+      }
     }
-  }
-  await jsm.consumers.update(stream, config.durable_name, full);
+    await jsm.consumers.update(stream, config.durable_name, full);
+  });
 }

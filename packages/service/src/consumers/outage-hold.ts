@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { JetStreamApiError } from '@nats-io/jetstream';
-import { backoff, NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
+import { backoff } from '@nats-io/transport-node';
+import { isNatsOutage } from '@switchyard/messaging';
 import { NoResponderError, RequestTimeoutError } from '../rpc/request-reply.client';
 
 /**
@@ -22,18 +22,9 @@ const attempts = backoff([250, 500, 1_000, 2_000, 5_000]);
  * cause chain is followed: a handler may wrap what it caught.
  */
 export function isOutage(error: unknown): boolean {
+  if (isNatsOutage(error)) return true;
   for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
-    if (
-      cause instanceof TimeoutError ||
-      cause instanceof NoRespondersError ||
-      (cause instanceof RequestError && cause.isNoResponders()) ||
-      (cause instanceof JetStreamApiError && cause.status === 503) ||
-      cause instanceof RequestTimeoutError ||
-      cause instanceof NoResponderError ||
-      // Not exported by @nats-io/jetstream's entry point; its name is what it throws.
-      cause.name === 'JetStreamNotEnabled'
-    )
-      return true;
+    if (cause instanceof RequestTimeoutError || cause instanceof NoResponderError) return true;
     cause = cause.cause;
   }
   return false;

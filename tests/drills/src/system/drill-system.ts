@@ -60,11 +60,18 @@ export class DrillSystem {
     return found;
   }
 
-  /** Starts the back end first (in parallel), then the gateway in front of it. */
+  /**
+   * Starts the back end first (in parallel), then the gateway in front of it. Every start
+   * is awaited before a failure is thrown: one that rejected early (a service that exited)
+   * must not leave the others starting unseen, to come up after `stopAll` ran and keep
+   * the test runner alive (seen: a projector outliving a failed start).
+   */
   async startAll(): Promise<void> {
-    await Promise.all(
+    const started = await Promise.allSettled(
       this.roles.filter((role) => role !== 'gateway').map((role) => this.start(role)),
     );
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     await this.start('gateway');
   }
 
