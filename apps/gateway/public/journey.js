@@ -26,8 +26,9 @@
   /** `+12 ms` since the hop it follows; the first hop starts the clock. */
   function duration(hop) {
     if (hop.after === null) return 'start';
-    const ms = hop.durationMs;
-    return `+${Math.abs(ms) >= 10 ? Math.round(ms) : ms.toFixed(1)} ms`;
+    // Negative only across two clocks that disagree (ADR 0046): shown as it was measured.
+    const ms = Math.abs(hop.durationMs);
+    return `${hop.durationMs < 0 ? '-' : '+'}${ms >= 10 ? Math.round(ms) : ms.toFixed(1)} ms`;
   }
 
   function details(hop) {
