@@ -1,5 +1,9 @@
 import type { PoolClient } from 'pg';
-import { createOrderJournalIndex, createOrderJournalTable, orderJournalTable } from './order-journal';
+import {
+  createOrderJournalIndex,
+  createOrderJournalTable,
+  orderJournalTable,
+} from './order-journal';
 import { createRebuildRunsTable } from './rebuild-runs';
 import { ident, ORDERS_PROJECTION, ordersTable, parkedTable } from './sql';
 

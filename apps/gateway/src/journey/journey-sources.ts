@@ -53,7 +53,7 @@ export class JourneySources {
 
   private async allOnSubject(stream: string, subject: string): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
-    for (let seq = 0; ; ) {
+    for (let seq = 0; ;) {
       const next = { seq, next_by_subj: subject };
       const message = await this.jsm.streams.getMessage(stream, next);
       if (!message) break;
