@@ -381,12 +381,11 @@ describe('the dashboard', () => {
     await page.getByRole('log').locator(`li.confirmed[data-order-id="${orderId}"]`).click();
     await page.locator('#journey-status', { hasText: `Journey of ${orderId}:` }).waitFor();
     const hops = page.locator('#journey-hops li');
-    const shown = await hops.evaluateAll((items) =>
-      items.map((item) => ({
-        hop: (item as HTMLElement).dataset.hop,
-        duration: item.querySelector('.duration')?.textContent,
-        label: item.querySelector('.label')?.textContent,
-        details: item.querySelector('code')?.textContent,
+    const shown = await Promise.all(
+      (await hops.all()).map(async (item) => ({
+        hop: await item.getAttribute('data-hop'),
+        duration: await item.locator('.duration').textContent(),
+        details: await item.locator('code').textContent(),
       })),
     );
     // The hops of issue #17: HTTP, request-reply, each JetStream append, the saga's stock
