@@ -413,6 +413,19 @@ describe('the dashboard', () => {
     expect(details['kafka:OrderConfirmed']).toMatch(
       new RegExp(`topic ${names.kafka.topics.orderEvents.name} · partition \\d+ · offset \\d+`),
     );
+    mkdirSync(artifacts, { recursive: true });
+    await page
+      .locator('section.journey')
+      .screenshot({ path: join(artifacts, 'dashboard-journey.png') });
+
+    // The route itself: admin only, a UUID, and an order JetStream knows.
+    const journey = (id: string, token?: string) =>
+      fetch(`${gateway.url}/admin/orders/${id}/journey`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      }).then((response) => response.status);
+    expect(await journey(orderId!)).toBe(401);
+    expect(await journey('not-a-uuid', testAdminToken)).toBe(400);
+    expect(await journey('00000000-0000-4000-8000-000000000000', testAdminToken)).toBe(404);
     expect(browserErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
