@@ -71,15 +71,18 @@ describe('the order journal', () => {
     ]);
   });
 
-  it('given the same event delivered twice and a record without envelope headers, when applied, then the journal keeps one row and the batch still commits', async () => {
+  it('given the same event delivered twice, a record without envelope headers and one with a NUL in its type header, when applied, then the journal keeps one row and the batch still commits', async () => {
     const placed = anOrderPlaced();
     const headerless = { ...record(anOrderPlaced(), 2, 2), headers: {} };
     const live = applier({ kind: 'live' });
 
     await live.apply([record(placed, 0, 2)]);
-    const outcome = await live.apply([record(placed, 1, 2), headerless]);
+    const oddType = record(anOrderPlaced(), 3, 2);
+    oddType.headers[MessageHeaders.eventType] = 'Order\u0000Placed';
+    const outcome = await live.apply([record(placed, 1, 2), headerless, oddType]);
 
-    expect(outcome.applied).toBe(1);
+    expect(outcome.applied).toBe(2);
+    expect(await findOrderJournal(pool, store.schema, oddType.key!)).toEqual([]);
     expect(
       (await findOrderJournal(pool, store.schema, placed.aggregateId)).map(({ offset }) => offset),
     ).toEqual(['0']);

@@ -1,4 +1,9 @@
-import { MessageHeaders, ProjectedEventSchema, type ProjectedEvent } from '@switchyard/contracts';
+import {
+  MessageHeaders,
+  OrderEventTypes,
+  ProjectedEventSchema,
+  type ProjectedEvent,
+} from '@switchyard/contracts';
 import type { ConsumedRecord } from '@switchyard/messaging';
 import type { Pool, PoolClient } from 'pg';
 import { ident } from './sql';
@@ -32,7 +37,9 @@ export interface JournalEntry {
   forwardedAt: string | null;
 }
 
-const { eventId: Uuid, forwardedAt: Timestamp, type: EventType } = ProjectedEventSchema.shape;
+const { eventId: Uuid, forwardedAt: Timestamp } = ProjectedEventSchema.shape;
+/** The order event types: a header is free text (a NUL in it would fail the batch). */
+const EVENT_TYPES: readonly string[] = Object.values(OrderEventTypes);
 
 /**
  * ### What the journal keeps of a batch: ids and positions, read from the record's headers.
@@ -47,13 +54,13 @@ export function journalEntries(records: ConsumedRecord[]): JournalEntry[] {
   for (const record of records) {
     const eventId = Uuid.safeParse(record.headers[MessageHeaders.eventId]);
     const orderId = Uuid.safeParse(record.key);
-    const type = EventType.safeParse(record.headers[MessageHeaders.eventType]);
-    if (!eventId.success || !orderId.success || !type.success) continue;
+    const type = record.headers[MessageHeaders.eventType];
+    if (!eventId.success || !orderId.success || !type || !EVENT_TYPES.includes(type)) continue;
     const forwardedAt = Timestamp.safeParse(record.headers[MessageHeaders.forwardedAt]);
     entries.push({
       eventId: eventId.data,
       orderId: orderId.data,
-      type: type.data,
+      type,
       topic: record.topic,
       partition: record.partition,
       offset: record.offset,
