@@ -31,6 +31,11 @@ export const GatewayEnvSchema = CommonEnvSchema.extend({
   OVERVIEW_CACHE_MS: z.coerce.number().int().nonnegative().default(1_000),
   /** Request-reply latency percentiles cover roughly this recent window. */
   LATENCY_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  /**
+   * Jaeger's UI (`http://localhost:16686`), where the services export traces: an order's
+   * journey links to its trace there. Unset: no link (the trace id is still shown).
+   */
+  JAEGER_UI_URL: unsetWhenEmpty(z.url().optional()),
   /** `GET /docs` (Swagger UI) and `GET /docs/openapi.json`; `false` leaves both out. */
   DOCS_ENABLED: z.stringbool().default(true),
 

@@ -13,6 +13,8 @@ import { config } from './config';
 import { DashboardStatic } from './dashboard/dashboard-static';
 import { EventsHttpController } from './events/events.http.controller';
 import { LiveFeed } from './events/live-feed';
+import { JourneyHttpController } from './journey/journey.http.controller';
+import { JourneySources } from './journey/journey-sources';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { NatsClientModule } from './nats/nats-client.module';
 import { NatsReadiness } from './nats/service-client';
@@ -33,6 +35,7 @@ import { TopologyHttpController } from './topology/topology.http.controller';
  *                                            → `ConsumerControl` (every instance; ADR 0016)
  * - `GET  /events`        → public live feed: core NATS `notify.orders.>` + rebuild progress as SSE
  * - `GET  /admin/events`  → the same with order ids and reasons (admin token)
+ * - `GET  /admin/orders/:id/journey` → every hop of one order: JetStream, KV, `GetOrderJourney`
  * - `GET  /api/overview`  → dashboard panels: latency, JetStream pending, Kafka lag, dead letters
  * - `GET  /api/topology`  → the system as the dashboard draws it (names from the contracts)
  * - `GET  /`              → the dashboard (static files from `public/`)
@@ -59,6 +62,7 @@ import { TopologyHttpController } from './topology/topology.http.controller';
     AdminEventsHttpController,
     OverviewHttpController,
     TopologyHttpController,
+    JourneyHttpController,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
@@ -66,6 +70,7 @@ import { TopologyHttpController } from './topology/topology.http.controller';
     KafkaProbe,
     SystemOverviewService,
     DashboardStatic,
+    JourneySources,
   ],
 })
 export class GatewayModule {}

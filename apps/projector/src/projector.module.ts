@@ -15,6 +15,7 @@ import {
 import { CATALOG, config, TOPOLOGY } from './config';
 import { OrdersProjectionConsumer } from './projecting/orders-projection.consumer';
 import { GetOrderController } from './querying/get-order.controller';
+import { GetOrderJourneyController } from './querying/get-order-journey.controller';
 
 /**
  * The projector: Kafka → the Postgres read model, and the query that reads it. Its
@@ -38,7 +39,10 @@ import { GetOrderController } from './querying/get-order.controller';
     }),
     HealthModule.forChecks([KafkaReadiness, PostgresReadiness]),
   ],
-  controllers: servedRoutes(CATALOG, 'projector', { getOrder: GetOrderController }),
+  controllers: servedRoutes(CATALOG, 'projector', {
+    getOrder: GetOrderController,
+    getOrderJourney: GetOrderJourneyController,
+  }),
   providers: [OrdersProjectionConsumer],
 })
 export class ProjectorModule {}

@@ -53,6 +53,13 @@ export const MessageHeaders = {
   deadLetterPartition: 'sy-dead-letter-partition',
   deadLetterOffset: 'sy-dead-letter-offset',
   deliveryCount: 'sy-delivery-count',
+  /**
+   * When the gateway received the HTTP request that placed an order (ISO 8601): set by the
+   * gateway on `PlaceOrder`, kept in `OrderPlaced`'s envelope `headers` (the journey's first hop).
+   */
+  requestedAt: 'sy-requested-at',
+  /** When the bridge sent the record to Kafka (ISO 8601): the record's timestamp is `occurredAt`. */
+  forwardedAt: 'sy-forwarded-at',
 } as const;
 
 /** Trace-context header names propagated end to end (W3C Trace Context). */

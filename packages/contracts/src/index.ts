@@ -6,6 +6,7 @@ export * from './orders/order-line';
 export * from './orders/place-order';
 export * from './orders/get-order';
 export * from './orders/get-order-status';
+export * from './orders/order-journey';
 export * from './orders/events';
 export * from './orders/upcasters';
 export * from './orders/notifications';

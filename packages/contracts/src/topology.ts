@@ -130,6 +130,8 @@ export function topology(namespace = '', options: TopologyOptions = {}) {
     getOrder: dotted('orders.query.get'),
     /** Request-reply: `GetOrderStatusQuery` → `GetOrderStatusReply` (the write side). */
     getOrderStatus: dotted('orders.query.status'),
+    /** Request-reply: `GetOrderJourneyQuery` → `GetOrderJourneyReply` (projector). */
+    getOrderJourney: dotted('orders.query.journey'),
     /** JetStream: every event of one order. */
     orderEvents: (orderId: string) => dotted(`orders.events.${orderId}`),
     /** JetStream: all order events (`>` matches one or more trailing tokens). */

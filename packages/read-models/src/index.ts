@@ -10,3 +10,4 @@ export * from './order-state';
 export * from './order-tables';
 export * from './projection-status';
 export * from './database-roles';
+export * from './order-journal';

@@ -1,5 +1,6 @@
 import type { BatchOutcome, ConsumedRecord } from '@switchyard/messaging';
 import type { Pool } from 'pg';
+import { journalEntries, writeJournal } from './order-journal';
 import type { LoggedEvent } from './order-state';
 import type { ParkedEvent } from './order-tables';
 import type { PoisonRecord } from './orders-projection';
@@ -51,6 +52,8 @@ export interface PartitionOutcome extends BatchOutcome {
  * 4. An event that cannot be placed yet (a follow-up before its `OrderPlaced`, or after a
  *    version gap) is held in the version's parked table in this same transaction, and
  *    applied by the batch that brings its predecessor (ADR 0024). Never skipped.
+ * 5. The live projector also journals each event's Kafka position and write time
+ *    (`order_journal`, ADR 0046) in this transaction: the journal cannot disagree either.
  */
 export class PartitionApplier {
   private readonly seen = new Map<string, number>();
@@ -96,6 +99,13 @@ export class PartitionApplier {
       // A record Postgres refuses (not just one that fails to parse) is poison too.
       const result = await applyIsolatingPoison(client, store.schema, version, fresh, parked);
       if (result.poison.length > 0) await deadLetter(result.poison);
+      // The live projector journals what it applied, with the rows (ADR 0046); a rebuild
+      // replays history and would only record when the replay ran, so it does not.
+      if (target.kind === 'live') {
+        const poison = new Set(result.poison.map(({ record }) => record));
+        const written = fresh.filter((record) => !poison.has(record));
+        await writeJournal(client, store.schema, journalEntries(written));
+      }
       const last = fresh[fresh.length - 1]!;
       await store.saveCheckpoint(client, version, topic, partition, BigInt(last.offset) + 1n);
       await client.query('COMMIT');

@@ -1,4 +1,9 @@
 import type { PoolClient } from 'pg';
+import {
+  createOrderJournalIndex,
+  createOrderJournalTable,
+  orderJournalTable,
+} from './order-journal';
 import { createRebuildRunsTable } from './rebuild-runs';
 import { ident, ORDERS_PROJECTION, ordersTable, parkedTable } from './sql';
 
@@ -15,6 +20,8 @@ import { ident, ORDERS_PROJECTION, ordersTable, parkedTable } from './sql';
  * - Each version has its parked table, `orders_v<N>_parked`: the events it holds until
  *   their predecessor arrives (ADR 0024). Created and dropped with the version, written
  *   in the same transactions as its rows, and part of its `digest`.
+ * - `order_journal`, one table for all versions: where the live projector found each
+ *   event on Kafka and when it wrote it (the order's journey, ADR 0046).
  */
 export class ProjectionStore {
   constructor(readonly schema: string) {}
@@ -54,6 +61,8 @@ export class ProjectionStore {
         next_offset bigint NOT NULL,
         PRIMARY KEY (projection, version, topic, partition))`);
       await client.query(createRebuildRunsTable(this.schema));
+      await client.query(createOrderJournalTable(this.schema));
+      await client.query(createOrderJournalIndex(this.schema));
       const { rowCount } = await client.query(`SELECT 1 FROM ${s}.projections WHERE name = $1`, [
         ORDERS_PROJECTION,
       ]);
@@ -83,10 +92,18 @@ export class ProjectionStore {
     const { rows } = await client.query<{ ready: boolean }>(
       `SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL
           AND to_regclass($3) IS NOT NULL AND to_regclass($4) IS NOT NULL
+          AND to_regclass($6) IS NOT NULL
           AND EXISTS (SELECT 1 FROM information_schema.columns
                       WHERE table_schema = $5 AND table_name = 'rebuild_runs' AND column_name = 'warning')
           AS ready`,
-      [`${s}.projections`, `${s}.checkpoints`, `${s}.rebuild_runs`, `${s}.orders`, this.schema],
+      [
+        `${s}.projections`,
+        `${s}.checkpoints`,
+        `${s}.rebuild_runs`,
+        `${s}.orders`,
+        this.schema,
+        orderJournalTable(this.schema),
+      ],
     );
     if (!rows[0]?.ready) return false;
     const registered = await client.query(`SELECT 1 FROM ${s}.projections WHERE name = $1`, [

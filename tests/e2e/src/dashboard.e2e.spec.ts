@@ -357,4 +357,76 @@ describe('the dashboard', () => {
     expect(browserErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
+
+  it("shows a confirmed order's journey, clicked in the feed: every hop, each with its duration", async () => {
+    await page.goto(gateway.url);
+    // With the token: the admin feed, which names orders (and so can link them).
+    await page.getByLabel('Admin token').fill(testAdminToken);
+    await page.getByLabel('Admin token').press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Live feed: connected (admin' }).waitFor();
+    await page.getByLabel('Orders', { exact: true }).fill('1');
+    await page.getByLabel('Region', { exact: true }).selectOption('ap-south');
+    await page.getByLabel('Orders', { exact: true }).press('Enter');
+    const result = page.locator('#burst-result', { hasText: 'Placed 1 of 1 (201)' });
+    await result.waitFor();
+    const orderId = /last order ([0-9a-f-]{36})/.exec((await result.textContent()) ?? '')?.[1];
+    expect(orderId).toBeDefined();
+    // The read model says CONFIRMED once the projector wrote OrderConfirmed, and its
+    // journal is written in that same transaction: from then on every hop is recorded.
+    await waitFor('the read model to show the order confirmed', async () => {
+      const response = await fetch(`${gateway.url}/orders/${orderId}`);
+      return response.ok && ((await response.json()) as { status: string }).status === 'CONFIRMED';
+    });
+
+    await page.getByRole('log').locator(`li.confirmed[data-order-id="${orderId}"]`).click();
+    await page.locator('#journey-status', { hasText: `Journey of ${orderId}:` }).waitFor();
+    const hops = page.locator('#journey-hops li');
+    const shown = await Promise.all(
+      (await hops.all()).map(async (item) => ({
+        hop: await item.getAttribute('data-hop'),
+        duration: await item.locator('.duration').textContent(),
+        details: await item.locator('code').textContent(),
+      })),
+    );
+    // The hops of issue #17: HTTP, request-reply, each JetStream append, the saga's stock
+    // and payment, the bridge's forward to Kafka and the projector's write of each event.
+    expect(shown.map(({ hop }) => hop).sort()).toEqual(
+      [
+        'http',
+        'request-reply',
+        'jetstream:OrderPlaced',
+        'saga:stock',
+        'saga:payment',
+        'jetstream:OrderConfirmed',
+        'kafka:OrderPlaced',
+        'kafka:OrderConfirmed',
+        'projection:OrderPlaced',
+        'projection:OrderConfirmed',
+      ].sort(),
+    );
+    // The first hop starts the clock; every other one shows the time since its cause.
+    expect(shown[0]).toMatchObject({ hop: 'http', duration: 'start' });
+    for (const { duration } of shown.slice(1)) expect(duration).toMatch(/^[+-]\d+(\.\d)? ms$/);
+    // Where each hop is recorded: a stream sequence, a Kafka partition and offset.
+    const details = Object.fromEntries(shown.map(({ hop, details }) => [hop, details]));
+    expect(details['jetstream:OrderPlaced']).toMatch(/stream \S*ORDERS · subject \S+ · seq \d+/);
+    expect(details['kafka:OrderConfirmed']).toMatch(
+      new RegExp(`topic ${names.kafka.topics.orderEvents.name} · partition \\d+ · offset \\d+`),
+    );
+    mkdirSync(artifacts, { recursive: true });
+    await page
+      .locator('section.journey')
+      .screenshot({ path: join(artifacts, 'dashboard-journey.png') });
+
+    // The route itself: admin only, a UUID, and an order JetStream knows.
+    const journey = (id: string, token?: string) =>
+      fetch(`${gateway.url}/admin/orders/${id}/journey`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      }).then((response) => response.status);
+    expect(await journey(orderId!)).toBe(401);
+    expect(await journey('not-a-uuid', testAdminToken)).toBe(400);
+    expect(await journey('00000000-0000-4000-8000-000000000000', testAdminToken)).toBe(404);
+    expect(browserErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import type { BridgeRoute } from '@switchyard/contracts';
+import { MessageHeaders, type BridgeRoute } from '@switchyard/contracts';
 import type { Disposition, EventProducer, ProducedRecord } from '@switchyard/messaging';
 import { ForwardingSpans } from './forwarding-spans';
 import { toKafkaRecord } from './to-kafka-record';
@@ -53,6 +53,12 @@ export class RouteForwarder {
     // Checked last, right before the send: the lease is valid `marginMs` longer than it
     // takes a standby to be allowed to take it (see KvLease).
     if (!this.mayForward()) throw new NotTheLeaseHolderError(this.route.name);
+    // The record's timestamp is when the event happened; when it crossed the bridge goes
+    // in a header of its own (the journey's Kafka hop, ADR 0046).
+    const forwardedAt = new Date().toISOString();
+    for (const record of records) {
+      record.headers = { ...record.headers, [MessageHeaders.forwardedAt]: forwardedAt };
+    }
     try {
       await this.producer.send(this.route.topic, records);
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { envelopeHeaders, topology } from '@switchyard/contracts';
+import { envelopeHeaders, MessageHeaders, topology } from '@switchyard/contracts';
 import type { EventProducer, ProducedRecord } from '@switchyard/messaging';
 import { anOrderPlaced } from '@switchyard/testkit';
 import { NotTheLeaseHolderError, RouteForwarder } from './route-forwarder';
@@ -52,7 +52,12 @@ describe('RouteForwarder without tracing', () => {
           {
             key: event.aggregateId,
             value: Buffer.from(JSON.stringify(event)),
-            headers: { ...envelopeHeaders(event), 'sy-jetstream-source': 'ORDERS:7' },
+            headers: {
+              ...envelopeHeaders(event),
+              'sy-jetstream-source': 'ORDERS:7',
+              // When it was sent: a time, not asserted (tests never assert on the clock).
+              [MessageHeaders.forwardedAt]: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+            },
             timestamp: Date.parse(event.occurredAt),
           },
         ],

@@ -6,6 +6,7 @@ import {
   HealthCheckResultSchema,
   LiveFeedDroppedSchema,
   LiveFeedReadySchema,
+  OrderJourneySchema,
   OrderNotificationSchema,
   PublicOrderNotificationSchema,
   OrderStatusSchema,
@@ -40,6 +41,7 @@ export const apiSchemas = new ZodComponents()
   // What the gateway answers.
   .add(PlaceOrderReplySchema, { id: 'PlaceOrderReply', io: 'output' })
   .add(OrderViewSchema, { id: 'OrderView', io: 'output' })
+  .add(OrderJourneySchema, { id: 'OrderJourney', io: 'output' })
   .add(RebuildProjectionReplySchema, { id: 'RebuildProjectionReply', io: 'output' })
   .add(RebuildRunSchema, { id: 'RebuildRun', io: 'output' })
   .add(ProjectionStatusSchema, { id: 'ProjectionStatus', io: 'output' })

@@ -15,6 +15,7 @@ import {
 import {
   GetOrderQuerySchema,
   IdempotencyKeySchema,
+  MessageHeaders,
   OrderViewSchema,
   PlaceOrderReplySchema,
   PlaceOrderRequestSchema,
@@ -90,11 +91,14 @@ export class OrdersHttpController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PlaceOrderReply> {
+    // When the gateway took the order: stored with `OrderPlaced` (envelope headers), the
+    // first hop of the order's journey (`GET /admin/orders/:id/journey`, ADR 0046).
+    const requestedAt = new Date().toISOString();
     const idempotencyKey = idempotencyKeyPipe.transform(rawIdempotencyKey);
     const result = await this.services.request(
       CATALOG.routes.placeOrder,
       { ...body, commandId: randomUUID(), idempotencyKey },
-      propagatedHeaders(request),
+      { ...propagatedHeaders(request), [MessageHeaders.requestedAt]: requestedAt },
     );
     void reply.header('location', `/orders/${result.orderId}`);
     return result;

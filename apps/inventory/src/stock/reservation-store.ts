@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { OrderLine, Shortage } from '@switchyard/contracts';
+import { InventoryKeys, type OrderLine, type Shortage } from '@switchyard/contracts';
 import { isRevisionConflict } from '@switchyard/messaging';
 import { StockStore } from './stock-store';
 
@@ -38,7 +38,7 @@ export interface StoredReservation {
   revision: number;
 }
 
-const reservationKey = (orderId: string) => `reservation.${orderId}`;
+const reservationKey = InventoryKeys.reservation;
 
 /**
  * Reservations are the idempotency record: the first instance to `create` the key owns

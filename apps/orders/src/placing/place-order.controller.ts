@@ -29,7 +29,9 @@ export class PlaceOrderController {
     return this.handler.handle(command, {
       correlationId: headers[MessageHeaders.correlationId] ?? command.commandId,
       headers: Object.fromEntries(
-        TRACE_HEADERS.flatMap((name) => (headers[name] ? [[name, headers[name]]] : [])),
+        [...TRACE_HEADERS, MessageHeaders.requestedAt].flatMap((name) =>
+          headers[name] ? [[name, headers[name]]] : [],
+        ),
       ),
     });
   }

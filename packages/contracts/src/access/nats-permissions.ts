@@ -146,6 +146,14 @@ export function natsPermissions(
     if (sub.consumer.kind === 'jetstream')
       publish('gateway', consumerInfo(sub.consumer.stream, sub.consumer.durable));
   }
+  // gateway: an order's journey reads, never writes, the order's stored messages
+  // (its events, its payment outcome, its stock reservation's last write; ADR 0046).
+  publish(
+    'gateway',
+    streamMessageGet(streams.orders.name),
+    streamMessageGet(streams.paymentEvents.name),
+    streamMessageGet(`KV_${kv.inventory.name}`),
+  );
   // redrive: reads and deletes dead letters, puts them back where their consumer reads.
   ensure('redrive', streams.deadLetters, streams.redrives);
   publish(

@@ -15,6 +15,7 @@ import {
   type CurrentOrderEvent,
 } from '../orders/events';
 import { GetOrderQuerySchema, GetOrderReplySchema } from '../orders/get-order';
+import { GetOrderJourneyQuerySchema, GetOrderJourneyReplySchema } from '../orders/order-journey';
 import { GetOrderStatusQuerySchema, GetOrderStatusReplySchema } from '../orders/get-order-status';
 import { OrderNotificationSchema } from '../orders/notifications';
 import { PlaceOrderCommandSchema, PlaceOrderReplySchema } from '../orders/place-order';
@@ -97,6 +98,18 @@ export function catalog(t: Topology) {
       clients: ['gateway'],
       timeoutMs: 5_000,
       summary: 'Reads an order from the live read model (found: false is an answer).',
+    }),
+    getOrderJourney: route({
+      name: 'GetOrderJourney',
+      subject: subjects.getOrderJourney,
+      queue: queues.projector,
+      request: GetOrderJourneyQuerySchema,
+      reply: GetOrderJourneyReplySchema,
+      server: 'projector',
+      clients: ['gateway'],
+      timeoutMs: 5_000,
+      summary:
+        "Where the live projector found each of an order's events on Kafka, and when it wrote them.",
     }),
     getOrderStatus: route({
       name: 'GetOrderStatus',

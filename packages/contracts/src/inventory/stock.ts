@@ -58,3 +58,11 @@ export const GetStockReplySchema = z.discriminatedUnion('found', [
   z.object({ found: z.literal(false), sku: SkuSchema }),
 ]);
 export type GetStockReply = z.infer<typeof GetStockReplySchema>;
+
+/**
+ * Keys of the inventory's KV bucket that others may read (never write): the reservation
+ * of one order, whose last revision is when the saga's stock step finished (the journey).
+ */
+export const InventoryKeys = {
+  reservation: (orderId: string) => `reservation.${orderId}`,
+} as const;
