@@ -28,13 +28,23 @@ const POLL_MS = 200;
 export function realEffects(env: InjectorEnv): FaultEffects {
   const scriptEnv = { ...process.env };
   delete scriptEnv.ADMIN_TOKEN;
-  const kafka = async (command: 'up' | 'down') => {
-    await run('bash', [KAFKA_SH, command], { env: scriptEnv, timeout: 300_000 });
-  };
+  const kafka = (command: 'up' | 'down' | 'status') =>
+    run('bash', [KAFKA_SH, command], { env: scriptEnv, timeout: 300_000 });
   const pidfile = env.FAULTS_BRIDGE_PIDFILE;
   return {
-    stopKafka: () => kafka('down'),
-    startKafka: () => kafka('up'),
+    async stopKafka() {
+      await kafka('down');
+      // `down` leaves alone a broker it did not start (and exits 0): then nothing stopped,
+      // and the page must not say "Kafka is down". `status` exits 3 when nothing answers.
+      const stillUp = await kafka('status').then(
+        () => true,
+        () => false,
+      );
+      if (stillUp) throw new Error('a broker kafka.sh did not start answers on its port: nothing was stopped');
+    },
+    async startKafka() {
+      await kafka('up');
+    },
     async killBridge() {
       if (pidfile === undefined) throw new Error('no bridge pid file configured');
       const pid = await bridgePid(pidfile);
