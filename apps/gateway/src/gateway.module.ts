@@ -8,10 +8,12 @@ import {
 } from '@switchyard/service';
 import { AdminEventsHttpController } from './admin/admin-events.http.controller';
 import { ConsumersHttpController } from './admin/consumers.http.controller';
+import { FaultsHttpController } from './admin/faults.http.controller';
 import { ProjectionsHttpController } from './admin/projections.http.controller';
 import { config } from './config';
 import { DashboardStatic } from './dashboard/dashboard-static';
 import { EventsHttpController } from './events/events.http.controller';
+import { FaultInjectorClient } from './faults/fault-injector.client';
 import { LiveFeed } from './events/live-feed';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { NatsClientModule } from './nats/nats-client.module';
@@ -31,6 +33,8 @@ import { TopologyHttpController } from './topology/topology.http.controller';
  * - `GET  /admin/projections/:name`         → `GetProjectionStatus` (rebuilder)
  * - `GET  /admin/consumers`, `POST /admin/consumers/:service/pause|resume`
  *                                            → `ConsumerControl` (every instance; ADR 0016)
+ * - `GET  /admin/faults`, `POST /admin/faults/:action`
+ *                                            → the no-Docker demo's fault injector (ADR 0047)
  * - `GET  /events`        → public live feed: core NATS `notify.orders.>` + rebuild progress as SSE
  * - `GET  /admin/events`  → the same with order ids and reasons (admin token)
  * - `GET  /api/overview`  → dashboard panels: latency, JetStream pending, Kafka lag, dead letters
@@ -55,6 +59,7 @@ import { TopologyHttpController } from './topology/topology.http.controller';
     OrdersHttpController,
     ProjectionsHttpController,
     ConsumersHttpController,
+    FaultsHttpController,
     EventsHttpController,
     AdminEventsHttpController,
     OverviewHttpController,
@@ -66,6 +71,7 @@ import { TopologyHttpController } from './topology/topology.http.controller';
     KafkaProbe,
     SystemOverviewService,
     DashboardStatic,
+    FaultInjectorClient,
   ],
 })
 export class GatewayModule {}

@@ -26,12 +26,10 @@ describe('the allow-list', () => {
   });
 
   it('offers only what the demo gave the means for: no pid file, no kill-bridge; FAULTS_KAFKA=false, no stop-kafka', () => {
-    expect(offeredActions(InjectorEnvSchema.parse(token)).map((a) => a.id)).toEqual([
-      'stop-kafka',
-    ]);
-    expect(
-      offeredActions(InjectorEnvSchema.parse({ ...token, FAULTS_KAFKA: 'false' })),
-    ).toEqual([]);
+    expect(offeredActions(InjectorEnvSchema.parse(token)).map((a) => a.id)).toEqual(['stop-kafka']);
+    expect(offeredActions(InjectorEnvSchema.parse({ ...token, FAULTS_KAFKA: 'false' }))).toEqual(
+      [],
+    );
   });
 
   it('finds an offered action by its exact name and nothing else', () => {

@@ -40,7 +40,8 @@ export function realEffects(env: InjectorEnv): FaultEffects {
         () => true,
         () => false,
       );
-      if (stillUp) throw new Error('a broker kafka.sh did not start answers on its port: nothing was stopped');
+      if (stillUp)
+        throw new Error('a broker kafka.sh did not start answers on its port: nothing was stopped');
     },
     async startKafka() {
       await kafka('up');
@@ -63,7 +64,9 @@ export function realEffects(env: InjectorEnv): FaultEffects {
         if (pid !== undefined && pid !== killedPid) return;
         await sleep(POLL_MS);
       }
-      throw new Error(`no new bridge after ${env.FAULTS_RECOVERY_TIMEOUT_SECONDS} s: is the demo's supervisor running?`);
+      throw new Error(
+        `no new bridge after ${env.FAULTS_RECOVERY_TIMEOUT_SECONDS} s: is the demo's supervisor running?`,
+      );
     },
     sleep: (ms) => sleep(ms),
     now: () => Date.now(),

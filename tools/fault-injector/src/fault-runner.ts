@@ -22,8 +22,7 @@ export interface FaultEffects {
 
 /** `start()`'s answer: started, or refused because one runs already (409). */
 export type StartResult =
-  | { started: true; running: RunningFault }
-  | { started: false; running: RunningFault };
+  { started: true; running: RunningFault } | { started: false; running: RunningFault };
 
 interface Run {
   action: FaultActionInfo;

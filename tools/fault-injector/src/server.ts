@@ -35,7 +35,8 @@ function handle(
 ): void {
   // Nobody reads a body here: drain it so the socket can be reused.
   request.resume();
-  if (request.method === 'GET' && request.url === '/healthz') return send(response, 200, { ok: true });
+  if (request.method === 'GET' && request.url === '/healthz')
+    return send(response, 200, { ok: true });
   const route = ROUTE.exec(request.url ?? '');
   if (!route) return problem(response, 404, 'Not found');
   if (!authorized(request.headers.authorization, adminToken)) {
@@ -47,7 +48,8 @@ function handle(
     const state: FaultsState = { available: true, actions: [...actions], ...runner.state() };
     return send(response, 200, state);
   }
-  if (name === undefined || request.method !== 'POST') return problem(response, 405, 'Method not allowed');
+  if (name === undefined || request.method !== 'POST')
+    return problem(response, 405, 'Method not allowed');
   const action = findAction(actions, name);
   if (!action) {
     return problem(response, 404, 'Unknown fault', {
@@ -63,7 +65,12 @@ function handle(
   send(response, 202, result.running);
 }
 
-function send(response: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  type = 'application/json',
+): void {
   response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   response.end(JSON.stringify(body));
 }
@@ -74,5 +81,10 @@ function problem(
   title: string,
   extra: { detail?: string } = {},
 ): void {
-  send(response, status, { type: 'about:blank', title, status, ...extra }, 'application/problem+json');
+  send(
+    response,
+    status,
+    { type: 'about:blank', title, status, ...extra },
+    'application/problem+json',
+  );
 }
