@@ -5,6 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { FaultsStateSchema, type FaultsState } from '@switchyard/contracts';
 import {
   adminHeaders,
+  repoRoot,
   testAdminToken,
   TestNamespace,
   waitFor,
@@ -138,6 +139,12 @@ describe('faults from the dashboard', () => {
     expect(await page.locator('button[data-fault="kill-bridge"]').isDisabled()).toBe(true);
     await topic.locator('.state', { hasText: 'unreachable' }).waitFor({ timeout: 30_000 });
     expect(await topic.getAttribute('class')).toContain('down');
+    await page
+      .locator('section.lessons, section.topology')
+      .last()
+      .screenshot({
+        path: join(repoRoot, 'test-artifacts', 'dashboard-faults-kafka-down.png'),
+      });
 
     // kafka.sh up: the injector reports it recovered, the broker answers, the mark goes.
     await page
