@@ -22,6 +22,12 @@
 #                               NKey user each (nats-auth.sh, port NATS_AUTH_PORT, 4223);
 #                               0: on the machine's NATS without users, as before
 #   DEMO_READY_TIMEOUT     [180] seconds to wait for the gateway's /readyz before the banner
+#   DEMO_FAULTS            [1]  the dashboard's "Break things" (ADR 0047): the bridge runs under
+#                               supervise.sh (restarted DEMO_RESTART_DELAY [5] s after it dies)
+#                               and the fault injector (tools/fault-injector) listens on
+#                               127.0.0.1:DEMO_FAULTS_PORT [3099]; the gateway forwards to it.
+#                               "Stop Kafka" (DEMO_FAULTS_KAFKA_SECONDS [20]) only on the demo's
+#                               own broker (DEMO_KAFKA_SASL=1, not --cluster). 0: neither.
 #   DEMO_CLUSTER           [0]  1 (or `npm run demo -- --cluster`): on the local clusters
 #                               (brokers.sh up --cluster, ADR 0037): 3 NATS nodes (with the
 #                               same users as above unless DEMO_NATS_AUTH=0), 3 Kafka brokers,
@@ -104,6 +110,8 @@ if [[ -z "${ADMIN_TOKEN:-}" ]]; then
   ADMIN_TOKEN="$(cat "$TOKEN_FILE")"
 fi
 pids=()
+# A command line before `node` (supervise.sh for the bridge), set around one `run` call.
+run_prefix=()
 
 run() { # name app [env...] [-- args...]
   local name=$1 app=$2 envs=(); shift 2
@@ -112,7 +120,7 @@ run() { # name app [env...] [-- args...]
   envs+=("${cluster_env[@]}")
   while [[ $# -gt 0 && $1 != -- ]]; do envs+=("$1"); shift; done
   [[ ${1:-} == -- ]] && shift
-  env "${envs[@]}" node "apps/$app/dist/main.js" "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
+  env "${envs[@]}" "${run_prefix[@]}" node "apps/$app/dist/main.js" "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
   pids+=($!)
 }
 
@@ -131,10 +139,36 @@ mapfile -t bridge_kafka < <(kafka_env bridge)
 mapfile -t projector_kafka < <(kafka_env projector)
 mapfile -t rebuilder_kafka < <(kafka_env rebuilder)
 mapfile -t gateway_kafka < <(kafka_env gateway)
+# ### Faults from the page (ADR 0047)
+# The gateway never gets that power: a process of its own, on loopback, with the admin
+# token and a fixed list, which only this script starts. "Kill the bridge" needs someone to
+# restart it, as Kubernetes would: supervise.sh, which keeps its pid in a file the injector
+# reads. "Stop Kafka" is kafka.sh down/up on the demo's own SASL broker, never on the shared
+# PLAINTEXT one (the tests and your kcat use it) and not on the cluster (3 brokers).
+FAULTS="${DEMO_FAULTS:-1}"
+[[ $FAULTS == 0 || $FAULTS == 1 ]] || die "DEMO_FAULTS must be 0 or 1, got '$FAULTS'"
+RESTART_DELAY="${DEMO_RESTART_DELAY:-5}"
+FAULTS_PORT="${DEMO_FAULTS_PORT:-3099}"
+gateway_faults=()
+if [[ $FAULTS == 1 ]]; then
+  run_prefix=(bash infra/local/supervise.sh "$LOGS/bridge.pid" "$RESTART_DELAY")
+  fault_kafka=(FAULTS_KAFKA=false)
+  if [[ $KAFKA_SASL_ON == 1 ]]; then
+    fault_kafka=(FAULTS_KAFKA=true "FAULTS_KAFKA_SECONDS=${DEMO_FAULTS_KAFKA_SECONDS:-20}"
+      "SWITCHYARD_LOCAL_DIR=$SASL_HOME" "KAFKA_PORT=$SASL_PORT" "KAFKA_CONTROLLER_PORT=$((SASL_PORT + 1))"
+      "KAFKA_LIBS_DIR=$ROOT/.local/kafka/libs" KAFKA_SASL=scram)
+  fi
+  env ADMIN_TOKEN="$ADMIN_TOKEN" FAULTS_PORT="$FAULTS_PORT" "${fault_kafka[@]}" \
+    FAULTS_BRIDGE_PIDFILE="$LOGS/bridge.pid" FAULTS_BRIDGE_RESTART_SECONDS="$RESTART_DELAY" \
+    node tools/fault-injector/dist/main.js > >(sed -u "s/^/[faults] /") 2>&1 &
+  pids+=($!)
+  gateway_faults=(FAULT_INJECTOR_URL="http://127.0.0.1:$FAULTS_PORT")
+fi
 run bridge bridge HTTP_PORT=0 "${bridge_kafka[@]}"
+run_prefix=()
 run projector projector HTTP_PORT=0 "${projector_kafka[@]}"
 run rebuilder rebuilder HTTP_PORT=0 "${rebuilder_kafka[@]}" -- serve
-run gateway gateway HTTP_PORT="$PORT" ADMIN_TOKEN="$ADMIN_TOKEN" "${gateway_kafka[@]}"
+run gateway gateway HTTP_PORT="$PORT" ADMIN_TOKEN="$ADMIN_TOKEN" "${gateway_kafka[@]}" "${gateway_faults[@]}"
 
 # The rebuild CLI as the rebuilder: its NATS user (progress) and its Kafka principal. The
 # password file's path stays absolute: npm runs the CLI in apps/rebuilder.
@@ -189,6 +223,7 @@ else cat <<EOT
     kcat -b $KAFKA_BOOTSTRAP -C -t switchyard.orders.events -o beginning -e -f 'key=%k headers=%h %s\n'
 EOT
 fi)
+$([[ $FAULTS == 1 ]] && echo "  Break things from the page (Stop Kafka, kill the bridge): the dashboard's last lesson, with the token.")
   The admin API (/admin: pause, resume, rebuild) needs the admin token; the dashboard asks
   for it once per tab. It is $TOKEN_SOURCE:
     TOKEN="$TOKEN_READ"

@@ -548,5 +548,7 @@
   loadConsumers();
   // Services come and go (that is the lesson): refresh their consumer list now and then.
   setInterval(() => document.hidden || loadConsumers(), 10000);
+  // While a fault runs (faults.js), a service may vanish and come back: look every tick.
+  document.addEventListener('switchyard:fault', () => loadConsumers());
   pollRebuild();
 })();

@@ -6,6 +6,8 @@ import { z } from 'zod';
 const unsetWhenEmpty = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema);
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 export const GatewayEnvSchema = CommonEnvSchema.extend({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** How long a request waits for a service's reply before answering 504. */
@@ -98,6 +100,23 @@ export const GatewayEnvSchema = CommonEnvSchema.extend({
   SSE_MAX_CLIENTS: z.coerce.number().int().positive().default(500),
   /** Streams one client IP may hold at once; one more gets a 429. */
   SSE_MAX_CLIENTS_PER_IP: z.coerce.number().int().positive().default(10),
+
+  // ### Faults from the dashboard (ADR 0047)
+
+  /**
+   * The no-Docker demo's fault injector (`tools/fault-injector`), which `/admin/faults`
+   * forwards to. Unset (everywhere but `npm run demo`): no faults, the page shows them as
+   * unavailable. Loopback only: the gateway sends the admin token there, so it must never
+   * go to another machine.
+   */
+  FAULT_INJECTOR_URL: unsetWhenEmpty(
+    z
+      .url({ protocol: /^http$/ })
+      .refine((url) => URL.canParse(url) && LOOPBACK.has(new URL(url).hostname), {
+        message: 'must be on this machine (127.0.0.1, localhost or [::1])',
+      })
+      .optional(),
+  ),
 }).refine((env) => env.SSE_HEARTBEAT_MS < env.HTTP_CONNECTION_TIMEOUT_MS, {
   message: 'SSE_HEARTBEAT_MS must be below HTTP_CONNECTION_TIMEOUT_MS (idle streams would be cut)',
   path: ['SSE_HEARTBEAT_MS'],

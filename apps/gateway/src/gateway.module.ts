@@ -8,10 +8,12 @@ import {
 } from '@switchyard/service';
 import { AdminEventsHttpController } from './admin/admin-events.http.controller';
 import { ConsumersHttpController } from './admin/consumers.http.controller';
+import { FaultsHttpController } from './admin/faults.http.controller';
 import { ProjectionsHttpController } from './admin/projections.http.controller';
 import { config } from './config';
 import { DashboardStatic } from './dashboard/dashboard-static';
 import { EventsHttpController } from './events/events.http.controller';
+import { FaultInjectorClient } from './faults/fault-injector.client';
 import { LiveFeed } from './events/live-feed';
 import { JourneyHttpController } from './journey/journey.http.controller';
 import { JourneySources } from './journey/journey-sources';
@@ -33,6 +35,8 @@ import { TopologyHttpController } from './topology/topology.http.controller';
  * - `GET  /admin/projections/:name`         → `GetProjectionStatus` (rebuilder)
  * - `GET  /admin/consumers`, `POST /admin/consumers/:service/pause|resume`
  *                                            → `ConsumerControl` (every instance; ADR 0016)
+ * - `GET  /admin/faults`, `POST /admin/faults/:action`
+ *                                            → the no-Docker demo's fault injector (ADR 0047)
  * - `GET  /events`        → public live feed: core NATS `notify.orders.>` + rebuild progress as SSE
  * - `GET  /admin/events`  → the same with order ids and reasons (admin token)
  * - `GET  /admin/orders/:id/journey` → every hop of one order: JetStream, KV, `GetOrderJourney`
@@ -58,6 +62,7 @@ import { TopologyHttpController } from './topology/topology.http.controller';
     OrdersHttpController,
     ProjectionsHttpController,
     ConsumersHttpController,
+    FaultsHttpController,
     EventsHttpController,
     AdminEventsHttpController,
     OverviewHttpController,
@@ -71,6 +76,7 @@ import { TopologyHttpController } from './topology/topology.http.controller';
     SystemOverviewService,
     DashboardStatic,
     JourneySources,
+    FaultInjectorClient,
   ],
 })
 export class GatewayModule {}

@@ -13,6 +13,7 @@ export * from './orders/notifications';
 export * from './problems';
 export * from './projections';
 export * from './consumer-control';
+export * from './faults';
 export * from './bench';
 export * from './lessons';
 export * from './telemetry';

@@ -429,4 +429,26 @@ describe('the dashboard', () => {
     expect(browserErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
+
+  it('shows the faults as unavailable where no fault injector runs (as with Compose), and a start is a 404', async () => {
+    await page.goto(gateway.url);
+    await page.getByLabel('Admin token').fill(testAdminToken);
+    await page.getByLabel('Admin token').press('Enter');
+    // This gateway has no FAULT_INJECTOR_URL: the card says why, the buttons are there but off.
+    await page
+      .locator('#faults-result', { hasText: 'Unavailable here. No fault injector' })
+      .waitFor();
+    const buttons = page.locator('#fault-list button');
+    expect(await buttons.allTextContents()).toEqual(['Stop Kafka for a while', 'Kill the bridge']);
+    for (const button of await buttons.all()) expect(await button.isDisabled()).toBe(true);
+    const refused = await fetch(`${gateway.url}/admin/faults/stop-kafka`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${testAdminToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ title: 'Faults unavailable' });
+    expect(browserErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
 });

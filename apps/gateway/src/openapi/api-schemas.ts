@@ -2,6 +2,10 @@ import {
   ConsumerControlResultSchema,
   ConsumerSummarySchema,
   ControlledServiceSchema,
+  FaultActionInfoSchema,
+  FaultActionSchema,
+  FaultOutcomeSchema,
+  FaultsStateSchema,
   FieldErrorSchema,
   HealthCheckResultSchema,
   LiveFeedDroppedSchema,
@@ -20,6 +24,7 @@ import {
   RebuildProjectionReplySchema,
   RebuildRunSchema,
   RegionSchema,
+  RunningFaultSchema,
   SystemOverviewSchema,
   SystemTopologySchema,
 } from '@switchyard/contracts';
@@ -38,6 +43,7 @@ export const apiSchemas = new ZodComponents()
   .add(OrderStatusSchema, { id: 'OrderStatus', io: 'output' })
   .add(ProjectionNameSchema, { id: 'ProjectionName', io: 'output' })
   .add(ControlledServiceSchema, { id: 'ControlledService', io: 'output' })
+  .add(FaultActionSchema, { id: 'FaultAction', io: 'output' })
   // What the gateway answers.
   .add(PlaceOrderReplySchema, { id: 'PlaceOrderReply', io: 'output' })
   .add(OrderViewSchema, { id: 'OrderView', io: 'output' })
@@ -47,6 +53,10 @@ export const apiSchemas = new ZodComponents()
   .add(ProjectionStatusSchema, { id: 'ProjectionStatus', io: 'output' })
   .add(ConsumerSummarySchema, { id: 'ConsumerSummary', io: 'output' })
   .add(ConsumerControlResultSchema, { id: 'ConsumerControlResult', io: 'output' })
+  .add(FaultActionInfoSchema, { id: 'FaultActionInfo', io: 'output' })
+  .add(RunningFaultSchema, { id: 'RunningFault', io: 'output' })
+  .add(FaultOutcomeSchema, { id: 'FaultOutcome', io: 'output' })
+  .add(FaultsStateSchema, { id: 'FaultsState', io: 'output' })
   .add(SystemOverviewSchema, { id: 'SystemOverview', io: 'output' })
   .add(SystemTopologySchema, { id: 'SystemTopology', io: 'output' })
   .add(HealthCheckResultSchema, { id: 'HealthCheckResult', io: 'output' })
