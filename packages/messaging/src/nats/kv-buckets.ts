@@ -56,7 +56,14 @@ export async function ensureKvBucket(
 ): Promise<KV> {
   const jsm = await js.jetstreamManager();
   const stream = kvStreamName(definition.name);
-  const wanted = kvStreamConfigOf(definition, options.replicas);
+  const wanted: Partial<StreamConfig> = {
+    ...kvStreamConfigOf(definition, options.replicas),
+    // Imposed on an existing bucket too: one made with direct gets (nats.js's default; the
+    // drills' own seeding did it) kept them, and an instance connected to a replica still
+    // catching up after a restart read a stale revision on every try: each compare-and-set
+    // lost, 50 times, for minutes (the cluster drill's NATS rolling restart).
+    ...(options.reads === 'leader' ? { allow_direct: false } : {}),
+  };
   return declareThroughOutage(async () => {
     const existed = await streamExists(jsm, stream);
     if (existed) await reconcileStream(jsm, stream, wanted, options.logger, 'KV bucket stream');

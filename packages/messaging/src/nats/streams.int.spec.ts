@@ -45,7 +45,14 @@ describe('ensureStream and ensureKvBucket reconcile what exists (real JetStream)
   });
 
   afterAll(async () => {
-    for (const stream of ['LOG', 'QUEUE', 'FRESH', 'FULL', kvStreamName(name('BUCKET'))]) {
+    for (const stream of [
+      'LOG',
+      'QUEUE',
+      'FRESH',
+      'FULL',
+      kvStreamName(name('BUCKET')),
+      kvStreamName(name('LEADER')),
+    ]) {
       await jsm.streams.delete(stream.startsWith('KV_') ? stream : name(stream)).catch(() => false);
     }
     await nc.close();
@@ -166,5 +173,26 @@ describe('ensureStream and ensureKvBucket reconcile what exists (real JetStream)
     logged.splice(0);
     await ensureKvBucket(jetstream(nc), definition, options);
     expect(logged).toEqual([]);
+  });
+
+  it('given a bucket made with direct gets, when it is declared read from the leader, then direct gets are turned off before it is opened', async () => {
+    const definition: KvBucketDefinition = {
+      name: name('LEADER'),
+      history: 10,
+      duplicateWindowMs: 120_000,
+      maxAgeMs: 0,
+      maxBytes: 32 * MiB,
+      discard: 'new',
+    };
+    // As the drills' seeding made it before: nats.js's default, direct gets on.
+    await ensureKvBucket(jetstream(nc), definition, options);
+    expect((await jsm.streams.info(kvStreamName(definition.name))).config.allow_direct).toBe(true);
+
+    const bucket = await ensureKvBucket(jetstream(nc), definition, { ...options, reads: 'leader' });
+
+    // Before the fix it stayed true: every read could come from a replica behind the leader.
+    expect((await jsm.streams.info(kvStreamName(definition.name))).config.allow_direct).toBe(false);
+    await bucket.put('stock.sku-1', '7');
+    expect((await bucket.get('stock.sku-1'))?.string()).toBe('7');
   });
 });

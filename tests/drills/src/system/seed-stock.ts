@@ -18,6 +18,8 @@ export async function seedDrillStock(
   const kv = await ensureKvBucket(jetstream(nc), names.nats.kv.inventory, {
     replicas,
     logger: { log() {}, warn() {} },
+    // As inventory reads it: from the stream leader, never a replica behind it.
+    reads: 'leader',
   });
   for (const [sku, available] of Object.entries(DRILL_STOCK)) {
     await kv.create(`stock.${sku}`, JSON.stringify({ available, priceCents: DRILL_PRICE_CENTS }));
