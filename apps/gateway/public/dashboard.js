@@ -3,7 +3,7 @@
 'use strict';
 
 (() => {
-  const $ = (id) => document.getElementById(id);
+  const { $, el, say, TOKEN_KEY, adminToken, authorization } = window.SwitchyardPage;
   const EVENTS = ['placed', 'confirmed', 'cancelled', 'rejected'];
   const DEMO_REGIONS = ['eu-west', 'us-east', 'ap-south'];
   const MAX_FEED_ITEMS = 100;
@@ -21,29 +21,13 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  /** An element with text content (never innerHTML: values come from the network). */
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
   function row(cells) {
     const tr = el('tr');
     for (const cell of cells) tr.append(el('td', cell));
     return tr;
   }
 
-  // ### The admin token: asked for on the page, kept for this tab's session only
-  //
-  // sessionStorage, not localStorage or a cookie: it is gone when the tab closes, it is
-  // never sent by the browser on its own (so another site cannot make this browser use it),
-  // and only this origin's scripts can read it. It goes out as a bearer header, to /admin only.
-
-  const TOKEN_KEY = 'switchyard.adminToken';
-  const adminToken = () => sessionStorage.getItem(TOKEN_KEY) ?? '';
-  const authorization = () => (adminToken() ? { authorization: `Bearer ${adminToken()}` } : {});
+  // ### The admin token: asked for on the page, kept for this tab's session only (page.js)
 
   function showTokenState(message) {
     say(
@@ -94,12 +78,6 @@
       return `${status} ${body.title}${body.detail ? `: ${body.detail}` : ''}`;
     }
     return `${status} ${typeof body === 'string' ? body.slice(0, 120) : ''}`.trim();
-  }
-
-  function say(id, text, isError = false) {
-    const node = $(id);
-    node.textContent = text;
-    node.classList.toggle('error', isError);
   }
 
   // ### Live feed: EventSource on /events (core NATS, at-most-once)

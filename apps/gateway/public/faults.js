@@ -6,8 +6,8 @@
 'use strict';
 
 (() => {
-  const $ = (id) => document.getElementById(id);
-  const TOKEN_KEY = 'switchyard.adminToken';
+  const { $, el, authorization } = window.SwitchyardPage;
+  const say = (text, isError) => window.SwitchyardPage.say('faults-result', text, isError);
   /** Shown, disabled, where no injector runs: so a demo runner sees what exists. */
   const KNOWN = [
     { id: 'stop-kafka', label: 'Stop Kafka for a while' },
@@ -21,25 +21,11 @@
   const RUNNING_EVERY_MS = 1000;
   const IDLE_EVERY_MS = 5000;
 
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function say(text, isError = false) {
-    const node = $('faults-result');
-    node.textContent = text;
-    node.classList.toggle('error', isError);
-  }
-
   async function call(method, path) {
-    const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
     const response = await fetch(path, {
       method,
       headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...authorization(),
         // An admin POST is JSON, even empty (ADR 0034).
         ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
       },

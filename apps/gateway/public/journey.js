@@ -5,23 +5,9 @@
 'use strict';
 
 (() => {
-  const $ = (id) => document.getElementById(id);
-  // The key dashboard.js keeps the admin token under, for this tab's session only.
-  const TOKEN_KEY = 'switchyard.adminToken';
+  const { $, el, adminToken, authorization } = window.SwitchyardPage;
+  const say = (text, isError) => window.SwitchyardPage.say('journey-status', text, isError);
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
-
-  function say(text, isError = false) {
-    const node = $('journey-status');
-    node.textContent = text;
-    node.classList.toggle('error', isError);
-  }
 
   /** `+12 ms` since the hop it follows; the first hop starts the clock. */
   function duration(hop) {
@@ -69,11 +55,11 @@
   async function show(orderId) {
     $('journey-order').value = orderId;
     if (!UUID.test(orderId)) return say('An order id is a UUID.', true);
-    const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
-    if (!token) return say('The journey is an admin view: enter the admin token above.', true);
+    if (!adminToken())
+      return say('The journey is an admin view: enter the admin token above.', true);
     say(`Loading the journey of ${orderId}…`);
     const response = await fetch(`/admin/orders/${encodeURIComponent(orderId)}/journey`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: authorization(),
     }).catch(() => undefined);
     const body = await response?.json().catch(() => undefined);
     if (!response?.ok) {
