@@ -58,6 +58,7 @@ export function loadConfig<TSchema extends z.ZodType>(
 export const CONFIG = Symbol('switchyard:config');
 export * from './cli';
 export * from './nats';
+export * from './consumers';
 export * from './shutdown';
 export * from './kafka-topics';
 export * from './kafka-security';

@@ -36,6 +36,9 @@ describe('npm run redrive', () => {
   const env = {
     SWITCHYARD_NAMESPACE: namespace,
     SAGA_MAX_DELIVER: '2',
+    // The dead letters here come from an outage on purpose (inventory down): no hold, so
+    // each delivery fails at once instead of after 30 s (ADR 0048).
+    CONSUMER_OUTAGE_HOLD_MS: '0',
     ...PREDICTABLE_PAYMENTS,
   };
   const services: ServiceProcess[] = [];

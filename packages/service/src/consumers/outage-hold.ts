@@ -1,15 +1,17 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { backoff } from '@nats-io/transport-node';
+import { ConsumerEnvSchema, loadConfig } from '@switchyard/config';
 import { isNatsOutage } from '@switchyard/messaging';
 import { NoResponderError, RequestTimeoutError } from '../rpc/request-reply.client';
 
 /**
  * How long one delivery is held through an outage before it is given back (`nak`, one
- * delivery spent). Far beyond a JetStream leader election (seconds: the cluster drills
- * measure it) and a service instance restarting; short enough that a long outage still
- * reaches the dead letters, one delivery at a time, instead of holding work for ever.
+ * delivery spent): `CONSUMER_OUTAGE_HOLD_MS`, 30 s by default. Far beyond a JetStream
+ * leader election (seconds: the cluster drills measure it) and a service instance
+ * restarting; short enough that a long outage still reaches the dead letters, one
+ * delivery at a time, instead of holding work for ever.
  */
-export const OUTAGE_HOLD_MS = 30_000;
+export const OUTAGE_HOLD_MS = loadConfig(ConsumerEnvSchema).CONSUMER_OUTAGE_HOLD_MS;
 
 /** nats.js's jittered backoff between attempts: 250 ms, 500 ms, 1 s, 2 s, capped at 5 s. */
 const attempts = backoff([250, 500, 1_000, 2_000, 5_000]);
