@@ -235,9 +235,17 @@ export class KafkaAdmin {
       throw new Error(`could not alter the configs of topic ${topic}: ${failed.errorMessage}`);
   }
 
-  /** Low and high watermark of every partition, by partition number. */
+  /**
+   * Low and high watermark of every partition, by partition number. Asked again while the
+   * broker says it is a moment early: right after a topic is created (its leaders known,
+   * not yet serving) a broker answered "This server is not the leader for that
+   * topic-partition" (retriable) and kafkajs passed it on (seen once in CI).
+   */
   async partitionOffsets(topic: string): Promise<PartitionOffsets[]> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const offsets = await retryingRetriable(
+      () => this.admin.fetchTopicOffsets(topic),
+      RECONCILE_ATTEMPTS,
+    );
     return offsets
       .map(({ partition, low, high }) => ({ partition, low: BigInt(low), high: BigInt(high) }))
       .sort((a, b) => a.partition - b.partition);
