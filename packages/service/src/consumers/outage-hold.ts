@@ -1,7 +1,5 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { backoff } from '@nats-io/transport-node';
 import { ConsumerEnvSchema, loadConfig } from '@switchyard/config';
-import { isNatsOutage } from '@switchyard/messaging';
+import { hasCause, isNatsOutage, retryThroughOutage } from '@switchyard/messaging';
 import { NoResponderError, RequestTimeoutError } from '../rpc/request-reply.client';
 
 /**
@@ -13,9 +11,6 @@ import { NoResponderError, RequestTimeoutError } from '../rpc/request-reply.clie
  */
 export const OUTAGE_HOLD_MS = loadConfig(ConsumerEnvSchema).CONSUMER_OUTAGE_HOLD_MS;
 
-/** nats.js's jittered backoff between attempts: 250 ms, 500 ms, 1 s, 2 s, capped at 5 s. */
-const attempts = backoff([250, 500, 1_000, 2_000, 5_000]);
-
 /**
  * Did `error` come from something the message needs being briefly unavailable, rather
  * than from the message? JetStream with no leader for the stream (a publish gets "no
@@ -24,12 +19,13 @@ const attempts = backoff([250, 500, 1_000, 2_000, 5_000]);
  * cause chain is followed: a handler may wrap what it caught.
  */
 export function isOutage(error: unknown): boolean {
-  if (isNatsOutage(error)) return true;
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
-    if (cause instanceof RequestTimeoutError || cause instanceof NoResponderError) return true;
-    cause = cause.cause;
-  }
-  return false;
+  return (
+    isNatsOutage(error) ||
+    hasCause(
+      error,
+      (cause) => cause instanceof RequestTimeoutError || cause instanceof NoResponderError,
+    )
+  );
 }
 
 /**
@@ -46,7 +42,7 @@ export function isOutage(error: unknown): boolean {
  * error returns at once. `stopping` ends the hold early (shutdown): the message is nak'ed
  * and whoever takes it next starts again.
  */
-export async function holdThroughOutage<T>(
+export function holdThroughOutage<T>(
   attempt: () => Promise<T>,
   options: {
     holdMs?: number;
@@ -55,17 +51,6 @@ export async function holdThroughOutage<T>(
     onRetry?: (error: unknown, retry: number) => void;
   },
 ): Promise<T> {
-  const deadline = Date.now() + (options.holdMs ?? OUTAGE_HOLD_MS);
-  for (let retry = 0; ; retry++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      const delayMs = attempts.backoff(retry);
-      if (!isOutage(error) || options.stopping.aborted || Date.now() + delayMs > deadline)
-        throw error;
-      options.onRetry?.(error, retry);
-      // An abort (shutdown) resolves the wait early; the next failure then throws.
-      await delay(delayMs, undefined, { signal: options.stopping }).catch(() => undefined);
-    }
-  }
+  const { holdMs = OUTAGE_HOLD_MS, stopping, onRetry } = options;
+  return retryThroughOutage(attempt, { timeoutMs: holdMs, isOutage, stopping, onRetry });
 }
