@@ -1,6 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import { EnvelopeMetadataSchema, InventoryKeys, type OrderJourney } from '@switchyard/contracts';
+import { kvStreamName, subjectMessages } from '@switchyard/messaging';
 import { JETSTREAM_MANAGER } from '@switchyard/service';
 import { CATALOG, config, TOPOLOGY } from '../config';
 import { problem } from '../http/problem-details';
@@ -53,13 +54,9 @@ export class JourneySources {
 
   private async allOnSubject(stream: string, subject: string): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
-    for (let seq = 0; ;) {
-      const next = { seq, next_by_subj: subject };
-      const message = await this.jsm.streams.getMessage(stream, next);
-      if (!message) break;
+    for await (const message of subjectMessages(this.jsm, stream, subject)) {
       const event = storedEvent(stream, message);
       if (event) events.push(event);
-      seq = message.seq + 1;
     }
     return events;
   }
@@ -70,7 +67,7 @@ export class JourneySources {
 
   private async kvWrite(bucket: string, key: string): Promise<KvWrite | undefined> {
     // nats.js' KV layout: bucket `B` is stream `KV_B`, key `k` its subject `$KV.B.k`.
-    const message = await this.lastOnSubject(`KV_${bucket}`, `$KV.${bucket}.${key}`);
+    const message = await this.lastOnSubject(kvStreamName(bucket), `$KV.${bucket}.${key}`);
     return message
       ? { bucket, key, revision: message.seq, writtenAt: message.time.toISOString() }
       : undefined;

@@ -14,7 +14,12 @@ import {
   type CurrentOrderEvent,
   type OrderEvent,
 } from '@switchyard/contracts';
-import { ensureStream, toNatsHeaders, withProducerSpan } from '@switchyard/messaging';
+import {
+  ensureStream,
+  subjectMessages,
+  toNatsHeaders,
+  withProducerSpan,
+} from '@switchyard/messaging';
 import { JETSTREAM, JETSTREAM_MANAGER, PublishMetrics } from '@switchyard/service';
 import { CATALOG, config, TOPOLOGY } from '../config';
 
@@ -133,14 +138,9 @@ export class OrderEventStore implements OnModuleInit {
     const events: CurrentOrderEvent[] = [];
     const lastEvent = current(last.json());
     if (lastEvent.aggregateVersion > 1) {
-      for (let seq = 0; ;) {
-        // The server has answered `next_by_subj` since 2.9; nats.js types it only for direct
-        // gets, hence the variable (a `{ seq }` request to the type checker).
-        const next = { seq, next_by_subj: subject };
-        const message = await this.jsm.streams.getMessage(stream, next);
-        if (!message || message.seq >= last.seq) break;
+      for await (const message of subjectMessages(this.jsm, stream, subject)) {
+        if (message.seq >= last.seq) break;
         events.push(current(message.json()));
-        seq = message.seq + 1;
       }
     }
     events.push(lastEvent);

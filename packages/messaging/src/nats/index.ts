@@ -13,3 +13,4 @@ export * from './stream-config-diff';
 export * from './kv-lease';
 export * from './serial-kv';
 export * from './outage';
+export * from './subject-messages';

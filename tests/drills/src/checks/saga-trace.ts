@@ -2,6 +2,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Topology } from '@switchyard/contracts';
+import { subjectMessages } from '@switchyard/messaging';
 
 /**
  * ### Where an unsettled order's saga stopped, step by step.
@@ -43,20 +44,17 @@ export async function traceSagas(
   return lines;
 }
 
-/** `<type> v<version> @<seq>` of every message on `subject`, in order (`next_by_subj`). */
+/** `<type> v<version> @<seq>` of the first ten messages on `subject`, in order. */
 async function subjectEvents(
   jsm: JetStreamManager,
   stream: string,
   subject: string,
 ): Promise<string[]> {
   const found: string[] = [];
-  for (let seq = 0; found.length < 10;) {
-    const next = { seq, next_by_subj: subject };
-    const message = await jsm.streams.getMessage(stream, next).catch(() => null);
-    if (!message) break;
+  for await (const message of subjectMessages(jsm, stream, subject)) {
     const event = message.json<{ type?: string; aggregateVersion?: number }>();
     found.push(`${event.type} v${event.aggregateVersion ?? '-'} @${message.seq}`);
-    seq = message.seq + 1;
+    if (found.length === 10) break;
   }
   return found;
 }
