@@ -1,7 +1,6 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   PREDICTABLE_PAYMENTS,
   repoRoot,
@@ -10,13 +9,8 @@ import {
   waitFor,
   type ServiceProcess,
 } from '@switchyard/testkit';
+import { DashboardBrowser } from './browser/dashboard-browser';
 
-/**
- * Debian's chromium, driven by playwright-core: nothing is downloaded (ADR 0013). The
- * flags keep it quiet and self-contained: no GPU, no sandbox (CI containers run as
- * root), no QUIC, no background traffic to Google, no component or sync updates.
- */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The charts over time, by element id (apps/gateway/public/index.html). */
 const CHARTS = [
   'chart-latency',
@@ -33,16 +27,6 @@ const artifacts = join(repoRoot, 'test-artifacts');
  * (ADR 0025). 2 s instead of 30 s keeps the drain short.
  */
 const BRIDGE_ENV = { BRIDGE_ACK_WAIT_MS: '2000' };
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * ### The dashboard in a real browser, against the real system
@@ -61,8 +45,7 @@ describe('the dashboard', () => {
   const timeoutMs = 90_000;
   let gateway: ServiceProcess;
   let bridge: ServiceProcess;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: DashboardBrowser;
   let page: Page;
   const browserErrors: string[] = [];
   const cspViolations: string[] = [];
@@ -79,14 +62,8 @@ describe('the dashboard', () => {
     await suite.startOne({ app: 'rebuilder', args: ['serve'], timeoutMs });
     gateway = await suite.startOne({ app: 'gateway', timeoutMs });
 
-    userDataDir = mkdtempSync(join(tmpdir(), 'switchyard-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1360, height: 1000 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await DashboardBrowser.launch();
+    page = browser.page;
     page.on('pageerror', (error) => browserErrors.push(String(error)));
     // A CSP violation is reported on the console, not thrown.
     page.on('console', (message) => {
@@ -95,8 +72,7 @@ describe('the dashboard', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await suite.close();
   });
 

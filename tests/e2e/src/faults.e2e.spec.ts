@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FaultsStateSchema, type FaultsState } from '@switchyard/contracts';
 import {
   adminHeaders,
@@ -11,19 +9,9 @@ import {
   waitFor,
   type ServiceProcess,
 } from '@switchyard/testkit';
+import { DashboardBrowser } from './browser/dashboard-browser';
 import { FaultDemo } from './faults/fault-demo';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /**
  * Short faults keep the suite short; the demo's are 20 s and 5 s. The bridge stays down
  * 12 s: the page must see it gone (its control-plane poll, once a second) before the
@@ -47,8 +35,7 @@ describe('faults from the dashboard', () => {
   let demo: FaultDemo;
   let suite: TestNamespace;
   let gateway: ServiceProcess;
-  let userDataDir: string;
-  let context: BrowserContext;
+  let browser: DashboardBrowser;
   let page: Page;
   const browserErrors: string[] = [];
 
@@ -71,14 +58,8 @@ describe('faults from the dashboard', () => {
       timeoutMs: 60_000,
     });
 
-    userDataDir = mkdtempSync(join(tmpdir(), 'switchyard-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1360, height: 1000 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await DashboardBrowser.launch();
+    page = browser.page;
     page.on('pageerror', (error) => browserErrors.push(String(error)));
     await page.goto(gateway.url);
     await page.getByLabel('Admin token').fill(testAdminToken);
@@ -88,8 +69,7 @@ describe('faults from the dashboard', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await suite?.close();
     await demo?.remove();
   }, 120_000);

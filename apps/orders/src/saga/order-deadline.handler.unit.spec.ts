@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import type { OrderPlaced } from '@switchyard/contracts';
 import { anOrderPlaced } from '@switchyard/testkit';
 import type { OrderEventStore } from '../event-store/order-event-store';
 import type { OrderNotifier } from '../notifying/order-notifier';
-import { decide, evolve, initialOrderState, type OrderState } from '../order/order';
+import { initialOrderState, type OrderState } from '../order/order';
 import type { CommandResult, OrderCommandHandler } from '../order/order-command.handler';
 import type { Inventory } from './inventory';
+import { endedBy, open } from './__tests__/order-states';
 import { OrderDeadlineHandler } from './order-deadline.handler';
 
 /**
@@ -16,15 +15,6 @@ import { OrderDeadlineHandler } from './order-deadline.handler';
 describe('OrderDeadlineHandler', () => {
   // Placed long ago: due under any configured payment timeout.
   const placedLongAgo = () => anOrderPlaced({ occurredAt: '2020-01-01T00:00:00.000Z' });
-  const open = (placed: OrderPlaced): OrderState => evolve(initialOrderState, placed);
-  const endedBy = (placed: OrderPlaced, type: 'ConfirmOrder' | 'CancelOrder'): OrderState => {
-    const command =
-      type === 'ConfirmOrder'
-        ? ({ type, cause: placed } as const)
-        : ({ type, cause: placed, reason: 'timed out' } as const);
-    const [event] = decide(command, open(placed), { eventId: randomUUID(), now: new Date() });
-    return evolve(open(placed), event!);
-  };
 
   /** The handler over recorders; `loaded` is what the event store reads, `afterCancel` the order after the cancel. */
   function handlerWith(loaded: OrderState, afterCancel: OrderState) {

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import type { OrderPlaced } from '@switchyard/contracts';
 import type { PublishMetrics } from '@switchyard/service';
 import { anOrderPlaced } from '@switchyard/testkit';
 import type { OrderEventStore } from '../event-store/order-event-store';
 import type { OrderNotifier } from '../notifying/order-notifier';
-import { decide, evolve, initialOrderState, type OrderState } from '../order/order';
+import type { OrderState } from '../order/order';
 import type { OrderCommandHandler } from '../order/order-command.handler';
 import type { Inventory } from './inventory';
+import { endedBy, open } from './__tests__/order-states';
 import { OrderSagaHandlers } from './order-saga.handlers';
 
 /**
@@ -17,16 +16,6 @@ import { OrderSagaHandlers } from './order-saga.handlers';
  * brokers in `order-command.handler.int.spec.ts` and the drills.
  */
 describe('OrderSagaHandlers.onOrderPlaced', () => {
-  const open = (placed: OrderPlaced): OrderState => evolve(initialOrderState, placed);
-  const endedBy = (placed: OrderPlaced, type: 'ConfirmOrder' | 'CancelOrder'): OrderState => {
-    const command =
-      type === 'ConfirmOrder'
-        ? ({ type, cause: placed } as const)
-        : ({ type, cause: placed, reason: 'timed out' } as const);
-    const [event] = decide(command, open(placed), { eventId: randomUUID(), now: new Date() });
-    return evolve(open(placed), event!);
-  };
-
   /** The handler over recorders; the event store reads `reads` in turn (the last one from then on). */
   function handlerWith(...reads: OrderState[]) {
     const calls: string[] = [];
