@@ -18,7 +18,9 @@ describe('consumerGroupLag on a real broker', () => {
 
   beforeAll(async () => {
     raw = kafka.admin();
-    producer = kafka.producer();
+    // Idempotent: the topic is brand new, and a send kafkajs retries after "not the leader"
+    // must not store the records twice (CI run 11: 10 records on partition 0, not 5).
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await Promise.all([admin.connect(), raw.connect(), producer.connect()]);
     await admin.ensureTopics([{ name: topic, partitions: 2 }]);
     await producer.send({
