@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, portAnswers, portRange } from './free-port';
 import { runShellScript } from './run-script';
@@ -39,27 +40,46 @@ export class LocalCluster {
     readonly addresses: string,
   ) {}
 
-  /** Starts the cluster in `dir` (a fresh temporary directory) and waits until it serves. */
-  static async start(kind: ClusterKind, dir: string): Promise<LocalCluster> {
+  /**
+   * Starts the cluster in `dir` (a fresh temporary directory) and waits until it serves.
+   *
+   * Its ports are checked free, not reserved: another process can bind one between the check
+   * and the node's own bind ("address already in use"). Then the half-started cluster is
+   * wiped (`reset`: nothing was stored yet, and a store formatted for the old ports must not
+   * be reused) and started again on other ports, at most `PORT_ATTEMPTS` times.
+   * `pickBasePort` is for the test of that retry; by default a free block is looked for.
+   */
+  static async start(
+    kind: ClusterKind,
+    dir: string,
+    options: { pickBasePort?: (offsets: readonly number[]) => Promise<number> } = {},
+  ): Promise<LocalCluster> {
     const spec = KINDS[kind];
-    const env: Record<string, string> = {
-      SWITCHYARD_LOCAL_DIR: dir,
-      [spec.basePort]: String(await freeBasePort(spec.offsets)),
-      // The jars of the repository's own broker: a cluster in a temporary dir must not
-      // fetch them again.
-      KAFKA_LIBS_DIR: process.env.KAFKA_LIBS_DIR ?? join(repoRoot, '.local', 'kafka', 'libs'),
-    };
-    const cluster = new LocalCluster(kind, env, '');
-    try {
-      await cluster.run('up');
-    } catch (error) {
-      // Some nodes may be up (a port taken under another one, a node too slow to start):
-      // stop them, or they outlive the test that could not use them.
-      await cluster.run('down').catch(() => undefined);
-      throw error;
+    const pickBasePort = options.pickBasePort ?? freeBasePort;
+    for (let attempt = 1; ; attempt++) {
+      const env: Record<string, string> = {
+        SWITCHYARD_LOCAL_DIR: dir,
+        [spec.basePort]: String(await pickBasePort(spec.offsets)),
+        // The jars of the repository's own broker: a cluster in a temporary dir must not
+        // fetch them again.
+        KAFKA_LIBS_DIR: process.env.KAFKA_LIBS_DIR ?? join(repoRoot, '.local', 'kafka', 'libs'),
+      };
+      const cluster = new LocalCluster(kind, env, '');
+      try {
+        await cluster.run('up');
+      } catch (error) {
+        if (attempt < PORT_ATTEMPTS && portWasTaken(error)) {
+          await cluster.run('reset').catch(() => undefined);
+          continue;
+        }
+        // Some nodes may be up (a node too slow to start): stop them, or they outlive the
+        // test that could not use them. `down`, not `reset`: their logs say why.
+        await cluster.run('down').catch(() => undefined);
+        throw error;
+      }
+      const addresses = (await cluster.run(spec.addresses)).trim();
+      return new LocalCluster(kind, env, addresses);
     }
-    const addresses = (await cluster.run(spec.addresses)).trim();
-    return new LocalCluster(kind, env, addresses);
   }
 
   /** Starts every node that is not running and waits until the cluster serves (`up`). */
@@ -100,6 +120,13 @@ export class LocalCluster {
   }
 }
 
+const PORT_ATTEMPTS = 3;
+
+/** Did `up` fail because a port was bound by someone else (the scripts' check, or the broker's bind)? */
+function portWasTaken(error: unknown): boolean {
+  return /already in use|taken by another process/i.test(String(error));
+}
+
 /**
  * Ports this process has handed to clusters. Two clusters started at once (a NATS and a
  * Kafka cluster in one `Promise.all`) both see the same ports free before either binds;
@@ -109,14 +136,14 @@ const claimed = new Set<number>();
 
 /**
  * A base port B such that B+offset+0..2 are all free for every offset. Ports are free when
- * checked, not reserved: another process could take one before the cluster binds it, and
- * the script then fails saying which port is taken.
+ * checked, not reserved (see `LocalCluster.start` for what happens when one is taken).
  */
-async function freeBasePort(offsets: readonly number[]): Promise<number> {
+export async function freeBasePort(offsets: readonly number[]): Promise<number> {
+  const span = Math.max(...offsets) + 2;
   for (let attempt = 0; attempt < 20; attempt++) {
-    const base = await freePort();
+    const base = portRange() ? await freePort() : belowEphemeralRange(span);
     // The whole block must fit: under 65535, and inside SWITCHYARD_PORT_RANGE when set.
-    if (base + Math.max(...offsets) + 2 > (portRange()?.[1] ?? 65_535)) continue;
+    if (base + span > (portRange()?.[1] ?? 65_535)) continue;
     const ports = offsets.flatMap((offset) => [0, 1, 2].map((node) => base + offset + node));
     if (ports.some((port) => claimed.has(port))) continue;
     const taken = await Promise.all(ports.map((port) => portAnswers(port)));
@@ -125,4 +152,27 @@ async function freeBasePort(offsets: readonly number[]): Promise<number> {
     return base;
   }
   throw new Error('no free range of ports for a local cluster after 20 attempts');
+}
+
+/**
+ * A random base in 20000 up to the kernel's ephemeral range. Not a port the OS picked: that
+ * one lies inside the ephemeral range, where the kernel also hands out the local port of
+ * every outgoing connection (each Kafka and Postgres client of a parallel test), so
+ * base+100 could become a client's port at any moment. Below that range only explicit
+ * binds compete, and those are checked.
+ */
+function belowEphemeralRange(span: number): number {
+  const low = 20_000;
+  const high = ephemeralLow() - span - 1;
+  return low + Math.floor(Math.random() * Math.max(1, high - low));
+}
+
+function ephemeralLow(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+    // A machine whose ephemeral range starts low leaves no room below it: use the top end.
+    return first > 20_000 + 1_000 ? first : 65_535;
+  } catch {
+    return 32_768; // Linux's default range starts here; other systems read nothing above.
+  }
 }
