@@ -13,6 +13,7 @@ import {
   servedRoutes,
 } from '@switchyard/service';
 import { CATALOG, config, TOPOLOGY } from './config';
+import { OrderJournalPruner } from './journal/order-journal-pruner';
 import { OrdersProjectionConsumer } from './projecting/orders-projection.consumer';
 import { GetOrderController } from './querying/get-order.controller';
 import { GetOrderJourneyController } from './querying/get-order-journey.controller';
@@ -43,6 +44,7 @@ import { GetOrderJourneyController } from './querying/get-order-journey.controll
     getOrder: GetOrderController,
     getOrderJourney: GetOrderJourneyController,
   }),
-  providers: [OrdersProjectionConsumer],
+  // The journal of recent events (the dashboard's journey) is pruned by age.
+  providers: [OrdersProjectionConsumer, OrderJournalPruner],
 })
 export class ProjectorModule {}

@@ -7,7 +7,7 @@ import {
 import type { ConsumedRecord } from '@switchyard/messaging';
 import { anOrderPlaced, cleanupNamespace, testEnv, uniqueNamespace } from '@switchyard/testkit';
 import { Pool } from 'pg';
-import { findOrderJournal } from './order-journal';
+import { findOrderJournal, orderJournalTable, pruneOrderJournal } from './order-journal';
 import { PartitionApplier } from './partition-applier';
 import { ProjectionStore } from './projection-store';
 
@@ -94,5 +94,53 @@ describe('the order journal', () => {
     await applier({ kind: 'fixed', version: 1 }).apply([record(placed, 0, 3)]);
 
     expect(await findOrderJournal(pool, store.schema, placed.aggregateId)).toEqual([]);
+  });
+
+  it('given journal rows older than the retention and newer ones, when pruned in small batches, then only the old rows go, every one of them', async () => {
+    // Its own schema: the other tests' rows must not count in what is deleted.
+    const ownNamespace = uniqueNamespace('journalprune');
+    const own = new ProjectionStore(topology(ownNamespace).postgres.schema);
+    const client = await pool.connect();
+    try {
+      await own.initialize(client);
+    } finally {
+      client.release();
+    }
+    const live = new PartitionApplier({
+      pool,
+      store: own,
+      target: { kind: 'live' },
+      deadLetter: async () => undefined,
+    });
+    const old = [
+      anOrderPlaced(),
+      anOrderPlaced(),
+      anOrderPlaced(),
+      anOrderPlaced(),
+      anOrderPlaced(),
+    ];
+    const recent = [anOrderPlaced(), anOrderPlaced()];
+    await live.apply([...old, ...recent].map((event, offset) => record(event, offset, 0)));
+    // Eight days ago, as if projected then (the retention below is one hour).
+    await pool.query(
+      `UPDATE ${orderJournalTable(own.schema)} SET projected_at = now() - interval '8 days'
+       WHERE order_id = ANY($1::uuid[])`,
+      [old.map((event) => event.aggregateId)],
+    );
+
+    try {
+      // Batches of 2: 5 old rows take three DELETEs, the last one short.
+      expect(await pruneOrderJournal(pool, own.schema, 3600, 2)).toBe(5);
+
+      for (const event of old) {
+        expect(await findOrderJournal(pool, own.schema, event.aggregateId)).toEqual([]);
+      }
+      for (const event of recent) {
+        expect(await findOrderJournal(pool, own.schema, event.aggregateId)).toHaveLength(1);
+      }
+      expect(await pruneOrderJournal(pool, own.schema, 3600, 2)).toBe(0);
+    } finally {
+      await cleanupNamespace(ownNamespace);
+    }
   });
 });

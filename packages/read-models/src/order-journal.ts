@@ -26,6 +26,10 @@ export const createOrderJournalTable = (schema: string): string =>
 export const createOrderJournalIndex = (schema: string): string =>
   `CREATE INDEX IF NOT EXISTS ${ident('order_journal_order')} ON ${orderJournalTable(schema)} (order_id)`;
 
+/** What `pruneOrderJournal` walks: the oldest rows first, without reading the table. */
+export const createOrderJournalAgeIndex = (schema: string): string =>
+  `CREATE INDEX IF NOT EXISTS ${ident('order_journal_projected_at')} ON ${orderJournalTable(schema)} (projected_at)`;
+
 /** One journal row before it is written. */
 export interface JournalEntry {
   eventId: string;
@@ -111,4 +115,35 @@ export async function findOrderJournal(
     [orderId],
   );
   return rows;
+}
+
+/**
+ * ### Deletes the journal rows projected more than `olderThanSeconds` ago; returns how many.
+ *
+ * The journal is an operator's view of recent orders, not history: history is the Kafka
+ * log and the read model, which never lose an event to this. Without pruning it grows by a
+ * row per event forever. Deleted in batches of `batchSize`, each its own short statement,
+ * so a first prune of a large backlog never holds locks across the whole table or blocks
+ * the projector's writes for long. Several projector replicas may prune at once: a row
+ * deleted twice is deleted once.
+ */
+export async function pruneOrderJournal(
+  pool: Pool,
+  schema: string,
+  olderThanSeconds: number,
+  batchSize = 5_000,
+): Promise<number> {
+  const table = orderJournalTable(schema);
+  let deleted = 0;
+  for (;;) {
+    const { rowCount } = await pool.query(
+      `DELETE FROM ${table} WHERE event_id IN (
+         SELECT event_id FROM ${table}
+         WHERE projected_at < now() - make_interval(secs => $1)
+         ORDER BY projected_at LIMIT $2)`,
+      [olderThanSeconds, batchSize],
+    );
+    deleted += rowCount ?? 0;
+    if ((rowCount ?? 0) < batchSize) return deleted;
+  }
 }

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import {
+  createOrderJournalAgeIndex,
   createOrderJournalIndex,
   createOrderJournalTable,
   orderJournalTable,
@@ -63,6 +64,7 @@ export class ProjectionStore {
       await client.query(createRebuildRunsTable(this.schema));
       await client.query(createOrderJournalTable(this.schema));
       await client.query(createOrderJournalIndex(this.schema));
+      await client.query(createOrderJournalAgeIndex(this.schema));
       const { rowCount } = await client.query(`SELECT 1 FROM ${s}.projections WHERE name = $1`, [
         ORDERS_PROJECTION,
       ]);
