@@ -60,9 +60,36 @@ declare -a FIGURES=()
 
 figure() { FIGURES+=("$1"); printf '[smoke] %s\n' "$1"; }
 ok() { printf '[smoke] ok: %s\n' "$*"; }
-fail() { printf '[smoke] FAILED: %s\n' "$*" >&2; exit 1; }
+# Why the run failed, kept in a file: a subshell ($(...)) can fail too, and the reason is
+# printed again as the very last lines, after the containers' logs (CI shows the tail).
+FAILURE="$DOCKER_BIN_DIR/failure"
+fail() { printf '[smoke] FAILED: %s\n' "$*" | tee -a "$FAILURE" >&2; exit 1; }
+# Any other command that stops the script under `set -e` (a docker exec, a compose call)
+# says where it did: without this the run would end with no reason given.
+set -E
+trap 'failed_rc=$?; [[ -s "$FAILURE" ]] || printf "[smoke] FAILED: line %s exited %s: %s\n" "$LINENO" "$failed_rc" "$BASH_COMMAND" | tee -a "$FAILURE" >&2' ERR
 step() { printf '\n== %s\n' "$*"; }
-free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+# A port that can be bound on every interface, below the kernel's ephemeral range: a port the
+# OS picks is in that range, where any outgoing connection (the builds', the checks') may take
+# it as its local port in the minutes before compose publishes it.
+free_port() {
+  node -e "
+    const low = 20000, first = Number(require('fs').readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+    const high = first > low + 1000 ? first - 1 : 65535;
+    const net = require('net');
+    (function next(tries) {
+      if (tries === 0) { console.error('no free port below the ephemeral range'); process.exit(1); }
+      const port = low + Math.floor(Math.random() * (high - low));
+      const s = net.createServer().once('error', () => next(tries - 1))
+        .listen(port, '0.0.0.0', () => s.close(() => console.log(port)));
+    })(50);"
+}
+
+# compose_quietly ARGS...: a docker-compose call whose output is shown only if it fails.
+compose_quietly() {
+  "${COMPOSE[@]}" "$@" >>"$DOCKER_BIN_DIR/compose.log" 2>&1 ||
+    { tail -n 40 "$DOCKER_BIN_DIR/compose.log" >&2; fail "docker-compose $*"; }
+}
 
 # --- 1. engine -----------------------------------------------------------------------
 step "engine"
@@ -82,6 +109,10 @@ cleanup() {
     "${COMPOSE[@]}" logs --no-color --tail=30 >&2 || true
   fi
   "${COMPOSE[@]}" --profile observability down -v --remove-orphans >/dev/null 2>&1 || true
+  if [[ -s "$FAILURE" ]]; then
+    echo "---- why it failed ----" >&2
+    cat "$FAILURE" >&2
+  fi
   # The project's app images (the build cache keeps their layers for the next run).
   docker images -q --filter "reference=${PROJECT}_*" | xargs -r docker rmi -f >/dev/null 2>&1 || true
   ((started_engine)) && bash infra/docker/engine.sh down || true
@@ -158,7 +189,7 @@ wait_healthy() {
   done
 }
 t=$SECONDS
-"${COMPOSE[@]}" up -d >/dev/null 2>&1
+compose_quietly up -d
 # 360 s: the Kafka set-up (kafka-users, then kafka-acls) runs before bridge, projector and
 # rebuilder can start; the first passing run took 250 s to all healthy on a loaded machine.
 wait_healthy 360
@@ -240,7 +271,7 @@ place_count() {
   docker exec "$1" node -e "fetch('http://127.0.0.1:'+process.env.HTTP_PORT+'/metrics').then(r=>r.text()).then(t=>{const m=t.match(/^switchyard_rpc_handler_duration_seconds_count\{[^}]*subject=\"orders\.cmd\.place\"[^}]*\} (\d+)/m);console.log(m?m[1]:0)})"
 }
 t=$SECONDS
-"${COMPOSE[@]}" up -d --no-recreate --scale orders=3 >/dev/null 2>&1
+compose_quietly up -d --no-recreate --scale orders=3
 wait_healthy 120 orders
 mapfile -t instances < <("${COMPOSE[@]}" ps -q orders)
 ((${#instances[@]} == 3)) || fail "expected 3 orders containers, found ${#instances[@]}"
@@ -256,7 +287,7 @@ for c in "${instances[@]}"; do
 done
 
 # Prometheus starts now, so that its DNS discovery sees the three orders replicas.
-"${COMPOSE[@]}" --profile observability up -d --no-deps prometheus >/dev/null 2>&1
+compose_quietly --profile observability up -d --no-deps prometheus
 
 # --- 6. a crashed bridge comes back ----------------------------------------------------
 step "the bridge crashes"
@@ -268,6 +299,8 @@ restarts="$(docker inspect -f '{{.RestartCount}}' "$bridge")"
 # restart a manually stopped container (`unless-stopped` and `always` alike).
 t=$SECONDS
 pid="$(docker inspect -f '{{.State.Pid}}' "$bridge")"
+# 0 when the container is between two runs: `kill -KILL 0` would kill this script's own group.
+((pid > 0)) || fail "the bridge has no running process to kill (pid $pid)"
 kill -KILL "$pid"
 # The engine may restart it within a few hundred milliseconds: wait for the old process to be
 # gone, not for the container to be seen stopped.
@@ -316,7 +349,7 @@ figure "Prometheus: all $expected service targets up == 1 (waited $((SECONDS - t
 
 # --- 8. down -v ----------------------------------------------------------------------------
 step "down -v"
-"${COMPOSE[@]}" --profile observability down -v >/dev/null 2>&1
+compose_quietly --profile observability down -v
 label="label=com.docker.compose.project=$PROJECT"
 left="$(docker ps -aq --filter "$label")$(docker network ls -q --filter "$label")$(docker volume ls -q --filter "$label")"
 [[ -z "$left" ]] || fail "down -v left behind: $left"
