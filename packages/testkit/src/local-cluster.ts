@@ -169,7 +169,9 @@ function belowEphemeralRange(span: number): number {
 
 function ephemeralLow(): number {
   try {
-    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+    const first = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    );
     // A machine whose ephemeral range starts low leaves no room below it: use the top end.
     return first > 20_000 + 1_000 ? first : 65_535;
   } catch {
