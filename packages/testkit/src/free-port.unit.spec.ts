@@ -1,4 +1,4 @@
-import { portRange } from './free-port';
+import { belowEphemeralRange, portRange } from './free-port';
 
 describe('portRange: SWITCHYARD_PORT_RANGE', () => {
   it('given nothing or blanks, then there is no range (the OS picks)', () => {
@@ -17,4 +17,17 @@ describe('portRange: SWITCHYARD_PORT_RANGE', () => {
       expect(() => portRange(value)).toThrow(/SWITCHYARD_PORT_RANGE/);
     },
   );
+});
+
+describe('belowEphemeralRange: where test ports come from by default', () => {
+  it("given Linux's default ephemeral range, then 20000 up to just below it", () => {
+    expect(belowEphemeralRange('32768\t60999\n')).toEqual([20000, 32767]);
+  });
+
+  it('given an ephemeral range that starts too low to leave room, or nothing readable, then none (the OS picks)', () => {
+    expect(belowEphemeralRange('1024 65535')).toBeUndefined();
+    expect(belowEphemeralRange('20500 65535')).toBeUndefined();
+    expect(belowEphemeralRange(undefined)).toBeUndefined();
+    expect(belowEphemeralRange('')).toBeUndefined();
+  });
 });

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, portAnswers, portRange } from './free-port';
+import { freePort, portAnswers, testPortRange } from './free-port';
 import { runShellScript } from './run-script';
 import { repoRoot } from './service-process';
 
@@ -141,9 +140,10 @@ const claimed = new Set<number>();
 export async function freeBasePort(offsets: readonly number[]): Promise<number> {
   const span = Math.max(...offsets) + 2;
   for (let attempt = 0; attempt < 20; attempt++) {
-    const base = portRange() ? await freePort() : belowEphemeralRange(span);
-    // The whole block must fit: under 65535, and inside SWITCHYARD_PORT_RANGE when set.
-    if (base + span > (portRange()?.[1] ?? 65_535)) continue;
+    const base = await freePort();
+    // The whole block must fit in the range ports come from (below the ephemeral range,
+    // where client connections never land, or SWITCHYARD_PORT_RANGE), else under 65535.
+    if (base + span > (testPortRange()?.[1] ?? 65_535)) continue;
     const ports = offsets.flatMap((offset) => [0, 1, 2].map((node) => base + offset + node));
     if (ports.some((port) => claimed.has(port))) continue;
     const taken = await Promise.all(ports.map((port) => portAnswers(port)));
@@ -152,29 +152,4 @@ export async function freeBasePort(offsets: readonly number[]): Promise<number> 
     return base;
   }
   throw new Error('no free range of ports for a local cluster after 20 attempts');
-}
-
-/**
- * A random base in 20000 up to the kernel's ephemeral range. Not a port the OS picked: that
- * one lies inside the ephemeral range, where the kernel also hands out the local port of
- * every outgoing connection (each Kafka and Postgres client of a parallel test), so
- * base+100 could become a client's port at any moment. Below that range only explicit
- * binds compete, and those are checked.
- */
-function belowEphemeralRange(span: number): number {
-  const low = 20_000;
-  const high = ephemeralLow() - span - 1;
-  return low + Math.floor(Math.random() * Math.max(1, high - low));
-}
-
-function ephemeralLow(): number {
-  try {
-    const first = Number(
-      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
-    );
-    // A machine whose ephemeral range starts low leaves no room below it: use the top end.
-    return first > 20_000 + 1_000 ? first : 65_535;
-  } catch {
-    return 32_768; // Linux's default range starts here; other systems read nothing above.
-  }
 }
