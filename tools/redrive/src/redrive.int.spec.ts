@@ -9,7 +9,7 @@ import {
   type OrderEvent,
   type PlaceOrderReply,
 } from '@switchyard/contracts';
-import { connectNats, fromNatsHeaders } from '@switchyard/messaging';
+import { connectNats, fromNatsHeaders, subjectMessages } from '@switchyard/messaging';
 import {
   cleanupNamespace,
   nestRequest,
@@ -54,12 +54,8 @@ describe('npm run redrive', () => {
     return run.output;
   };
   const messagesOn = async (stream: string, subject: string) => {
-    const info = await jsm.streams.info(stream);
     const found = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
-      if (message?.subject === subject) found.push(message);
-    }
+    for await (const message of subjectMessages(jsm, stream, subject)) found.push(message);
     return found;
   };
   const history = async (orderId: string): Promise<OrderEvent[]> =>

@@ -11,7 +11,12 @@ import {
   type PaymentOutcome,
   type PlaceOrderReply,
 } from '@switchyard/contracts';
-import { connectNats, fromNatsHeaders, toNatsHeaders } from '@switchyard/messaging';
+import {
+  connectNats,
+  fromNatsHeaders,
+  subjectMessages,
+  toNatsHeaders,
+} from '@switchyard/messaging';
 import { nestRequest, testEnv, TestNamespace, waitFor } from '@switchyard/testkit';
 
 /**
@@ -33,26 +38,18 @@ describe('order deadline', () => {
     return reply.response.available;
   };
   const events = async (orderId: string): Promise<OrderEvent[]> => {
-    const stream = names.nats.streams.orders.name;
-    const info = await jsm.streams.info(stream);
     const found: OrderEvent[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
-      if (message?.subject === names.nats.subjects.orderEvents(orderId)) {
-        found.push(OrderEventSchema.parse(message.json()));
-      }
+    const subject = names.nats.subjects.orderEvents(orderId);
+    for await (const message of subjectMessages(jsm, names.nats.streams.orders.name, subject)) {
+      found.push(OrderEventSchema.parse(message.json()));
     }
     return found;
   };
   const deadLetters = async (subject: string) => {
-    const stream = names.nats.streams.deadLetters.name;
-    const info = await jsm.streams.info(stream);
     const letters = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
-      if (message?.subject === subject) {
-        letters.push({ headers: fromNatsHeaders(message.header), body: message.string() });
-      }
+    const stream = names.nats.streams.deadLetters.name;
+    for await (const message of subjectMessages(jsm, stream, subject)) {
+      letters.push({ headers: fromNatsHeaders(message.header), body: message.string() });
     }
     return letters;
   };
