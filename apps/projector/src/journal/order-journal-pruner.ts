@@ -11,7 +11,7 @@ import type { Pool } from 'pg';
 import { config, TOPOLOGY } from '../config';
 
 /** How often the journal is pruned: often enough that each run deletes few rows. */
-export const PRUNE_EVERY_MS = 10 * 60_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
 const UNDEFINED_TABLE = '42P01';
 
 /**
