@@ -9,7 +9,7 @@
 #    as a process, driven over HTTP), then drill (faults under load, on brokers of its
 #    own). Each test suite works in its own namespace, so suites run in parallel and
 #    can be re-run on the same brokers.
-# 4. Prints one closing line: "N passed, N failed".
+# 4. Prints each failed test with its reason, then one closing line: "N passed, N failed".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -58,14 +58,6 @@ fi
 echo
 echo "== time per step"
 printf '%s\n' "${timings[@]}"
-node -e '
-const fs = require("fs"), path = require("path");
-const dir = process.env.JEST_JSON_DIR;
-let passed = 0, failed = 0, skipped = 0;
-for (const file of fs.readdirSync(dir)) {
-  const r = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
-  passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
-}
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-'
+# Each failed test again with its reason, then the closing line (test-summary.js).
+node infra/local/test-summary.js
 exit "$status"
