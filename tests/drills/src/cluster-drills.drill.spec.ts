@@ -70,17 +70,34 @@ describe('cluster drills', () => {
 
   /** Orders keep being accepted: twice the rate's worth since `index`. */
   const ordersFlowSince = (what: string, index: number) =>
-    waitFor(what, () => acceptedSince(index) >= RATE * 2, { timeoutMs: 120_000 });
+    waitFor(
+      what,
+      () => {
+        if (acceptedSince(index) >= RATE * 2) return true;
+        // Thrown so that a timeout tells how far the load got and what the API answered.
+        const last = world.load.attempts.slice(-10).map(({ status }) => status);
+        throw new Error(`${acceptedSince(index)} accepted; last answers ${last.join(' ')}`);
+      },
+      { timeoutMs: 120_000 },
+    );
 
   /** Every stream and KV bucket has a leader and all its replicas current, none offline. */
   const natsWhole = () =>
     waitFor(
       'every JetStream stream led and its replicas current',
       async () => {
+        // What is not whole is thrown, not just false: waitFor keeps the last error, so a
+        // timeout names the stream and its replicas' state instead of only "timed out".
         for await (const info of jsm.streams.list()) {
           const replicas = info.cluster?.replicas ?? [];
-          if (!info.cluster?.leader || replicas.length !== 2) return false;
-          if (!replicas.every((replica) => replica.current && !replica.offline)) return false;
+          const whole =
+            info.cluster?.leader !== undefined &&
+            replicas.length === 2 &&
+            replicas.every((replica) => replica.current && !replica.offline);
+          if (!whole)
+            throw new Error(
+              `stream ${info.config.name}: leader ${info.cluster?.leader ?? 'none'}, replicas ${JSON.stringify(replicas)}`,
+            );
         }
         return true;
       },
@@ -92,8 +109,12 @@ describe('cluster drills', () => {
     waitFor(
       'every partition with its 3 replicas in sync',
       async () => {
-        for (const { name } of Object.values(world.names.kafka.topics))
-          if ((await admin.underReplicatedPartitions(name)).length > 0) return false;
+        for (const { name } of Object.values(world.names.kafka.topics)) {
+          const under = await admin.underReplicatedPartitions(name);
+          // Thrown so that a timeout says which partitions (see natsWhole).
+          if (under.length > 0)
+            throw new Error(`${name}: partitions ${under.join(', ')} under-replicated`);
+        }
         return true;
       },
       { timeoutMs: CATCH_UP_MS, intervalMs: 500 },
@@ -188,10 +209,14 @@ describe('cluster drills', () => {
       // brokers left: the partition's leadership moved and the producer followed it.
       await waitFor(
         'the bridge to forward again with a broker gone',
-        async () =>
-          (forwardedWhileDown =
-            (await bridgeState(world.system.process('bridge'), route.name)).forwarded - before) >=
-          RATE * 4,
+        async () => {
+          const state = await bridgeState(world.system.process('bridge'), route.name);
+          forwardedWhileDown = state.forwarded - before;
+          if (forwardedWhileDown >= RATE * 4) return true;
+          throw new Error(
+            `${forwardedWhileDown} forwarded since the kill: ${JSON.stringify(state)}`,
+          );
+        },
         { timeoutMs: 120_000, intervalMs: 500 },
       );
       const successor = await world.clusters.kafkaLeaderOf(admin, ordersTopic(), partition);
