@@ -12,8 +12,21 @@ import { drillStart } from './system/drill-start';
 
 /** Orders per second through the HTTP API while the drills run (2-core CI machine). */
 const RATE = Number(process.env.DRILL_RATE ?? 25);
-/** How long a cluster may take to be whole again after a node came back (every replica current). */
-const CATCH_UP_MS = 90_000;
+/**
+ * How long a cluster may take to be whole again after a node came back (every replica
+ * current): seconds on a quiet machine. It was 90 s until a CI run in which this file ran
+ * about 90 s longer than usual and one drill failed, its reason cut from the kept log; a
+ * catch-up wait timing out fits that, so the bound is wider and a timeout now says which
+ * stream or partition was behind. A bound, not a wait: the drill goes on the moment the
+ * cluster is whole, and prints how long that took.
+ */
+const CATCH_UP_MS = 180_000;
+/**
+ * Per drill: up to three waits for orders to flow (120 s each), a catch-up per node
+ * restarted, the settle (150 s): the tier's 300 s default would cut a slow drill short
+ * with "Exceeded timeout" instead of the wait that was slow and what it last saw.
+ */
+const DRILL_TIMEOUT_MS = 900_000;
 
 const quiet = { log() {}, warn() {}, error() {} };
 
@@ -163,105 +176,119 @@ describe('cluster drills', () => {
 
   const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;
 
-  it('kill -9 the NATS node leading ORDERS, then restart it', async () => {
-    let killed: ClusterNode | undefined;
-    let successor: ClusterNode | undefined;
-    const summary = await drill('kill -9 NATS leader', async () => {
-      killed = await world.clusters.natsLeaderOf(jsm, ordersStream());
-      await world.clusters.nats.killNode(killed);
-      const at = Date.now();
-      // Down until the two others have taken over: orders are written again without it.
-      await ordersFlowSince(
-        'orders accepted with the ORDERS leader gone',
-        world.load.accepted.length,
-      );
-      successor = await world.clusters.natsLeaderOf(jsm, ordersStream());
-      const writesMs = Date.now() - at;
-      await world.clusters.nats.startNode(killed);
-      await natsWhole();
-      return `killed node ${killed}, ORDERS led by node ${successor}, orders flowing ${seconds(writesMs)} after the kill, whole again ${seconds(Date.now() - at)} after it`;
-    });
-    expect(successor).not.toBe(killed);
-    expectInvariants(summary, world.load);
-  });
-
-  it('kill -9 the Kafka broker leading a partition the bridge writes, then restart it', async () => {
-    const route = world.names.bridgeRoutes[0];
-    let forwardedWhileDown = 0;
-    const summary = await drill('kill -9 Kafka leader', async () => {
-      // The projector's group coordinator, which with 3 partitions on 3 brokers also leads
-      // a partition the bridge writes: the producer must find the partition's new leader
-      // while the projector finds a new coordinator and rejoins its group.
-      const killed = await world.clusters.kafkaCoordinatorOf(
-        admin,
-        world.names.kafka.groups.projector,
-      );
-      const leaders = await admin.partitionLeaders(ordersTopic());
-      const partition = [...leaders].find(([, leader]) => leader === killed)?.[0];
-      if (partition === undefined)
-        throw new Error(
-          `broker ${killed} leads no partition of ${ordersTopic()}: ${JSON.stringify([...leaders])}`,
+  it(
+    'kill -9 the NATS node leading ORDERS, then restart it',
+    async () => {
+      let killed: ClusterNode | undefined;
+      let successor: ClusterNode | undefined;
+      const summary = await drill('kill -9 NATS leader', async () => {
+        killed = await world.clusters.natsLeaderOf(jsm, ordersStream());
+        await world.clusters.nats.killNode(killed);
+        const at = Date.now();
+        // Down until the two others have taken over: orders are written again without it.
+        await ordersFlowSince(
+          'orders accepted with the ORDERS leader gone',
+          world.load.accepted.length,
         );
-      await world.clusters.kafka.killNode(killed);
-      const at = Date.now();
-      const before = (await bridgeState(world.system.process('bridge'), route.name)).forwarded;
-      // Down until the bridge has forwarded a good share of orders through the two
-      // brokers left: the partition's leadership moved and the producer followed it.
-      await waitFor(
-        'the bridge to forward again with a broker gone',
-        async () => {
-          const state = await bridgeState(world.system.process('bridge'), route.name);
-          forwardedWhileDown = state.forwarded - before;
-          if (forwardedWhileDown >= RATE * 4) return true;
-          throw new Error(
-            `${forwardedWhileDown} forwarded since the kill: ${JSON.stringify(state)}`,
-          );
-        },
-        { timeoutMs: 120_000, intervalMs: 500 },
-      );
-      const successor = await world.clusters.kafkaLeaderOf(admin, ordersTopic(), partition);
-      const forwardingMs = Date.now() - at;
-      await world.clusters.kafka.startNode(killed);
-      await kafkaWhole();
-      return `killed broker ${killed} (projector's group coordinator), partition ${partition} led by broker ${successor}, ${forwardedWhileDown} events forwarded ${seconds(forwardingMs)} after the kill, whole again ${seconds(Date.now() - at)} after it`;
-    });
-    expect(forwardedWhileDown).toBeGreaterThanOrEqual(RATE * 4);
-    expectInvariants(summary, world.load);
-  });
-
-  it('rolling restart of the three NATS nodes, one at a time', async () => {
-    const summary = await drill('NATS rolling restart', async () => {
-      const steps: string[] = [];
-      for (const node of CLUSTER_NODES) {
-        const at = Date.now();
-        await world.clusters.nats.stopNode(node);
-        await world.clusters.nats.startNode(node);
-        // The next node goes only when this one is a current replica of everything again:
-        // two nodes down at once is no quorum, and no writes.
+        successor = await world.clusters.natsLeaderOf(jsm, ordersStream());
+        const writesMs = Date.now() - at;
+        await world.clusters.nats.startNode(killed);
         await natsWhole();
-        steps.push(`node ${node} ${seconds(Date.now() - at)}`);
-      }
-      return `restarted ${steps.join(', ')}`;
-    });
-    expectInvariants(summary, world.load);
-  });
+        return `killed node ${killed}, ORDERS led by node ${successor}, orders flowing ${seconds(writesMs)} after the kill, whole again ${seconds(Date.now() - at)} after it`;
+      });
+      expect(successor).not.toBe(killed);
+      expectInvariants(summary, world.load);
+    },
+    DRILL_TIMEOUT_MS,
+  );
 
-  // Longer than the tier's 300 s: three broker restarts, each up to kafka.sh's start
-  // timeout and the ISR catch-up, then the settle.
-  it('rolling restart of the three Kafka brokers, one at a time', async () => {
-    const summary = await drill('Kafka rolling restart', async () => {
-      const steps: string[] = [];
-      for (const node of CLUSTER_NODES) {
+  it(
+    'kill -9 the Kafka broker leading a partition the bridge writes, then restart it',
+    async () => {
+      const route = world.names.bridgeRoutes[0];
+      let forwardedWhileDown = 0;
+      const summary = await drill('kill -9 Kafka leader', async () => {
+        // The projector's group coordinator, which with 3 partitions on 3 brokers also leads
+        // a partition the bridge writes: the producer must find the partition's new leader
+        // while the projector finds a new coordinator and rejoins its group.
+        const killed = await world.clusters.kafkaCoordinatorOf(
+          admin,
+          world.names.kafka.groups.projector,
+        );
+        const leaders = await admin.partitionLeaders(ordersTopic());
+        const partition = [...leaders].find(([, leader]) => leader === killed)?.[0];
+        if (partition === undefined)
+          throw new Error(
+            `broker ${killed} leads no partition of ${ordersTopic()}: ${JSON.stringify([...leaders])}`,
+          );
+        await world.clusters.kafka.killNode(killed);
         const at = Date.now();
-        await world.clusters.kafka.stopNode(node);
-        await world.clusters.kafka.startNode(node);
-        // Only when it is back in every ISR: with min.insync.replicas 2, the next
-        // broker's stop would otherwise leave partitions refusing acks=all writes.
+        const before = (await bridgeState(world.system.process('bridge'), route.name)).forwarded;
+        // Down until the bridge has forwarded a good share of orders through the two
+        // brokers left: the partition's leadership moved and the producer followed it.
+        await waitFor(
+          'the bridge to forward again with a broker gone',
+          async () => {
+            const state = await bridgeState(world.system.process('bridge'), route.name);
+            forwardedWhileDown = state.forwarded - before;
+            if (forwardedWhileDown >= RATE * 4) return true;
+            throw new Error(
+              `${forwardedWhileDown} forwarded since the kill: ${JSON.stringify(state)}`,
+            );
+          },
+          { timeoutMs: 120_000, intervalMs: 500 },
+        );
+        const successor = await world.clusters.kafkaLeaderOf(admin, ordersTopic(), partition);
+        const forwardingMs = Date.now() - at;
+        await world.clusters.kafka.startNode(killed);
         await kafkaWhole();
-        steps.push(`broker ${node} ${seconds(Date.now() - at)}`);
-      }
-      return `restarted ${steps.join(', ')}`;
-    });
-    expectInvariants(summary, world.load);
-  }, 600_000);
+        return `killed broker ${killed} (projector's group coordinator), partition ${partition} led by broker ${successor}, ${forwardedWhileDown} events forwarded ${seconds(forwardingMs)} after the kill, whole again ${seconds(Date.now() - at)} after it`;
+      });
+      expect(forwardedWhileDown).toBeGreaterThanOrEqual(RATE * 4);
+      expectInvariants(summary, world.load);
+    },
+    DRILL_TIMEOUT_MS,
+  );
+
+  it(
+    'rolling restart of the three NATS nodes, one at a time',
+    async () => {
+      const summary = await drill('NATS rolling restart', async () => {
+        const steps: string[] = [];
+        for (const node of CLUSTER_NODES) {
+          const at = Date.now();
+          await world.clusters.nats.stopNode(node);
+          await world.clusters.nats.startNode(node);
+          // The next node goes only when this one is a current replica of everything again:
+          // two nodes down at once is no quorum, and no writes.
+          await natsWhole();
+          steps.push(`node ${node} ${seconds(Date.now() - at)}`);
+        }
+        return `restarted ${steps.join(', ')}`;
+      });
+      expectInvariants(summary, world.load);
+    },
+    DRILL_TIMEOUT_MS,
+  );
+
+  it(
+    'rolling restart of the three Kafka brokers, one at a time',
+    async () => {
+      const summary = await drill('Kafka rolling restart', async () => {
+        const steps: string[] = [];
+        for (const node of CLUSTER_NODES) {
+          const at = Date.now();
+          await world.clusters.kafka.stopNode(node);
+          await world.clusters.kafka.startNode(node);
+          // Only when it is back in every ISR: with min.insync.replicas 2, the next
+          // broker's stop would otherwise leave partitions refusing acks=all writes.
+          await kafkaWhole();
+          steps.push(`broker ${node} ${seconds(Date.now() - at)}`);
+        }
+        return `restarted ${steps.join(', ')}`;
+      });
+      expectInvariants(summary, world.load);
+    },
+    DRILL_TIMEOUT_MS,
+  );
 });
