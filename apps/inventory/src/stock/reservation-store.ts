@@ -1,6 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { InventoryKeys, type OrderLine, type Shortage } from '@switchyard/contracts';
-import { isRevisionConflict } from '@switchyard/messaging';
+import { isNatsOutage, isRevisionConflict } from '@switchyard/messaging';
+import { OUTAGE_WAIT_MS, outageBackoff } from './outage-wait';
 import { StockStore } from './stock-store';
 
 export type ReservationState = 'pending' | 'reserved' | 'rejected' | 'released';
@@ -75,22 +77,44 @@ export class ReservationStore {
     return { reservation: entry.json<Reservation>(), revision: entry.revision };
   }
 
-  /** CAS write; `undefined` when someone else changed the record first. */
+  /**
+   * CAS write; `undefined` when someone else changed the record first.
+   *
+   * A write whose answer NATS could not give (a node restarting, a leader being elected)
+   * may have been stored all the same. It is settled here, within `OUTAGE_WAIT_MS`, by
+   * reading the record again: still at `revision`, the write is sent again; holding exactly
+   * what we wrote, it was ours; anything else, someone else's. Thrown to the caller
+   * instead, the reservation was left for another instance to take over 10 s later, with
+   * the line just taken in doubt (the cluster drill's NATS rolling restart stranded a unit
+   * that way: `StockStore.adjust` says why).
+   */
   async replace(
     orderId: string,
     reservation: Reservation,
     revision: number,
   ): Promise<StoredReservation | undefined> {
-    try {
-      const next = await this.stock.kv.update(
-        reservationKey(orderId),
-        JSON.stringify(reservation),
-        revision,
-      );
-      return { reservation, revision: next };
-    } catch (error) {
-      if (isRevisionConflict(error)) return undefined;
-      throw error;
+    const until = Date.now() + OUTAGE_WAIT_MS;
+    const written = JSON.stringify(reservation);
+    // After an outage, read before writing again: the write may have been stored.
+    let write = true;
+    for (let retry = 0; ; retry++) {
+      try {
+        if (write) {
+          const next = await this.stock.kv.update(reservationKey(orderId), written, revision);
+          return { reservation, revision: next };
+        }
+        const now = await this.get(orderId);
+        if (now?.revision === revision) {
+          write = true;
+          continue;
+        }
+        return now && JSON.stringify(now.reservation) === written ? now : undefined;
+      } catch (error) {
+        if (write && isRevisionConflict(error)) return undefined;
+        if (!isNatsOutage(error) || Date.now() >= until) throw error;
+        write = false;
+        await delay(outageBackoff.backoff(retry));
+      }
     }
   }
 }

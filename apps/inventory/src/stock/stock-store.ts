@@ -1,11 +1,13 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { backoff } from '@nats-io/transport-node';
 import type { OrderLine } from '@switchyard/contracts';
-import { ensureKvBucket, isRevisionConflict, SerialKv } from '@switchyard/messaging';
+import { ensureKvBucket, isNatsOutage, isRevisionConflict, SerialKv } from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
+import { OUTAGE_WAIT_MS, outageBackoff } from './outage-wait';
 import { StockChangeMetrics } from './stock-change-metrics';
 import { wasMade, withChange, type StockValue } from './stock-value';
 
@@ -75,7 +77,7 @@ export class StockStore implements OnModuleInit {
       // must not come from a replica that has not seen the reservation yet.
       reads: 'leader',
     });
-    this.serial = new SerialKv(this.bucket);
+    this.serial = new SerialKv(this.bucket, { logger: this.logger });
   }
 
   /** The bucket, for the other records kept in it (reservations): writes by revision only. */
@@ -85,7 +87,7 @@ export class StockStore implements OnModuleInit {
 
   /** The level of a SKU (its record of changes is the store's business only). */
   async find(sku: string): Promise<{ available: number; priceCents: number } | null> {
-    const entry = await this.bucket.get(stockKey(sku));
+    const entry = await this.serial.get(stockKey(sku));
     if (!entry || entry.operation !== 'PUT') return null;
     const { available, priceCents } = entry.json<StockValue>();
     return { available, priceCents };
@@ -107,7 +109,7 @@ export class StockStore implements OnModuleInit {
   /** For each SKU, the current revision of its key (0: none): the `since` of changes about to be made. */
   async revisions(skus: readonly string[]): Promise<Record<string, number>> {
     const entries = await Promise.all(
-      skus.map(async (sku) => [sku, (await this.bucket.get(stockKey(sku)))?.revision ?? 0]),
+      skus.map(async (sku) => [sku, (await this.serial.get(stockKey(sku)))?.revision ?? 0]),
     );
     return Object.fromEntries(entries) as Record<string, number>;
   }
@@ -123,47 +125,78 @@ export class StockStore implements OnModuleInit {
     operationId: string,
     madeBefore?: MadeBefore,
   ): Promise<AdjustResult> {
-    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const entry = await this.bucket.get(stockKey(sku));
-      if (!entry || entry.operation !== 'PUT') return { ok: false, available: null };
-      const stock = entry.json<StockValue>();
-      const { available, priceCents } = stock;
-      // A first attempt cannot have been made: only a change made again asks `since`.
-      const made = wasMade(stock, entry.revision, operationId, madeBefore?.since);
-      if (made === 'made') return { ok: true, available, priceCents, made: 'before' };
-      if (made === 'unknown' && madeBefore?.ifUnknown === 'leave-out') {
-        this.logger.warn({
-          msg: 'cannot tell whether a stock change was made before; left out (under-selling, never overselling)',
-          sku,
-          operationId,
-          delta,
-        });
-        this.metrics.leftOut(delta);
-        return { ok: true, available, priceCents, made: 'left-out' };
-      }
-      // Not enough left (a take made before and forgotten would have been found above).
-      if (available + delta < 0) return { ok: false, available };
-      const next = withChange(
-        stock,
-        entry.revision,
-        delta,
-        operationId,
-        config.INVENTORY_STOCK_CHANGES_KEPT,
-      );
+    const outageUntil = Date.now() + OUTAGE_WAIT_MS;
+    let lost = 0;
+    for (let round = 0; ; round++) {
       try {
-        await this.serial.update(stockKey(sku), JSON.stringify(next), entry.revision);
-        return { ok: true, available: next.available, priceCents, made: 'now' };
+        return await this.adjustOnce(sku, delta, operationId, madeBefore);
       } catch (error) {
-        if (!isRevisionConflict(error)) throw error;
-        // Lost the race (or our own earlier attempt of this write was stored and its
-        // answer lost): back off a little (jittered) and decide again on fresh data, where
-        // a change of ours already made is found in the value's record.
-        await new Promise((resolve) => setTimeout(resolve, casBackoff.backoff(attempt)));
+        if (isRevisionConflict(error)) {
+          // Lost the race (or our own earlier attempt of this write was stored and its
+          // answer lost): back off a little (jittered) and decide again on fresh data, where
+          // a change of ours already made is found in the value's record.
+          if (++lost >= MAX_CAS_ATTEMPTS) {
+            throw new Error(
+              `stock of ${sku} is too contended: ${MAX_CAS_ATTEMPTS} compare-and-set attempts lost`,
+              { cause: error },
+            );
+          }
+          await delay(casBackoff.backoff(lost - 1));
+          continue;
+        }
+        // NATS could not answer (a node restarting, a leader being elected): the write may
+        // have been stored all the same. Read again and decide now, while the value's record
+        // surely still holds our change if it went through. Left to a later retry (the
+        // saga's, or another instance taking the reservation over after STALE_PENDING_MS), a
+        // busy SKU's record may have moved past it (it keeps the last
+        // INVENTORY_STOCK_CHANGES_KEPT changes) and the take is made twice: a unit stranded
+        // in the cluster drill's NATS rolling restart. Safe to repeat: every write of this
+        // key names the revision it read in its message id, so of a late write and ours
+        // only one can be stored (ADR 0045).
+        if (isNatsOutage(error) && Date.now() < outageUntil) {
+          await delay(outageBackoff.backoff(round));
+          continue;
+        }
+        throw error;
       }
     }
-    throw new Error(
-      `stock of ${sku} is too contended: ${MAX_CAS_ATTEMPTS} compare-and-set attempts lost`,
+  }
+
+  /** One read-decide-write round of `adjust`; a lost compare-and-set is thrown. */
+  private async adjustOnce(
+    sku: string,
+    delta: number,
+    operationId: string,
+    madeBefore?: MadeBefore,
+  ): Promise<AdjustResult> {
+    const entry = await this.serial.get(stockKey(sku));
+    if (!entry || entry.operation !== 'PUT') return { ok: false, available: null };
+    const stock = entry.json<StockValue>();
+    const { available, priceCents } = stock;
+    // A first attempt cannot have been made: only a change made again asks `since`.
+    const made = wasMade(stock, entry.revision, operationId, madeBefore?.since);
+    if (made === 'made') return { ok: true, available, priceCents, made: 'before' };
+    if (made === 'unknown' && madeBefore?.ifUnknown === 'leave-out') {
+      this.logger.warn({
+        msg: 'cannot tell whether a stock change was made before; left out (under-selling, never overselling)',
+        sku,
+        operationId,
+        delta,
+      });
+      this.metrics.leftOut(delta);
+      return { ok: true, available, priceCents, made: 'left-out' };
+    }
+    // Not enough left (a take made before and forgotten would have been found above).
+    if (available + delta < 0) return { ok: false, available };
+    const next = withChange(
+      stock,
+      entry.revision,
+      delta,
+      operationId,
+      config.INVENTORY_STOCK_CHANGES_KEPT,
     );
+    await this.serial.update(stockKey(sku), JSON.stringify(next), entry.revision);
+    return { ok: true, available: next.available, priceCents, made: 'now' };
   }
 
   /**
