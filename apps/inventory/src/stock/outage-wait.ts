@@ -9,5 +9,5 @@ import { backoff } from '@nats-io/transport-node';
  */
 export const OUTAGE_WAIT_MS = 8_000;
 
-/** Between the reads that settle a write whose answer was lost: 100 ms up to 1 s, jittered. */
+/** `retryThroughOutage`'s waits for these writes: 100 ms up to 1 s, jittered (the default climbs to 5 s and would end the 8 s early). */
 export const outageBackoff = backoff([100, 250, 500, 1_000]);

@@ -1,7 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { InventoryKeys, type OrderLine, type Shortage } from '@switchyard/contracts';
-import { isNatsOutage, isRevisionConflict } from '@switchyard/messaging';
+import { isRevisionConflict, retryThroughOutage } from '@switchyard/messaging';
 import { OUTAGE_WAIT_MS, outageBackoff } from './outage-wait';
 import { StockStore } from './stock-store';
 
@@ -93,28 +92,26 @@ export class ReservationStore {
     reservation: Reservation,
     revision: number,
   ): Promise<StoredReservation | undefined> {
-    const until = Date.now() + OUTAGE_WAIT_MS;
     const written = JSON.stringify(reservation);
-    // After an outage, read before writing again: the write may have been stored.
-    let write = true;
-    for (let retry = 0; ; retry++) {
-      try {
-        if (write) {
+    // Set once a write was sent: after an outage it may have been stored, so read first.
+    let sent = false;
+    return retryThroughOutage(
+      async () => {
+        if (sent) {
+          const now = await this.get(orderId);
+          if (now?.revision !== revision)
+            return now && JSON.stringify(now.reservation) === written ? now : undefined;
+        }
+        sent = true;
+        try {
           const next = await this.stock.kv.update(reservationKey(orderId), written, revision);
           return { reservation, revision: next };
+        } catch (error) {
+          if (isRevisionConflict(error)) return undefined;
+          throw error;
         }
-        const now = await this.get(orderId);
-        if (now?.revision === revision) {
-          write = true;
-          continue;
-        }
-        return now && JSON.stringify(now.reservation) === written ? now : undefined;
-      } catch (error) {
-        if (write && isRevisionConflict(error)) return undefined;
-        if (!isNatsOutage(error) || Date.now() >= until) throw error;
-        write = false;
-        await delay(outageBackoff.backoff(retry));
-      }
-    }
+      },
+      { timeoutMs: OUTAGE_WAIT_MS, delays: outageBackoff },
+    );
   }
 }

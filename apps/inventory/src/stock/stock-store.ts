@@ -4,7 +4,12 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { backoff } from '@nats-io/transport-node';
 import type { OrderLine } from '@switchyard/contracts';
-import { ensureKvBucket, isNatsOutage, isRevisionConflict, SerialKv } from '@switchyard/messaging';
+import {
+  ensureKvBucket,
+  isRevisionConflict,
+  retryThroughOutage,
+  SerialKv,
+} from '@switchyard/messaging';
 import { JETSTREAM } from '@switchyard/service';
 import { config, TOPOLOGY } from '../config';
 import { OUTAGE_WAIT_MS, outageBackoff } from './outage-wait';
@@ -125,41 +130,38 @@ export class StockStore implements OnModuleInit {
     operationId: string,
     madeBefore?: MadeBefore,
   ): Promise<AdjustResult> {
-    const outageUntil = Date.now() + OUTAGE_WAIT_MS;
+    // NATS could not answer (a node restarting, a leader being elected): the write may
+    // have been stored all the same. Read again and decide now, while the value's record
+    // surely still holds our change if it went through. Left to a later retry (the
+    // saga's, or another instance taking the reservation over after STALE_PENDING_MS), a
+    // busy SKU's record may have moved past it (it keeps the last
+    // INVENTORY_STOCK_CHANGES_KEPT changes) and the take is made twice: a unit stranded
+    // in the cluster drill's NATS rolling restart. Safe to repeat: every write of this
+    // key names the revision it read in its message id, so of a late write and ours
+    // only one can be stored (ADR 0045).
     let lost = 0;
-    for (let round = 0; ; round++) {
-      try {
-        return await this.adjustOnce(sku, delta, operationId, madeBefore);
-      } catch (error) {
-        if (isRevisionConflict(error)) {
-          // Lost the race (or our own earlier attempt of this write was stored and its
-          // answer lost): back off a little (jittered) and decide again on fresh data, where
-          // a change of ours already made is found in the value's record.
-          if (++lost >= MAX_CAS_ATTEMPTS) {
-            throw new Error(
-              `stock of ${sku} is too contended: ${MAX_CAS_ATTEMPTS} compare-and-set attempts lost`,
-              { cause: error },
-            );
+    return retryThroughOutage(
+      async () => {
+        for (;;) {
+          try {
+            return await this.adjustOnce(sku, delta, operationId, madeBefore);
+          } catch (error) {
+            if (!isRevisionConflict(error)) throw error;
+            // Lost the race (or our own earlier attempt of this write was stored and its
+            // answer lost): back off a little (jittered) and decide again on fresh data,
+            // where a change of ours already made is found in the value's record.
+            if (++lost >= MAX_CAS_ATTEMPTS) {
+              throw new Error(
+                `stock of ${sku} is too contended: ${MAX_CAS_ATTEMPTS} compare-and-set attempts lost`,
+                { cause: error },
+              );
+            }
+            await delay(casBackoff.backoff(lost - 1));
           }
-          await delay(casBackoff.backoff(lost - 1));
-          continue;
         }
-        // NATS could not answer (a node restarting, a leader being elected): the write may
-        // have been stored all the same. Read again and decide now, while the value's record
-        // surely still holds our change if it went through. Left to a later retry (the
-        // saga's, or another instance taking the reservation over after STALE_PENDING_MS), a
-        // busy SKU's record may have moved past it (it keeps the last
-        // INVENTORY_STOCK_CHANGES_KEPT changes) and the take is made twice: a unit stranded
-        // in the cluster drill's NATS rolling restart. Safe to repeat: every write of this
-        // key names the revision it read in its message id, so of a late write and ours
-        // only one can be stored (ADR 0045).
-        if (isNatsOutage(error) && Date.now() < outageUntil) {
-          await delay(outageBackoff.backoff(round));
-          continue;
-        }
-        throw error;
-      }
-    }
+      },
+      { timeoutMs: OUTAGE_WAIT_MS, delays: outageBackoff },
+    );
   }
 
   /** One read-decide-write round of `adjust`; a lost compare-and-set is thrown. */

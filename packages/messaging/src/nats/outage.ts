@@ -1,6 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { JetStreamApiError } from '@nats-io/jetstream';
-import { backoff, NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
+import {
+  backoff,
+  NoRespondersError,
+  RequestError,
+  TimeoutError,
+  type Backoff,
+} from '@nats-io/transport-node';
 
 /** Whether `error` or one of its causes (five deep: callers wrap what they caught) matches. */
 export function hasCause(error: unknown, matches: (cause: Error) => boolean): boolean {
@@ -42,6 +48,8 @@ export interface OutageRetryOptions {
   stopping?: AbortSignal;
   /** Called before each wait; `retry` counts from 0. */
   onRetry?: (error: unknown, retry: number) => void;
+  /** The waits between attempts (default 250 ms, 500 ms, 1 s, 2 s, then 5 s, jittered). */
+  delays?: Backoff;
 }
 
 /**
@@ -54,14 +62,14 @@ export interface OutageRetryOptions {
  */
 export async function retryThroughOutage<T>(
   attempt: () => Promise<T>,
-  { timeoutMs, isOutage = isNatsOutage, stopping, onRetry }: OutageRetryOptions,
+  { timeoutMs, isOutage = isNatsOutage, stopping, onRetry, delays = retries }: OutageRetryOptions,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let retry = 0; ; retry++) {
     try {
       return await attempt();
     } catch (error) {
-      const delayMs = retries.backoff(retry);
+      const delayMs = delays.backoff(retry);
       if (!isOutage(error) || stopping?.aborted || Date.now() + delayMs > deadline) throw error;
       onRetry?.(error, retry);
       // An abort (shutdown) resolves the wait early; the next failure then throws.
