@@ -1,6 +1,6 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { createKafka, KafkaAdmin } from '@switchyard/messaging';
-import { uniqueNamespace, waitFor, type ClusterNode } from '@switchyard/testkit';
+import { uniqueNamespace, waitFor, type ClusterNode, type LocalCluster } from '@switchyard/testkit';
 import { CLUSTER_NODES } from './brokers/drill-clusters';
 import { checkDrill } from './checks/check-drill';
 import { expectInvariants } from './checks/expect-invariants';
@@ -248,22 +248,34 @@ describe('cluster drills', () => {
     DRILL_TIMEOUT_MS,
   );
 
+  /**
+   * Stops and starts each node of `cluster` in turn, the next one only once `whole` says the
+   * cluster has caught up again; names each step `<unit> I <seconds>`.
+   */
+  async function restartInTurn(
+    cluster: LocalCluster,
+    unit: string,
+    whole: () => Promise<unknown>,
+  ): Promise<string> {
+    const steps: string[] = [];
+    for (const node of CLUSTER_NODES) {
+      const at = Date.now();
+      await cluster.stopNode(node);
+      await cluster.startNode(node);
+      await whole();
+      steps.push(`${unit} ${node} ${seconds(Date.now() - at)}`);
+    }
+    return `restarted ${steps.join(', ')}`;
+  }
+
   it(
     'rolling restart of the three NATS nodes, one at a time',
     async () => {
-      const summary = await drill('NATS rolling restart', async () => {
-        const steps: string[] = [];
-        for (const node of CLUSTER_NODES) {
-          const at = Date.now();
-          await world.clusters.nats.stopNode(node);
-          await world.clusters.nats.startNode(node);
-          // The next node goes only when this one is a current replica of everything again:
-          // two nodes down at once is no quorum, and no writes.
-          await natsWhole();
-          steps.push(`node ${node} ${seconds(Date.now() - at)}`);
-        }
-        return `restarted ${steps.join(', ')}`;
-      });
+      // The next node goes only when this one is a current replica of everything again:
+      // two nodes down at once is no quorum, and no writes.
+      const summary = await drill('NATS rolling restart', () =>
+        restartInTurn(world.clusters.nats, 'node', natsWhole),
+      );
       expectInvariants(summary, world.load);
     },
     DRILL_TIMEOUT_MS,
@@ -272,19 +284,11 @@ describe('cluster drills', () => {
   it(
     'rolling restart of the three Kafka brokers, one at a time',
     async () => {
-      const summary = await drill('Kafka rolling restart', async () => {
-        const steps: string[] = [];
-        for (const node of CLUSTER_NODES) {
-          const at = Date.now();
-          await world.clusters.kafka.stopNode(node);
-          await world.clusters.kafka.startNode(node);
-          // Only when it is back in every ISR: with min.insync.replicas 2, the next
-          // broker's stop would otherwise leave partitions refusing acks=all writes.
-          await kafkaWhole();
-          steps.push(`broker ${node} ${seconds(Date.now() - at)}`);
-        }
-        return `restarted ${steps.join(', ')}`;
-      });
+      // Only when it is back in every ISR: with min.insync.replicas 2, the next broker's
+      // stop would otherwise leave partitions refusing acks=all writes.
+      const summary = await drill('Kafka rolling restart', () =>
+        restartInTurn(world.clusters.kafka, 'broker', kafkaWhole),
+      );
       expectInvariants(summary, world.load);
     },
     DRILL_TIMEOUT_MS,
